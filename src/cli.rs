@@ -1,0 +1,143 @@
+//! Raw command-line flags, exactly as CLI.md names them.
+//!
+//! Nothing here is validated beyond what clap checks; [`crate::config`] turns
+//! these flags into one validated, immutable configuration.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::Profile;
+
+/// Conformance test suite for the N-central PSA integration API.
+///
+/// Runs Gherkin scenarios against a live implementation or the built-in
+/// reference mock and writes JUnit, Cucumber JSON and summary reports.
+#[derive(Debug, Parser)]
+#[command(name = "psa-conformance", version, about, long_about = None)]
+#[command(
+    after_help = "Exit status: 0 conformant, 1 not conformant or regressed, \
+2 usage or configuration error (nothing was sent), 3 inconclusive (target unreachable or harness failure)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the suite against a target (default: the built-in reference mock).
+    Run(RunArgs),
+    /// Serve the reference implementation until interrupted.
+    Mock(MockArgs),
+    /// Print the requirements and the scenarios that check them.
+    List(ListArgs),
+    /// Compare two summary.json files and report regressions.
+    Compare(CompareArgs),
+    /// Write the JSON Schemas and an OpenAPI document of the certified surface.
+    Schemas(SchemasArgs),
+    /// Check one saved response body against a named schema.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Target file (TOML) describing a live implementation. Without it the
+    /// built-in reference mock is started on 127.0.0.1 and tested.
+    #[arg(long, value_name = "FILE", env = "PSA_CONFORMANCE_TARGET")]
+    pub target: Option<PathBuf>,
+
+    /// Which requirements to certify: `core` (sections 1–6) or `full` (1–8).
+    #[arg(long, value_enum, default_value_t = Profile::Full)]
+    pub profile: Profile,
+
+    /// Count SHOULD failures as failures.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Cucumber tag expression narrowing the run, e.g. `@CRED-01 or @KEY-01`.
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+
+    /// Directory that receives junit.xml, cucumber.json, summary.json,
+    /// summary.md and report.html.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+
+    /// Most requests in flight at once to any one endpoint. Real N-central
+    /// answers 429 beyond 3 to 50 concurrent requests per endpoint.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub concurrency: usize,
+
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+
+    /// An earlier summary.json: new failures make the exit status 1.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Print only the verdict line (no per-scenario progress).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// With the built-in mock only: switch on a fault (repeatable), to see
+    /// what the suite reports for a broken implementation.
+    #[arg(long = "mock-fault", value_name = "NAME", conflicts_with = "target")]
+    pub mock_faults: Vec<String>,
+
+    /// With the built-in mock only: answer in the alternate (equally
+    /// conformant) style.
+    #[arg(long, conflicts_with = "target")]
+    pub mock_alternate_style: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Break one requirement on purpose (repeatable); see --list-faults.
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+
+    /// Print every fault with the requirement it breaks, then exit.
+    #[arg(long)]
+    pub list_faults: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Which requirements to list.
+    #[arg(long, value_enum, default_value_t = Profile::Full)]
+    pub profile: Profile,
+
+    /// Only scenarios matching this cucumber tag expression.
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier summary.json.
+    pub baseline: PathBuf,
+    /// The newer summary.json.
+    pub new: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemasArgs {
+    /// Directory to write the schemas and openapi.json into.
+    #[arg(long, value_name = "DIR", default_value = "schemas-out")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Schema name (see `schemas`), e.g. `ticket-info` or `error-response`.
+    #[arg(long, value_name = "NAME")]
+    pub schema: String,
+    /// File holding the response body, or `-` for standard input.
+    pub file: String,
+}

@@ -1,0 +1,538 @@
+//! One validated, immutable configuration per run.
+//!
+//! [`RunConfig::from_args`] turns raw flags ([`crate::cli::RunArgs`]) and the
+//! target file into values the runner can trust: a parsed base URL, secrets
+//! read from the environment variables the target file names, a parsed tag
+//! expression. Every problem is a [`ConfigError`] (exit 2) raised before any
+//! request is sent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use serde::Deserialize;
+use url::Url;
+
+use crate::catalog::Profile;
+use crate::cli::RunArgs;
+use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
+
+/// A problem with the command line or the target file. Nothing was sent.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read target file {path}: {source}\n  hint: check the path given to --target")]
+    TargetUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid target file {path}:\n{message}")]
+    TargetInvalid { path: PathBuf, message: String },
+    #[error("environment variable {var} is not set\n  where: {key} in {path}\n  hint: export {var}=… before running, or name another variable")]
+    MissingSecretVariable {
+        var: String,
+        key: String,
+        path: PathBuf,
+    },
+    #[error("environment variable {var} is empty or shorter than {MIN_SECRET_LEN} characters\n  where: {key} in {path}")]
+    WeakSecret {
+        var: String,
+        key: String,
+        path: PathBuf,
+    },
+    #[error("invalid tag expression {expr:?}: {message}\n  hint: tags look like `@CRED-01 or @KEY-01`, `not @rate-limit`")]
+    BadTags { expr: String, message: String },
+    #[error("invalid option {option}: {message}")]
+    BadOption {
+        option: &'static str,
+        message: String,
+    },
+}
+
+/// How the suite obtains its access token.
+#[derive(Debug, Clone)]
+pub enum AuthMode {
+    /// A ready access token.
+    Bearer(Secret),
+    /// A User-API JWT exchanged at `POST /api/auth/authenticate` before the run.
+    Exchange { user_api_jwt: Secret },
+}
+
+/// PSA credentials sent in the request body of the two POST endpoints.
+#[derive(Debug, Clone)]
+pub struct PsaCredentials {
+    pub username: String,
+    pub password: Secret,
+}
+
+/// The `[rate_limit]` table.
+#[derive(Debug, Clone)]
+pub struct RateLimitSettings {
+    pub endpoint: String,
+    pub concurrency: usize,
+    pub max_requests: usize,
+    pub recovery_timeout: Duration,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings {
+            endpoint: "/api/custom-psa/tickets".into(),
+            concurrency: 32,
+            max_requests: 300,
+            recovery_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// TLS options of the target file's `[tls]` table.
+#[derive(Debug, Clone, Default)]
+pub struct TlsSettings {
+    /// A PEM file with the private CA that signed the target's certificate.
+    pub ca_file: Option<PathBuf>,
+    /// Skip certificate verification. Every report says so.
+    pub insecure_skip_verify: bool,
+}
+
+/// Everything the suite needs to know about the implementation under test.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub base_url: Url,
+    pub auth: AuthMode,
+    pub integration_key: Secret,
+    pub psa_type: String,
+    pub standard_psa: PsaCredentials,
+    pub ticket_id: String,
+    pub custom_psa: PsaCredentials,
+    pub rate_limit: RateLimitSettings,
+    pub tls: TlsSettings,
+}
+
+impl Target {
+    /// A redactor that knows every secret of this target.
+    pub fn redactor(&self) -> Redactor {
+        let r = Redactor::new();
+        match &self.auth {
+            AuthMode::Bearer(t) => r.add(t),
+            AuthMode::Exchange { user_api_jwt } => r.add(user_api_jwt),
+        }
+        r.add(&self.integration_key);
+        r.add(&self.standard_psa.password);
+        r.add(&self.custom_psa.password);
+        r
+    }
+}
+
+/// Where the target comes from.
+#[derive(Debug, Clone)]
+pub enum TargetSource {
+    /// Start the reference mock on 127.0.0.1 with an ephemeral port.
+    BuiltInMock {
+        faults: Vec<crate::mock::Fault>,
+        alternate_style: bool,
+    },
+    /// A live implementation described by a target file.
+    Live(Box<Target>),
+}
+
+/// The validated configuration of one `run`.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub target: TargetSource,
+    pub profile: Profile,
+    pub strict: bool,
+    /// The tag expression as given, and parsed.
+    pub tags: Option<(String, TagOperation)>,
+    pub out: PathBuf,
+    pub concurrency: usize,
+    pub timeout: Duration,
+    pub baseline: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+impl RunConfig {
+    /// Validates flags and reads the target file, taking secrets from `env`.
+    pub fn from_args(
+        args: &RunArgs,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let tags = args.tags.as_deref().map(parse_tags).transpose()?;
+        if args.concurrency == 0 || args.concurrency > 64 {
+            return Err(ConfigError::BadOption {
+                option: "--concurrency",
+                message: format!("{} is not between 1 and 64", args.concurrency),
+            });
+        }
+        if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+            return Err(ConfigError::BadOption {
+                option: "--timeout",
+                message: format!(
+                    "{} is not a number of seconds between 0 and 600",
+                    args.timeout
+                ),
+            });
+        }
+        if let Some(b) = &args.baseline {
+            if !b.is_file() {
+                return Err(ConfigError::BadOption {
+                    option: "--baseline",
+                    message: format!("{} is not a readable file", b.display()),
+                });
+            }
+        }
+        let mut faults = Vec::new();
+        for name in &args.mock_faults {
+            faults.push(name.parse().map_err(|e: crate::mock::UnknownFault| {
+                ConfigError::BadOption {
+                    option: "--mock-fault",
+                    message: e.to_string(),
+                }
+            })?);
+        }
+        let target = match &args.target {
+            None => TargetSource::BuiltInMock {
+                faults,
+                alternate_style: args.mock_alternate_style,
+            },
+            Some(path) => TargetSource::Live(Box::new(load_target(path, env)?)),
+        };
+        Ok(RunConfig {
+            target,
+            profile: args.profile,
+            strict: args.strict,
+            tags,
+            out: args.out.clone(),
+            concurrency: args.concurrency,
+            timeout: Duration::from_secs_f64(args.timeout),
+            baseline: args.baseline.clone(),
+            quiet: args.quiet,
+        })
+    }
+}
+
+/// Parses a cucumber tag expression (`@CRED-01 or not @rate-limit`).
+pub fn parse_tags(expr: &str) -> Result<(String, TagOperation), ConfigError> {
+    expr.parse::<TagOperation>()
+        .map(|op| (expr.to_string(), op))
+        .map_err(|e| ConfigError::BadTags {
+            expr: expr.to_string(),
+            message: e.to_string(),
+        })
+}
+
+// ---- the target file, as written --------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetFile {
+    base_url: String,
+    auth: AuthTable,
+    standard_psa: StandardPsaTable,
+    custom_psa: CustomPsaTable,
+    #[serde(default)]
+    rate_limit: RateLimitTable,
+    #[serde(default)]
+    tls: TlsTable,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthTable {
+    bearer_token_env: Option<String>,
+    user_api_jwt_env: Option<String>,
+    integration_key_env: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StandardPsaTable {
+    #[serde(default = "default_psa_type")]
+    psa_type: StringOrNumber,
+    username: String,
+    password_env: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomPsaTable {
+    ticket_id: StringOrNumber,
+    username: Option<String>,
+    password_env: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitTable {
+    endpoint: Option<String>,
+    concurrency: Option<usize>,
+    max_requests: Option<usize>,
+    recovery_timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TlsTable {
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    insecure_skip_verify: bool,
+}
+
+/// `psa_type = 3` and `psa_type = "3"` both read as `"3"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum StringOrNumber {
+    String(String),
+    Number(i64),
+}
+
+impl StringOrNumber {
+    fn into_string(self) -> String {
+        match self {
+            StringOrNumber::String(s) => s,
+            StringOrNumber::Number(n) => n.to_string(),
+        }
+    }
+}
+
+fn default_psa_type() -> StringOrNumber {
+    StringOrNumber::String("3".into())
+}
+
+/// Reads and validates a target file.
+pub fn load_target(
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Target, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::TargetUnreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |message: String| ConfigError::TargetInvalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file: TargetFile = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+
+    let base_url = Url::parse(file.base_url.trim_end_matches('/'))
+        .map_err(|e| invalid(format!("base_url {:?}: {e}", file.base_url)))?;
+    if !matches!(base_url.scheme(), "http" | "https") || base_url.host().is_none() {
+        return Err(invalid(format!(
+            "base_url {:?} must be an http:// or https:// URL with a host",
+            file.base_url
+        )));
+    }
+    if base_url.query().is_some() || base_url.fragment().is_some() {
+        return Err(invalid(format!(
+            "base_url {:?} must not carry a query or fragment",
+            file.base_url
+        )));
+    }
+
+    let secret = |var: &str, key: &str| -> Result<Secret, ConfigError> {
+        let value = env(var).ok_or_else(|| ConfigError::MissingSecretVariable {
+            var: var.to_string(),
+            key: key.to_string(),
+            path: path.to_path_buf(),
+        })?;
+        if value.trim().len() < MIN_SECRET_LEN {
+            return Err(ConfigError::WeakSecret {
+                var: var.to_string(),
+                key: key.to_string(),
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Secret::new(value.trim().to_string()))
+    };
+
+    let auth = match (&file.auth.bearer_token_env, &file.auth.user_api_jwt_env) {
+        (Some(var), None) => AuthMode::Bearer(secret(var, "auth.bearer_token_env")?),
+        (None, Some(var)) => AuthMode::Exchange {
+            user_api_jwt: secret(var, "auth.user_api_jwt_env")?,
+        },
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "[auth] names both bearer_token_env and user_api_jwt_env; choose one".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(invalid(
+                "[auth] needs bearer_token_env (a ready access token) or user_api_jwt_env (a User-API JWT to exchange)".into(),
+            ))
+        }
+    };
+    let integration_key = secret(&file.auth.integration_key_env, "auth.integration_key_env")?;
+
+    let psa_type = file.standard_psa.psa_type.into_string();
+    if psa_type.is_empty() || psa_type.contains('/') {
+        return Err(invalid(format!(
+            "standard_psa.psa_type {psa_type:?} is not a path segment"
+        )));
+    }
+    let standard_psa = PsaCredentials {
+        username: file.standard_psa.username,
+        password: secret(&file.standard_psa.password_env, "standard_psa.password_env")?,
+    };
+    let ticket_id = file.custom_psa.ticket_id.into_string();
+    if !regex::Regex::new(r"^[1-9][0-9]*$")
+        .map(|re| re.is_match(&ticket_id))
+        .unwrap_or(false)
+    {
+        return Err(invalid(format!(
+            "custom_psa.ticket_id {ticket_id:?} is not a decimal ticket id (^[1-9][0-9]*$)"
+        )));
+    }
+    let custom_psa = PsaCredentials {
+        username: file
+            .custom_psa
+            .username
+            .unwrap_or_else(|| standard_psa.username.clone()),
+        password: match &file.custom_psa.password_env {
+            Some(var) => secret(var, "custom_psa.password_env")?,
+            None => standard_psa.password.clone(),
+        },
+    };
+
+    let defaults = RateLimitSettings::default();
+    let rl = file.rate_limit;
+    let rate_limit = RateLimitSettings {
+        endpoint: rl.endpoint.unwrap_or(defaults.endpoint),
+        concurrency: rl.concurrency.unwrap_or(defaults.concurrency),
+        max_requests: rl.max_requests.unwrap_or(defaults.max_requests),
+        recovery_timeout: rl
+            .recovery_timeout_secs
+            .map(Duration::from_secs)
+            .unwrap_or(defaults.recovery_timeout),
+    };
+    if !rate_limit.endpoint.starts_with("/api/") {
+        return Err(invalid(format!(
+            "rate_limit.endpoint {:?} must be a path starting with /api/",
+            rate_limit.endpoint
+        )));
+    }
+    if !(1..=256).contains(&rate_limit.concurrency)
+        || !(1..=5000).contains(&rate_limit.max_requests)
+    {
+        return Err(invalid(
+            "rate_limit.concurrency must be 1..=256 and rate_limit.max_requests 1..=5000".into(),
+        ));
+    }
+    if let Some(ca) = &file.tls.ca_file {
+        if !ca.is_file() {
+            return Err(invalid(format!(
+                "tls.ca_file {} is not a readable file",
+                ca.display()
+            )));
+        }
+    }
+
+    Ok(Target {
+        base_url,
+        auth,
+        integration_key,
+        psa_type,
+        standard_psa,
+        ticket_id,
+        custom_psa,
+        rate_limit,
+        tls: TlsSettings {
+            ca_file: file.tls.ca_file,
+            insecure_skip_verify: file.tls.insecure_skip_verify,
+        },
+    })
+}
+
+/// Environment lookups from a fixed map, for tests.
+pub fn env_from(map: BTreeMap<String, String>) -> impl Fn(&str) -> Option<String> {
+    move |k| map.get(k).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const GOOD: &str = r#"
+base_url = "https://ncentral.example.com/"
+[auth]
+bearer_token_env = "T_TOKEN"
+integration_key_env = "T_KEY"
+[standard_psa]
+psa_type = 3
+username = "psa@example.com"
+password_env = "T_PASS"
+[custom_psa]
+ticket_id = "1142285696"
+"#;
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    fn env() -> impl Fn(&str) -> Option<String> {
+        env_from(
+            [
+                ("T_TOKEN", "tok-123456"),
+                ("T_KEY", "key-123456"),
+                ("T_PASS", "pass-123456"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        )
+    }
+
+    #[test]
+    fn reads_a_good_target_file() {
+        let f = file(GOOD);
+        let t = load_target(f.path(), &env()).unwrap();
+        assert_eq!(t.base_url.as_str(), "https://ncentral.example.com/");
+        assert_eq!(t.psa_type, "3");
+        assert_eq!(t.custom_psa.username, "psa@example.com");
+        assert_eq!(t.custom_psa.password.expose(), "pass-123456");
+        assert_eq!(t.rate_limit.max_requests, 300);
+        assert!(matches!(t.auth, AuthMode::Bearer(_)));
+    }
+
+    #[test]
+    fn a_missing_variable_is_named() {
+        let f = file(GOOD);
+        let err = load_target(f.path(), &|_: &str| None).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("T_TOKEN"), "{msg}");
+        assert!(msg.contains("auth.bearer_token_env"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_urls_are_rejected() {
+        let f = file(&GOOD.replace("base_url", "base_uri"));
+        assert!(matches!(
+            load_target(f.path(), &env()),
+            Err(ConfigError::TargetInvalid { .. })
+        ));
+        let f = file(&GOOD.replace("https://ncentral.example.com/", "ftp://x"));
+        assert!(load_target(f.path(), &env())
+            .unwrap_err()
+            .to_string()
+            .contains("http"));
+    }
+
+    #[test]
+    fn a_bad_ticket_id_is_rejected() {
+        let f = file(&GOOD.replace("\"1142285696\"", "\"abc\""));
+        assert!(load_target(f.path(), &env())
+            .unwrap_err()
+            .to_string()
+            .contains("ticket_id"));
+    }
+
+    #[test]
+    fn bad_tag_expressions_are_config_errors() {
+        assert!(parse_tags("@CRED-01 or @KEY-01").is_ok());
+        assert!(matches!(
+            parse_tags("@a and or"),
+            Err(ConfigError::BadTags { .. })
+        ));
+    }
+}

@@ -1,0 +1,108 @@
+//! The Gherkin feature files, embedded in the binary so the suite runs from
+//! any directory, and the cucumber [`Parser`] that feeds them to the runner.
+//!
+//! A test checks that every file under `features/` is listed here.
+
+use std::path::PathBuf;
+
+use cucumber::feature::Ext as _;
+use cucumber::gherkin::{self, GherkinEnv};
+use cucumber::parser::{Error as ParseError, Parser};
+use futures::stream;
+
+/// Every feature file: (path relative to the project root, text).
+pub const FEATURES: &[(&str, &str)] = &[
+    (
+        "features/discovery.feature",
+        include_str!("../features/discovery.feature"),
+    ),
+    (
+        "features/authentication.feature",
+        include_str!("../features/authentication.feature"),
+    ),
+    (
+        "features/integration_key.feature",
+        include_str!("../features/integration_key.feature"),
+    ),
+    (
+        "features/credential.feature",
+        include_str!("../features/credential.feature"),
+    ),
+    (
+        "features/tickets.feature",
+        include_str!("../features/tickets.feature"),
+    ),
+    (
+        "features/errors.feature",
+        include_str!("../features/errors.feature"),
+    ),
+];
+
+/// Parses the embedded features and expands scenario outlines.
+pub fn parse_all() -> Vec<Result<gherkin::Feature, ParseError>> {
+    FEATURES
+        .iter()
+        .map(|(path, text)| {
+            let mut feature =
+                gherkin::Feature::parse(text, GherkinEnv::default()).map_err(|source| {
+                    ParseError::from(gherkin::ParseFileError::Parsing {
+                        path: PathBuf::from(path),
+                        error: None,
+                        source,
+                    })
+                })?;
+            feature.path = Some(PathBuf::from(path));
+            feature.expand_examples().map_err(ParseError::from)
+        })
+        .collect()
+}
+
+/// A cucumber parser over the embedded features.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EmbeddedFeatures;
+
+impl Parser<()> for EmbeddedFeatures {
+    type Cli = cucumber::cli::Empty;
+    type Output = stream::Iter<std::vec::IntoIter<Result<gherkin::Feature, ParseError>>>;
+
+    fn parse(self, _input: (), _cli: Self::Cli) -> Self::Output {
+        stream::iter(parse_all())
+    }
+}
+
+/// `features/credential.feature:12`: how reports name a scenario.
+pub fn scenario_id(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
+    let path = feature
+        .path
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| feature.name.clone());
+    format!("{path}:{}", scenario.position.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_feature_file_on_disk_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| format!("features/{}", e.file_name().to_string_lossy()))
+            .filter(|n| n.ends_with(".feature"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = FEATURES.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn every_feature_parses() {
+        for f in parse_all() {
+            f.unwrap();
+        }
+    }
+}

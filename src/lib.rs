@@ -1,0 +1,25 @@
+//! psa-conformance: a conformance test suite for the N-central PSA
+//! integration API.
+//!
+//! The binary is a thin shell over this library: [`cli`] parses flags,
+//! [`config`] validates them, [`runner`] runs the Gherkin scenarios of
+//! [`features`] with the steps of [`steps`] against a target (or the
+//! built-in [`mock`]) and [`report`] writes what happened, every text passing
+//! through [`redact`] first.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod features;
+pub mod finding;
+pub mod http;
+pub mod mock;
+pub mod openapi;
+pub mod redact;
+pub mod report;
+pub mod runner;
+pub mod schema;
+pub mod selftest;
+pub mod steps;
+pub mod world;

@@ -1,0 +1,125 @@
+//! The mock's rate limiter: per endpoint, either a bound on requests in
+//! flight (as N-central does) or a bound on requests per time window.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How the mock limits each endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimit {
+    /// At most this many requests in flight per endpoint; 429 beyond.
+    InFlight(usize),
+    /// At most `requests` per `window` per endpoint; 429 beyond.
+    Window { requests: usize, window: Duration },
+    /// Never answer 429.
+    Off,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit::InFlight(8)
+    }
+}
+
+#[derive(Default)]
+struct EndpointState {
+    in_flight: usize,
+    window_start: Option<Instant>,
+    window_count: usize,
+    blocked_until: Option<Instant>,
+}
+
+/// Counts requests per endpoint.
+#[derive(Clone, Default)]
+pub struct Limiter {
+    endpoints: Arc<Mutex<HashMap<String, EndpointState>>>,
+}
+
+/// Holds an in-flight slot; frees it when dropped.
+pub struct Slot {
+    limiter: Limiter,
+    endpoint: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = self
+            .limiter
+            .endpoints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = map.get_mut(&self.endpoint) {
+            s.in_flight = s.in_flight.saturating_sub(1);
+        }
+    }
+}
+
+impl Limiter {
+    /// Admits a request, or says no (`None`). `sticky` keeps an endpoint
+    /// limited for that long once it has said no (a fault).
+    pub fn admit(
+        &self,
+        endpoint: &str,
+        limit: RateLimit,
+        sticky: Option<Duration>,
+    ) -> Option<Slot> {
+        let now = Instant::now();
+        let mut map = self.endpoints.lock().unwrap_or_else(|e| e.into_inner());
+        let s = map.entry(endpoint.to_string()).or_default();
+        if s.blocked_until.is_some_and(|t| now < t) {
+            return None;
+        }
+        let admitted = match limit {
+            RateLimit::Off => true,
+            RateLimit::InFlight(max) => s.in_flight < max,
+            RateLimit::Window { requests, window } => {
+                if s.window_start
+                    .is_none_or(|t| now.duration_since(t) >= window)
+                {
+                    s.window_start = Some(now);
+                    s.window_count = 0;
+                }
+                s.window_count += 1;
+                s.window_count <= requests
+            }
+        };
+        if !admitted {
+            s.blocked_until = sticky.map(|d| now + d);
+            return None;
+        }
+        s.in_flight += 1;
+        Some(Slot {
+            limiter: self.clone(),
+            endpoint: endpoint.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_flight_limit_frees_slots_on_drop() {
+        let l = Limiter::default();
+        let a = l.admit("e", RateLimit::InFlight(1), None);
+        assert!(a.is_some());
+        assert!(l.admit("e", RateLimit::InFlight(1), None).is_none());
+        assert!(l.admit("other", RateLimit::InFlight(1), None).is_some());
+        drop(a);
+        assert!(l.admit("e", RateLimit::InFlight(1), None).is_some());
+    }
+
+    #[test]
+    fn window_limit_counts_per_window() {
+        let l = Limiter::default();
+        let w = RateLimit::Window {
+            requests: 2,
+            window: Duration::from_secs(60),
+        };
+        assert!(l.admit("e", w, None).is_some());
+        assert!(l.admit("e", w, None).is_some());
+        assert!(l.admit("e", w, None).is_none());
+    }
+}

@@ -1,0 +1,251 @@
+//! The reference implementation of the PSA integration API.
+//!
+//! A conformant server for everything REQUIREMENTS.md asks, small enough to
+//! start in-process from a test:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use psa_conformance::mock::{Fault, MockServer};
+//! let server = MockServer::builder().fault(Fault::HalLinks).start().await?;
+//! println!("{} accepts key {:?}", server.uri(), server.credentials().integration_key);
+//! # Ok(()) }
+//! ```
+//!
+//! Each [`Fault`] breaks one requirement on purpose; [`Style::Alternate`]
+//! answers in a different but equally conformant style (extra fields, other
+//! key order, `charset`, pretty-printing, plain RFC 3339 dates), to prove the
+//! suite does not over-fit the canonical one.
+
+mod faults;
+mod limit;
+mod routes;
+mod tokens;
+
+pub use faults::{Fault, UnknownFault};
+pub use limit::RateLimit;
+pub use tokens::{TokenAuthority, TokenKind};
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::config::{AuthMode, PsaCredentials, RateLimitSettings, Target, TlsSettings};
+use crate::redact::Secret;
+
+/// How the mock words its answers. Both styles are conformant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    /// Compact JSON in N-central's key order, Java `ZonedDateTime` dates.
+    #[default]
+    Canonical,
+    /// Pretty-printed JSON with extra fields and relations, reversed key
+    /// order, `application/json;charset=UTF-8`, other ids, plain RFC 3339.
+    Alternate,
+}
+
+/// The credentials a running mock accepts.
+#[derive(Debug, Clone)]
+pub struct MockCredentials {
+    /// A User-API JWT to exchange at `POST /api/auth/authenticate`.
+    pub user_api_jwt: Secret,
+    /// A ready access token (valid one hour).
+    pub access_token: Secret,
+    pub integration_key: Secret,
+    /// The one supported standard PSA type (Tigerpaw).
+    pub psa_type: String,
+    pub username: String,
+    pub password: Secret,
+    /// Ticket ids the mock knows.
+    pub ticket_ids: Vec<String>,
+}
+
+/// Everything that shapes a mock's behaviour.
+#[derive(Debug, Clone)]
+pub struct MockOptions {
+    pub faults: BTreeSet<Fault>,
+    pub style: Style,
+    pub rate_limit: RateLimit,
+    /// The `Retry-After` seconds of a 429.
+    pub retry_after_secs: u64,
+    /// Time each request is held in flight before it is answered.
+    pub latency: Duration,
+}
+
+impl Default for MockOptions {
+    fn default() -> Self {
+        MockOptions {
+            faults: BTreeSet::new(),
+            style: Style::Canonical,
+            rate_limit: RateLimit::default(),
+            retry_after_secs: 1,
+            latency: Duration::from_millis(2),
+        }
+    }
+}
+
+/// Configures a [`MockServer`] before it starts.
+#[derive(Debug, Default)]
+pub struct MockBuilder {
+    options: MockOptions,
+    listen: Option<SocketAddr>,
+}
+
+impl MockBuilder {
+    /// Switches a fault on.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.options.faults.insert(fault);
+        self
+    }
+
+    /// Switches several faults on.
+    pub fn faults(mut self, faults: impl IntoIterator<Item = Fault>) -> Self {
+        self.options.faults.extend(faults);
+        self
+    }
+
+    /// Answers in another conformant style.
+    pub fn style(mut self, style: Style) -> Self {
+        self.options.style = style;
+        self
+    }
+
+    /// Chooses how endpoints are rate limited.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.options.rate_limit = limit;
+        self
+    }
+
+    /// Sets the `Retry-After` of a 429, in seconds.
+    pub fn retry_after_secs(mut self, secs: u64) -> Self {
+        self.options.retry_after_secs = secs;
+        self
+    }
+
+    /// Holds every request this long before answering.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.options.latency = latency;
+        self
+    }
+
+    /// Listens on this address instead of `127.0.0.1:0`.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = Some(addr);
+        self
+    }
+
+    /// Binds and serves in the background until the server is dropped.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let addr = self
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = routes::MockState::new(self.options);
+        let credentials = state.credentials().clone();
+        let app = routes::router(Arc::new(state));
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(MockServer {
+            addr,
+            credentials,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running reference mock. Stops when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    credentials: MockCredentials,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// A conformant mock on `127.0.0.1` with an ephemeral port.
+    pub async fn start() -> std::io::Result<MockServer> {
+        Self::builder().start().await
+    }
+
+    pub fn builder() -> MockBuilder {
+        MockBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn credentials(&self) -> &MockCredentials {
+        &self.credentials
+    }
+
+    /// A target describing this mock: token exchange with its User-API JWT,
+    /// its integration key, PSA credentials and first ticket.
+    pub fn target(&self) -> Target {
+        self.target_with(AuthMode::Exchange {
+            user_api_jwt: self.credentials.user_api_jwt.clone(),
+        })
+    }
+
+    /// Like [`MockServer::target`], with a ready access token instead.
+    pub fn target_with_bearer(&self) -> Target {
+        self.target_with(AuthMode::Bearer(self.credentials.access_token.clone()))
+    }
+
+    fn target_with(&self, auth: AuthMode) -> Target {
+        let c = &self.credentials;
+        let creds = PsaCredentials {
+            username: c.username.clone(),
+            password: c.password.clone(),
+        };
+        Target {
+            base_url: url::Url::parse(&self.uri()).unwrap_or_else(|e| unreachable!("{e}")),
+            auth,
+            integration_key: c.integration_key.clone(),
+            psa_type: c.psa_type.clone(),
+            standard_psa: creds.clone(),
+            ticket_id: c.ticket_ids[0].clone(),
+            custom_psa: creds,
+            rate_limit: RateLimitSettings {
+                recovery_timeout: Duration::from_secs(10),
+                ..RateLimitSettings::default()
+            },
+            tls: TlsSettings::default(),
+        }
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

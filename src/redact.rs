@@ -1,0 +1,178 @@
+//! The one place secrets are masked.
+//!
+//! A [`Secret`] never prints its value (`Debug` and `Display` show `***`). A
+//! [`Redactor`] knows every secret of a run — the bearer token, the exchanged
+//! access token, the User-API JWT, the integration key and the PSA passwords —
+//! and masks each of them, in its plain, JSON-escaped and percent-encoded
+//! forms, in any text before it reaches a terminal, a log or a report file.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, RwLock};
+
+/// What a masked secret reads as.
+pub const MASK: &str = "***";
+
+/// A secret value. Its `Debug` and `Display` never show it; use
+/// [`Secret::expose`] where the value must go on the wire.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself, for building a request. Never format it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+/// Secrets shorter than this are not masked: masking `"a"` would shred every
+/// report while protecting nothing. Config validation rejects such secrets.
+pub const MIN_SECRET_LEN: usize = 4;
+
+/// Masks every known secret in text. Cheap to clone; secrets learnt during a
+/// run (an exchanged access token) are added with [`Redactor::add`].
+#[derive(Clone, Default)]
+pub struct Redactor {
+    needles: Arc<RwLock<Vec<String>>>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.needles.read().map(|v| v.len()).unwrap_or(0);
+        write!(f, "Redactor({n} forms of secrets)")
+    }
+}
+
+impl Redactor {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Learns a secret: from now on it, and the forms it takes inside JSON
+    /// strings and URLs, are masked.
+    pub fn add(&self, secret: &Secret) {
+        let value = secret.expose();
+        if value.len() < MIN_SECRET_LEN {
+            return;
+        }
+        let mut forms = vec![value.to_string()];
+        // Inside a JSON string `"` and `\` are escaped, and so are control
+        // characters and sometimes `/`.
+        if let Ok(quoted) = serde_json::to_string(value) {
+            forms.push(quoted[1..quoted.len() - 1].to_string());
+        }
+        forms.push(value.replace('/', "\\/"));
+        forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
+        forms.push(percent_encode_all_reserved(value));
+        let mut needles = self.needles.write().unwrap_or_else(|e| e.into_inner());
+        for form in forms {
+            if !form.is_empty() && !needles.contains(&form) {
+                needles.push(form);
+            }
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    }
+
+    /// Whether the text contains any known secret in any of its forms.
+    pub fn finds_secret_in(&self, text: &str) -> bool {
+        let needles = self.needles.read().unwrap_or_else(|e| e.into_inner());
+        needles.iter().any(|n| text.contains(n.as_str()))
+    }
+
+    /// The text with every known secret replaced by `***`.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let needles = self.needles.read().unwrap_or_else(|e| e.into_inner());
+        if !needles.iter().any(|n| text.contains(n.as_str())) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = text.to_string();
+        for needle in needles.iter() {
+            if out.contains(needle.as_str()) {
+                out = out.replace(needle.as_str(), MASK);
+            }
+        }
+        Cow::Owned(out)
+    }
+
+    /// Like [`Redactor::redact`], for bytes that may not be UTF-8.
+    pub fn redact_bytes(&self, bytes: &[u8]) -> String {
+        self.redact(&String::from_utf8_lossy(bytes)).into_owned()
+    }
+}
+
+/// Percent-encodes every byte outside the RFC 3986 unreserved set, the form a
+/// path segment or a query value takes.
+fn percent_encode_all_reserved(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_never_formats_its_value() {
+        let s = Secret::new("hunter2-very-secret");
+        assert_eq!(format!("{s} {s:?}"), "*** ***");
+        assert_eq!(s.expose(), "hunter2-very-secret");
+    }
+
+    #[test]
+    fn masks_plain_json_escaped_and_url_encoded_forms() {
+        let r = Redactor::new();
+        r.add(&Secret::new(r#"pa"ss/w rd\x"#));
+        let json = serde_json::json!({ "password": r#"pa"ss/w rd\x"# }).to_string();
+        assert_eq!(r.redact(&json), r#"{"password":"***"}"#);
+        assert_eq!(r.redact(r#"echo pa"ss/w rd\x here"#), "echo *** here");
+        assert_eq!(r.redact("q=pa%22ss%2Fw+rd%5Cx"), "q=***");
+        assert_eq!(r.redact("/p/pa%22ss%2Fw%20rd%5Cx"), "/p/***");
+        assert!(r.finds_secret_in("..pa\\\"ss/w rd\\\\x.."));
+    }
+
+    #[test]
+    fn longer_secret_is_masked_whole_before_a_shorter_one_inside_it() {
+        let r = Redactor::new();
+        r.add(&Secret::new("abcd"));
+        r.add(&Secret::new("xxabcdyy"));
+        assert_eq!(r.redact("1 xxabcdyy 2 abcd"), "1 *** 2 ***");
+    }
+
+    #[test]
+    fn text_without_secrets_is_borrowed() {
+        let r = Redactor::new();
+        r.add(&Secret::new("topsecret"));
+        assert!(matches!(r.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn too_short_secrets_are_ignored() {
+        let r = Redactor::new();
+        r.add(&Secret::new("ab"));
+        assert_eq!(r.redact("abab"), "abab");
+    }
+}

@@ -1,0 +1,89 @@
+//! `summary.md`: for a CI job summary or a pull-request comment — the
+//! verdict, the counts, and the failed and warned requirements with a
+//! one-line reason each.
+
+use std::fmt::Write as _;
+
+use super::{RequirementStatus, RunReport};
+
+pub fn render(run: &RunReport) -> String {
+    let mut md = String::new();
+    let icon = match run.verdict {
+        super::Verdict::Conformant => "✅",
+        super::Verdict::NotConformant => "❌",
+        super::Verdict::Inconclusive => "⚠️",
+    };
+    let _ = writeln!(md, "## {icon} PSA conformance: {}", run.verdict.label());
+    let _ = writeln!(md);
+    let _ = writeln!(
+        md,
+        "Target `{}` · profile `{}`{} · suite {} · {} · {} ms",
+        run.target,
+        run.profile,
+        if run.strict { " · strict" } else { "" },
+        env!("CARGO_PKG_VERSION"),
+        run.started_at,
+        run.duration_ms
+    );
+    if run.tls_insecure {
+        let _ = writeln!(
+            md,
+            "\n> **TLS certificate verification was skipped for this run.**"
+        );
+    }
+    let c = run.counts;
+    let _ = writeln!(
+        md,
+        "\n| scenarios passed | failed | warned | skipped |\n|---:|---:|---:|---:|\n| {} | {} | {} | {} |",
+        c.passed, c.failed, c.warned, c.skipped
+    );
+    let flagged: Vec<_> = run
+        .requirements
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                RequirementStatus::Failed | RequirementStatus::Warned
+            )
+        })
+        .collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n| requirement | level | status | reason |\n|---|---|---|---|"
+        );
+        for r in flagged {
+            let reason = run
+                .scenarios
+                .iter()
+                .filter(|s| r.scenarios.contains(&s.id))
+                .find_map(|s| s.failure_title().map(|t| format!("{t} (`{}`)", s.id)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "| {} {} | {} | {:?} | {} |",
+                r.id,
+                r.title.replace('|', "\\|"),
+                r.level,
+                r.status,
+                reason.replace('|', "\\|")
+            );
+        }
+    }
+    let untested: Vec<&str> = run
+        .requirements
+        .iter()
+        .filter(|r| r.status == RequirementStatus::Untested)
+        .map(|r| r.id)
+        .collect();
+    if !untested.is_empty() {
+        let _ = writeln!(md, "\nUntested in this run: {}", untested.join(", "));
+    }
+    if !run.inconclusive_reasons.is_empty() {
+        let _ = writeln!(md, "\n**Inconclusive because:**");
+        for reason in &run.inconclusive_reasons {
+            let _ = writeln!(md, "- {reason}");
+        }
+    }
+    md
+}

@@ -1,0 +1,452 @@
+//! The model of a run — scenarios, requirements, verdict — and the writers
+//! that format it. Writers only format: every decision (status, level,
+//! verdict) is made here, once, and every text in the model is already
+//! redacted.
+
+pub mod compare;
+mod junit;
+mod markdown;
+mod summary;
+pub mod terminal;
+
+pub use summary::{Summary, SummaryRequirement, SummaryScenario};
+
+use std::path::Path;
+use std::time::Duration;
+
+use cucumber::event::ScenarioFinished;
+use cucumber::gherkin;
+use serde::Serialize;
+
+use crate::catalog::{self, Level};
+use crate::config::RunConfig;
+use crate::features::scenario_id;
+use crate::finding::HARNESS_PREFIX;
+use crate::http::{Exchange, ExchangeRecord};
+use crate::redact::Redactor;
+use crate::runner::{self, RunContext, RunError, ScenariosOutcome};
+use crate::world::PsaWorld;
+
+/// A scenario's or a step's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScenarioStatus {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// A requirement's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequirementStatus {
+    Failed,
+    Warned,
+    Passed,
+    Skipped,
+    Untested,
+}
+
+/// The run's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Conformant,
+    NotConformant,
+    Inconclusive,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Conformant => "CONFORMANT",
+            Verdict::NotConformant => "NOT CONFORMANT",
+            Verdict::Inconclusive => "INCONCLUSIVE",
+        }
+    }
+}
+
+/// One step as it ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub keyword: String,
+    pub text: String,
+    pub status: ScenarioStatus,
+    pub error: Option<String>,
+}
+
+/// One scenario as it ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    /// `features/credential.feature:12`, or `run-wide:ERR-02`.
+    pub id: String,
+    pub feature: String,
+    pub name: String,
+    /// With the leading `@`.
+    pub tags: Vec<String>,
+    pub requirements: Vec<String>,
+    pub level: Level,
+    pub status: ScenarioStatus,
+    /// The failure is the harness's (no response, a suite bug), not the target's.
+    pub harness_error: bool,
+    pub failure: Option<String>,
+    pub skip_reason: Option<String>,
+    pub duration_ms: u64,
+    pub steps: Vec<StepResult>,
+    pub exchanges: Vec<ExchangeRecord>,
+    pub notes: Vec<String>,
+}
+
+fn tags_with_at(tags: &[String]) -> Vec<String> {
+    tags.iter().map(|t| format!("@{t}")).collect()
+}
+
+fn requirement_ids(tags: &[String]) -> Vec<String> {
+    runner::requirement_tags(tags)
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect()
+}
+
+impl ScenarioResult {
+    fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Self {
+        ScenarioResult {
+            id: scenario_id(feature, scenario),
+            feature: feature.name.clone(),
+            name: scenario.name.clone(),
+            tags: tags_with_at(&scenario.tags),
+            requirements: requirement_ids(&scenario.tags),
+            level: runner::scenario_level(&scenario.tags),
+            status: ScenarioStatus::Skipped,
+            harness_error: false,
+            failure: None,
+            skip_reason: None,
+            duration_ms: 0,
+            steps: Vec::new(),
+            exchanges: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A scenario the run decided not to execute, with the reason.
+    pub fn skipped(
+        feature: &gherkin::Feature,
+        scenario: &gherkin::Scenario,
+        reason: String,
+    ) -> Self {
+        ScenarioResult {
+            skip_reason: Some(reason),
+            ..Self::base(feature, scenario)
+        }
+    }
+
+    /// A scenario cucumber ran, from the `after` hook.
+    pub fn finished(
+        feature: &gherkin::Feature,
+        scenario: &gherkin::Scenario,
+        outcome: &ScenarioFinished,
+        world: Option<&mut PsaWorld>,
+        ctx: &RunContext,
+    ) -> Self {
+        let (status, failure) = runner::outcome_of(outcome);
+        let mut result = ScenarioResult {
+            status,
+            ..Self::base(feature, scenario)
+        };
+        let mut harness = failure
+            .as_deref()
+            .is_some_and(|f| f.starts_with(HARNESS_PREFIX));
+        if let Some(w) = world {
+            result.duration_ms = runner::millis(w.started.elapsed());
+            harness |= status == ScenarioStatus::Failed && !w.harness_errors.is_empty();
+            result.exchanges = w
+                .exchanges
+                .iter()
+                .map(|e| e.redacted(&ctx.redactor, runner::evidence_chars()))
+                .collect();
+            result.notes = w
+                .notes
+                .iter()
+                .map(|n| ctx.redactor.redact(n).into_owned())
+                .collect();
+            if harness && !w.harness_errors.is_empty() {
+                result.notes.extend(w.harness_errors.iter().cloned());
+            }
+        }
+        result.harness_error = harness;
+        result.failure = failure.map(|f| ctx.redactor.redact(&f).into_owned());
+        result
+    }
+
+    /// A check over every exchange of the run (ERR-01/02/03).
+    pub fn run_wide(
+        id: &str,
+        name: &str,
+        tags: Vec<String>,
+        offenders: &[(String, Exchange)],
+        observed: usize,
+        redactor: &Redactor,
+    ) -> Self {
+        let level = catalog::find(id).map(|r| r.level).unwrap_or(Level::Must);
+        let failure = (!offenders.is_empty()).then(|| {
+            let lines: Vec<String> = offenders
+                .iter()
+                .take(10)
+                .map(|(what, e)| format!("{} — {what}", e.summary_line()))
+                .collect();
+            redactor
+                .redact(&format!(
+                    "{} of {observed} exchanges break {id}\n  actual    {}{}",
+                    offenders.len(),
+                    lines.join("\n            "),
+                    if offenders.len() > 10 {
+                        "\n            …"
+                    } else {
+                        ""
+                    }
+                ))
+                .into_owned()
+        });
+        ScenarioResult {
+            id: format!("run-wide:{id}"),
+            feature: "Run-wide checks".into(),
+            name: format!("Across the run, {name} ({observed} checked)"),
+            requirements: vec![id.to_string()],
+            tags,
+            level,
+            status: if failure.is_some() {
+                ScenarioStatus::Failed
+            } else {
+                ScenarioStatus::Passed
+            },
+            harness_error: false,
+            failure,
+            skip_reason: None,
+            duration_ms: 0,
+            steps: Vec::new(),
+            exchanges: offenders
+                .iter()
+                .take(10)
+                .map(|(_, e)| e.redacted(redactor, runner::evidence_chars()))
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Feature file, then line number.
+    pub fn sort_key(&self) -> (String, u64) {
+        match self.id.rsplit_once(':') {
+            Some((file, line)) => (file.to_string(), line.parse().unwrap_or(0)),
+            None => (self.id.clone(), 0),
+        }
+    }
+
+    /// A SHOULD-level failure that does not count (no `--strict`).
+    pub fn is_warning(&self, strict: bool) -> bool {
+        self.status == ScenarioStatus::Failed
+            && !self.harness_error
+            && self.level == Level::Should
+            && !strict
+    }
+
+    /// The first line of the failure.
+    pub fn failure_title(&self) -> Option<&str> {
+        self.failure.as_deref().and_then(|f| f.lines().next())
+    }
+}
+
+/// One requirement's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementResult {
+    pub id: &'static str,
+    pub level: Level,
+    pub section: u8,
+    pub title: &'static str,
+    pub status: RequirementStatus,
+    pub scenarios: Vec<String>,
+}
+
+/// Scenario counts: every scenario is in exactly one.
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    pub passed: usize,
+    pub failed: usize,
+    pub warned: usize,
+    pub skipped: usize,
+}
+
+/// A whole run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub verdict: Verdict,
+    pub profile: catalog::Profile,
+    pub strict: bool,
+    pub target: String,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub counts: Counts,
+    pub requirements: Vec<RequirementResult>,
+    pub scenarios: Vec<ScenarioResult>,
+    /// Why the run is inconclusive, when it is.
+    pub inconclusive_reasons: Vec<String>,
+    /// TLS verification was switched off for this run.
+    pub tls_insecure: bool,
+    /// Cucumber's JSON report, redacted.
+    pub cucumber_json: String,
+}
+
+impl RunReport {
+    pub fn build(
+        config: &RunConfig,
+        ctx: &RunContext,
+        outcome: ScenariosOutcome,
+        started_at: jiff::Timestamp,
+        elapsed: Duration,
+    ) -> Self {
+        let strict = config.strict;
+        let scenarios = outcome.scenarios;
+        let requirements = catalog::in_profile(config.profile)
+            .map(|r| requirement_result(r, &scenarios, strict))
+            .collect::<Vec<_>>();
+        let mut counts = Counts::default();
+        for s in &scenarios {
+            match s.status {
+                ScenarioStatus::Passed => counts.passed += 1,
+                ScenarioStatus::Skipped => counts.skipped += 1,
+                ScenarioStatus::Failed if s.is_warning(strict) => counts.warned += 1,
+                ScenarioStatus::Failed => counts.failed += 1,
+            }
+        }
+        let mut inconclusive_reasons: Vec<String> = outcome
+            .parse_errors
+            .iter()
+            .map(|e| format!("a feature file did not parse: {e}"))
+            .collect();
+        for s in scenarios.iter().filter(|s| s.harness_error) {
+            inconclusive_reasons.push(format!(
+                "{}: {}",
+                s.id,
+                s.failure_title().unwrap_or("harness error")
+            ));
+        }
+        if scenarios
+            .iter()
+            .all(|s| s.status == ScenarioStatus::Skipped)
+        {
+            inconclusive_reasons.push("no scenario ran (check --tags and --profile)".into());
+        }
+        let any_failed = requirements
+            .iter()
+            .any(|r| r.status == RequirementStatus::Failed);
+        let verdict = if any_failed {
+            Verdict::NotConformant
+        } else if !inconclusive_reasons.is_empty() {
+            Verdict::Inconclusive
+        } else {
+            Verdict::Conformant
+        };
+        let cucumber_json = ctx
+            .redactor
+            .redact(&String::from_utf8_lossy(&outcome.cucumber_json))
+            .into_owned();
+        RunReport {
+            verdict,
+            profile: config.profile,
+            strict,
+            target: ctx
+                .redactor
+                .redact(ctx.target.base_url.as_str())
+                .trim_end_matches('/')
+                .to_string(),
+            started_at: started_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            duration_ms: runner::millis(elapsed),
+            counts,
+            requirements,
+            scenarios,
+            inconclusive_reasons,
+            tls_insecure: ctx.target.tls.insecure_skip_verify,
+            cucumber_json,
+        }
+    }
+
+    /// The exit status CLI.md gives the verdict.
+    pub fn exit_code(&self) -> u8 {
+        match self.verdict {
+            Verdict::Conformant => 0,
+            Verdict::NotConformant => 1,
+            Verdict::Inconclusive => 3,
+        }
+    }
+
+    /// Writes junit.xml, cucumber.json, summary.json and summary.md into `dir`.
+    pub fn write_all(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>, RunError> {
+        let io = |path: &Path, source: std::io::Error| RunError::Reports {
+            path: path.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let files = [
+            ("summary.json", self.summary().to_json()),
+            ("junit.xml", junit::render(self)),
+            ("cucumber.json", self.cucumber_json.clone()),
+            ("summary.md", markdown::render(self)),
+        ];
+        let mut written = Vec::new();
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// The `summary.json` view of the run.
+    pub fn summary(&self) -> Summary {
+        Summary::from_report(self)
+    }
+}
+
+fn requirement_result(
+    r: &'static catalog::Requirement,
+    scenarios: &[ScenarioResult],
+    strict: bool,
+) -> RequirementResult {
+    let mine: Vec<&ScenarioResult> = scenarios
+        .iter()
+        .filter(|s| s.requirements.iter().any(|id| id == r.id))
+        .collect();
+    let counted_failure = |s: &&ScenarioResult| {
+        s.status == ScenarioStatus::Failed
+            && !s.harness_error
+            && (s.level == Level::Must || strict)
+            && r.level == Level::Must
+    };
+    let should_failure =
+        |s: &&ScenarioResult| s.status == ScenarioStatus::Failed && !s.harness_error;
+    let status = if mine.is_empty() {
+        RequirementStatus::Untested
+    } else if mine.iter().any(counted_failure) {
+        RequirementStatus::Failed
+    } else if mine.iter().any(should_failure) {
+        if strict {
+            RequirementStatus::Failed
+        } else {
+            RequirementStatus::Warned
+        }
+    } else if mine.iter().all(|s| s.status == ScenarioStatus::Skipped) {
+        RequirementStatus::Skipped
+    } else if mine.iter().any(|s| s.harness_error) {
+        // Some checks could not be made: not passed, not failed.
+        RequirementStatus::Untested
+    } else {
+        RequirementStatus::Passed
+    };
+    RequirementResult {
+        id: r.id,
+        level: r.level,
+        section: r.section,
+        title: r.title,
+        status,
+        scenarios: mine.iter().map(|s| s.id.clone()).collect(),
+    }
+}

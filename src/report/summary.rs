@@ -1,0 +1,103 @@
+//! `summary.json`, exactly as CLI.md specifies; also read back by
+//! `compare` and `--baseline`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Counts, RequirementStatus, RunReport, ScenarioStatus, Verdict};
+
+/// The `summary.json` document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub verdict: Verdict,
+    pub profile: String,
+    pub strict: bool,
+    pub target: String,
+    pub suite_version: String,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub counts: Counts,
+    pub requirements: Vec<SummaryRequirement>,
+    pub scenarios: Vec<SummaryScenario>,
+    /// Why the verdict is inconclusive (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inconclusive_reasons: Vec<String>,
+    /// TLS certificate verification was switched off.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tls_verification_skipped: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SummaryRequirement {
+    pub id: String,
+    pub level: String,
+    pub title: String,
+    pub status: RequirementStatus,
+    pub scenarios: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SummaryScenario {
+    pub id: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub status: ScenarioStatus,
+    pub duration_ms: u64,
+    /// The failure, redacted; `null` when the scenario did not fail.
+    pub failure: Option<String>,
+    /// A SHOULD-level failure that does not count without `--strict`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
+    /// The failure is the harness's (no response), not the target's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub harness_error: bool,
+    /// Why the scenario did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+}
+
+impl Summary {
+    pub fn from_report(r: &RunReport) -> Self {
+        Summary {
+            verdict: r.verdict,
+            profile: r.profile.to_string(),
+            strict: r.strict,
+            target: r.target.clone(),
+            suite_version: env!("CARGO_PKG_VERSION").to_string(),
+            started_at: r.started_at.clone(),
+            duration_ms: r.duration_ms,
+            counts: r.counts,
+            requirements: r
+                .requirements
+                .iter()
+                .map(|q| SummaryRequirement {
+                    id: q.id.to_string(),
+                    level: q.level.to_string(),
+                    title: q.title.to_string(),
+                    status: q.status,
+                    scenarios: q.scenarios.clone(),
+                })
+                .collect(),
+            scenarios: r
+                .scenarios
+                .iter()
+                .map(|s| SummaryScenario {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    tags: s.tags.clone(),
+                    status: s.status,
+                    duration_ms: s.duration_ms,
+                    failure: s.failure.clone(),
+                    warning: s.is_warning(r.strict),
+                    harness_error: s.harness_error,
+                    skip_reason: s.skip_reason.clone(),
+                })
+                .collect(),
+            inconclusive_reasons: r.inconclusive_reasons.clone(),
+            tls_verification_skipped: r.tls_insecure,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}

@@ -1,0 +1,71 @@
+//! What a run prints on the terminal: failures with their evidence, then a
+//! short table and the verdict. Every line comes from the (redacted) model.
+
+use std::fmt::Write as _;
+
+use super::{RequirementStatus, RunReport, ScenarioStatus};
+
+/// The end-of-run text.
+pub fn render(run: &RunReport, quiet: bool) -> String {
+    let mut out = String::new();
+    if !quiet {
+        for s in run
+            .scenarios
+            .iter()
+            .filter(|s| s.status == ScenarioStatus::Failed)
+        {
+            let tag = if s.harness_error {
+                "ERROR"
+            } else if s.is_warning(run.strict) {
+                "WARN "
+            } else {
+                "FAIL "
+            };
+            let _ = writeln!(
+                out,
+                "{tag} {} [{}] {}",
+                s.requirements.join(","),
+                s.id,
+                s.name
+            );
+            if let Some(f) = &s.failure {
+                for line in f.lines() {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+        }
+        let mut by_status = std::collections::BTreeMap::<RequirementStatus, Vec<&str>>::new();
+        for r in &run.requirements {
+            by_status.entry(r.status).or_default().push(r.id);
+        }
+        let _ = writeln!(out, "\nrequirements:");
+        for (status, ids) in by_status {
+            let _ = writeln!(
+                out,
+                "  {:<9} {:>2}  {}",
+                format!("{status:?}").to_lowercase(),
+                ids.len(),
+                ids.join(" ")
+            );
+        }
+        let c = run.counts;
+        let _ = writeln!(
+            out,
+            "scenarios:  {} passed, {} failed, {} warned, {} skipped",
+            c.passed, c.failed, c.warned, c.skipped
+        );
+        for reason in &run.inconclusive_reasons {
+            let _ = writeln!(out, "inconclusive: {reason}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "verdict: {} (profile {}{}, target {}, {} ms)",
+        run.verdict.label(),
+        run.profile,
+        if run.strict { ", strict" } else { "" },
+        run.target,
+        run.duration_ms
+    );
+    out
+}

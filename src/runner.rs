@@ -1,0 +1,711 @@
+//! Runs the suite: resolves the target (starting the built-in mock when
+//! none is given), checks it can be reached, obtains the access token, then
+//! drives cucumber over the embedded features and gathers a [`RunReport`].
+//!
+//! The runner produces data; [`crate::report`] only formats it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cucumber::event::{self, ScenarioFinished};
+use cucumber::gherkin;
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::tag::Ext as _;
+use cucumber::writer::{self, Ext as _};
+use cucumber::{World as _, Writer};
+use futures::FutureExt as _;
+use reqwest::Method;
+
+use crate::catalog::{self, Level, Profile};
+use crate::config::{AuthMode, ConfigError, RunConfig, Target, TargetSource};
+use crate::features::{scenario_id, EmbeddedFeatures};
+use crate::finding::HARNESS_PREFIX;
+use crate::http::{
+    ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
+};
+use crate::mock::{MockServer, Style};
+use crate::redact::{Redactor, Secret};
+use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
+use crate::schema::{SchemaError, SchemaSet};
+use crate::world::PsaWorld;
+
+/// A well-formed ticket id no target is expected to know.
+pub const UNKNOWN_TICKET_ID: &str = "987654321987654321";
+
+/// Longest body kept per exchange in a report.
+const EVIDENCE_BODY_CHARS: usize = 4000;
+
+/// Why a run could not reach a verdict about the target.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Client(#[from] ClientBuildError),
+    #[error("internal error: {0}")]
+    Schema(#[from] SchemaError),
+    #[error("cannot start the built-in mock: {0}")]
+    Mock(std::io::Error),
+    #[error("cannot reach the target at {url}\n  actual: {reason}\n  hint: check base_url, the network and the server; nothing was tested")]
+    Unreachable { url: String, reason: String },
+    #[error("token exchange failed: POST {url} answered {status}\n  actual: {message}\n  hint: check the User-API JWT named by auth.user_api_jwt_env")]
+    TokenExchange {
+        url: String,
+        status: String,
+        message: String,
+    },
+    #[error("cannot write reports to {path}: {source}")]
+    Reports {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl RunError {
+    /// 2 for configuration problems (nothing sent), 3 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Config(_) | RunError::Client(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// What every scenario of one run shares.
+pub struct RunContext {
+    pub target: Target,
+    pub access_token: Secret,
+    pub client: HttpClient,
+    pub schemas: SchemaSet,
+    pub redactor: Redactor,
+    /// A key that is surely not the configured one.
+    pub wrong_key: Secret,
+    /// A password that is surely not the configured one.
+    pub wrong_password: Secret,
+    pub monitor: Monitor,
+    pub strict: bool,
+}
+
+/// Checks every exchange of the run: 5xx (ERR-02), echoed secrets (ERR-03),
+/// 4xx without an ErrorResponse (ERR-01).
+#[derive(Default)]
+pub struct Monitor {
+    findings: Mutex<MonitorFindings>,
+    schemas: Option<SchemaSet>,
+}
+
+#[derive(Default, Clone)]
+struct MonitorFindings {
+    observed: usize,
+    observed_4xx: usize,
+    server_errors: Vec<(String, Exchange)>,
+    echoes: Vec<(String, Exchange)>,
+    bad_errors: Vec<(String, Exchange)>,
+}
+
+impl Monitor {
+    fn new(schemas: SchemaSet) -> Self {
+        Monitor {
+            findings: Mutex::default(),
+            schemas: Some(schemas),
+        }
+    }
+
+    /// Looks at one exchange.
+    pub fn observe(&self, exchange: &Exchange, redactor: &Redactor) {
+        let Some(r) = exchange.response() else { return };
+        let mut f = self.findings.lock().unwrap_or_else(|e| e.into_inner());
+        f.observed += 1;
+        if r.status >= 500 {
+            f.server_errors.push(("a 5xx".into(), exchange.clone()));
+        }
+        if let Some(place) = echoed_secret(exchange, redactor) {
+            f.echoes
+                .push((format!("a secret in the {place}"), exchange.clone()));
+        }
+        if (400..500).contains(&r.status) {
+            f.observed_4xx += 1;
+            if let Some(problem) = self.error_body_problem(r) {
+                f.bad_errors.push((problem, exchange.clone()));
+            }
+        }
+    }
+
+    fn error_body_problem(&self, r: &crate::http::ReceivedResponse) -> Option<String> {
+        if r.media_type().as_deref() != Some("application/json") {
+            return Some(format!(
+                "Content-Type {}",
+                r.header("content-type").unwrap_or("(none)")
+            ));
+        }
+        let Ok(body) = r.json() else {
+            return Some("a body that is not JSON".into());
+        };
+        if let Some(v) = self
+            .schemas
+            .as_ref()
+            .and_then(|s| s.validate("error-response", &body))
+            .and_then(|v| v.into_iter().next())
+        {
+            return Some(format!("not an ErrorResponse: {v}"));
+        }
+        match body.get("status").and_then(serde_json::Value::as_u64) {
+            Some(s) if s == u64::from(r.status) => None,
+            other => Some(format!(
+                "ErrorResponse.status {other:?} for HTTP {}",
+                r.status
+            )),
+        }
+    }
+}
+
+/// Where, if anywhere, a response repeats a secret of the run (ERR-03).
+/// The token exchange's own answer is exempt: issuing a token is its job.
+pub fn echoed_secret(exchange: &Exchange, redactor: &Redactor) -> Option<&'static str> {
+    let r = exchange.response()?;
+    if exchange.request.url.ends_with("/api/auth/authenticate") {
+        return None;
+    }
+    if r.headers
+        .iter()
+        .any(|(k, v)| redactor.finds_secret_in(k) || redactor.finds_secret_in(v))
+    {
+        return Some("response headers");
+    }
+    if redactor.finds_secret_in(&String::from_utf8_lossy(&r.body)) {
+        return Some("response body");
+    }
+    None
+}
+
+/// Whether a scenario runs, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Run,
+    /// Listed as skipped with this reason.
+    Skip(String),
+    /// Not part of this run at all (profile or tag expression).
+    Exclude,
+}
+
+/// The requirement IDs a scenario's tags name.
+pub fn requirement_tags(tags: &[String]) -> Vec<&'static catalog::Requirement> {
+    tags.iter().filter_map(|t| catalog::find(t)).collect()
+}
+
+/// Decides a scenario's fate from the profile, the tag expression and what
+/// the target is configured for.
+pub fn select(
+    feature: &gherkin::Feature,
+    scenario: &gherkin::Scenario,
+    profile: Profile,
+    tags: Option<&TagOperation>,
+    token_exchange: Option<bool>,
+) -> Selection {
+    let reqs = requirement_tags(&scenario.tags);
+    if reqs.is_empty() || !reqs.iter().any(|r| r.in_profile(profile)) {
+        return Selection::Exclude;
+    }
+    if let Some(op) = tags {
+        let all: Vec<&String> = feature.tags.iter().chain(scenario.tags.iter()).collect();
+        if !op.eval(all) {
+            return Selection::Exclude;
+        }
+    }
+    if token_exchange == Some(false) && scenario.tags.iter().any(|t| t == "token-exchange") {
+        return Selection::Skip(
+            "the target uses a ready bearer token (auth.bearer_token_env), not token exchange"
+                .into(),
+        );
+    }
+    Selection::Run
+}
+
+/// The level a scenario checks at: SHOULD when tagged `@should` or when all
+/// its requirements are SHOULD.
+pub fn scenario_level(tags: &[String]) -> Level {
+    let reqs = requirement_tags(tags);
+    if tags.iter().any(|t| t == "should")
+        || (!reqs.is_empty() && reqs.iter().all(|r| r.level == Level::Should))
+    {
+        Level::Should
+    } else {
+        Level::Must
+    }
+}
+
+/// Runs the suite as configured and returns its report (not yet written).
+pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
+    let started_at = jiff::Timestamp::now();
+    let started = Instant::now();
+    let schemas = SchemaSet::load()?;
+    let (target, _mock) = match &config.target {
+        TargetSource::Live(t) => ((**t).clone(), None),
+        TargetSource::BuiltInMock {
+            faults,
+            alternate_style,
+        } => {
+            let style = if *alternate_style {
+                Style::Alternate
+            } else {
+                Style::Canonical
+            };
+            let mock = MockServer::builder()
+                .faults(faults.iter().copied())
+                .style(style)
+                .start()
+                .await
+                .map_err(RunError::Mock)?;
+            (mock.target(), Some(mock))
+        }
+    };
+    let redactor = target.redactor();
+    let guard = panic_guard::register(redactor.clone());
+    let client = HttpClient::new(
+        target.base_url.clone(),
+        ClientSettings {
+            timeout: config.timeout,
+            per_endpoint: config.concurrency,
+            tls: target.tls.clone(),
+            ..ClientSettings::default()
+        },
+    )?;
+    preflight(&client).await?;
+    let access_token = obtain_access_token(&client, &target, &redactor).await?;
+
+    let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
+    redactor.add(&wrong_password);
+    let ctx = Arc::new(RunContext {
+        access_token,
+        client,
+        schemas: schemas.clone(),
+        redactor: redactor.clone(),
+        wrong_key: Secret::new(format!("not-the-key-{:016x}", rand::random::<u64>())),
+        wrong_password,
+        monitor: Monitor::new(schemas),
+        strict: config.strict,
+        target,
+    });
+    let outcome = run_scenarios(ctx.clone(), config).await;
+    drop(guard);
+    Ok(RunReport::build(
+        config,
+        &ctx,
+        outcome,
+        started_at,
+        started.elapsed(),
+    ))
+}
+
+/// One request to see that something answers HTTP at the base URL.
+async fn preflight(client: &HttpClient) -> Result<(), RunError> {
+    let spec = RequestSpec {
+        method: Method::GET,
+        path: "/api/standard-psa".into(),
+        headers: vec![],
+        body: None,
+        on_429: On429::Return,
+    };
+    let exchange = client.send(&spec).await;
+    match exchange.outcome {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind,
+                TransportErrorKind::Connect | TransportErrorKind::Timeout
+            ) =>
+        {
+            Err(RunError::Unreachable {
+                url: client.base_url().to_string(),
+                reason: e.message,
+            })
+        }
+        // Answers that are not HTTP are findings for the scenarios to show.
+        Err(_) => Ok(()),
+    }
+}
+
+async fn obtain_access_token(
+    client: &HttpClient,
+    target: &Target,
+    redactor: &Redactor,
+) -> Result<Secret, RunError> {
+    let user_api_jwt = match &target.auth {
+        AuthMode::Bearer(token) => return Ok(token.clone()),
+        AuthMode::Exchange { user_api_jwt } => user_api_jwt,
+    };
+    let spec = RequestSpec {
+        method: Method::POST,
+        path: "/api/auth/authenticate".into(),
+        headers: vec![
+            ("Accept".into(), "application/json".into()),
+            (
+                "Authorization".into(),
+                format!("Bearer {}", user_api_jwt.expose()),
+            ),
+        ],
+        body: None,
+        on_429: On429::WaitAndRetry,
+    };
+    let exchange = client.send(&spec).await;
+    let url = client.url_for("/api/auth/authenticate");
+    let fail = |status: String, message: String| RunError::TokenExchange {
+        url: url.clone(),
+        status,
+        message: redactor.redact(&message).into_owned(),
+    };
+    let response = exchange
+        .outcome
+        .map_err(|e| fail("nothing".into(), e.message))?;
+    if response.status != 200 {
+        return Err(fail(
+            response.status.to_string(),
+            response.body_preview(300),
+        ));
+    }
+    let token = response
+        .json()
+        .ok()
+        .and_then(|v| {
+            v.pointer("/tokens/access/token")
+                .and_then(|t| t.as_str())
+                .map(str::to_string)
+        })
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            fail(
+                "200 without a token".into(),
+                format!(
+                    "no string at /tokens/access/token in {}",
+                    response.body_preview(300)
+                ),
+            )
+        })?;
+    let token = Secret::new(token);
+    redactor.add(&token);
+    Ok(token)
+}
+
+/// What cucumber reported, before it becomes a report.
+pub struct ScenariosOutcome {
+    pub scenarios: Vec<ScenarioResult>,
+    pub parse_errors: Vec<String>,
+    /// Cucumber's own JSON report, not yet redacted.
+    pub cucumber_json: Vec<u8>,
+    pub monitor_checked: bool,
+}
+
+#[derive(Clone, Default)]
+struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Step outcomes per scenario id, gathered from cucumber's events.
+#[derive(Clone, Default)]
+struct StepCollector {
+    steps: Arc<Mutex<HashMap<String, Vec<StepResult>>>>,
+    parse_errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl Writer<PsaWorld> for StepCollector {
+    type Cli = cucumber::cli::Empty;
+
+    async fn handle_event(
+        &mut self,
+        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
+        _cli: &Self::Cli,
+    ) {
+        let ev = match ev {
+            Ok(ev) => ev.value,
+            Err(e) => {
+                self.parse_errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(crate::http::error_chain(&e));
+                return;
+            }
+        };
+        let event::Cucumber::Feature(feature, fev) = ev else {
+            return;
+        };
+        let (scenario, sev) = match fev {
+            event::Feature::Scenario(s, r) => (s, r.event),
+            event::Feature::Rule(_, event::Rule::Scenario(s, r)) => (s, r.event),
+            _ => return,
+        };
+        let (step, stev) = match sev {
+            event::Scenario::Step(st, e) | event::Scenario::Background(st, e) => (st, e),
+            _ => return,
+        };
+        let (status, error) = match stev {
+            event::Step::Started => return,
+            event::Step::Passed(..) => (ScenarioStatus::Passed, None),
+            event::Step::Skipped => (ScenarioStatus::Skipped, None),
+            event::Step::Failed(_, _, _, err) => {
+                (ScenarioStatus::Failed, Some(step_error_text(&err)))
+            }
+        };
+        let id = scenario_id(&feature, &scenario);
+        self.steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id)
+            .or_default()
+            .push(StepResult {
+                keyword: step.keyword.trim().to_string(),
+                text: step.value.clone(),
+                status,
+                error,
+            });
+    }
+}
+
+impl writer::NonTransforming for StepCollector {}
+
+fn step_error_text(err: &event::StepError) -> String {
+    match err {
+        event::StepError::Panic(info) => info
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the step panicked".into()),
+        other => format!("{HARNESS_PREFIX}{other}"),
+    }
+}
+
+async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
+    let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let collector = StepCollector::default();
+    let json = SharedBuffer::default();
+    let profile = config.profile;
+    let tags = config.tags.as_ref().map(|(_, op)| op.clone());
+    let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
+
+    let skipped = results.clone();
+    let filter =
+        move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, s: &gherkin::Scenario| match select(
+            f,
+            s,
+            profile,
+            tags.as_ref(),
+            token_exchange,
+        ) {
+            Selection::Run => true,
+            Selection::Exclude => false,
+            Selection::Skip(reason) => {
+                skipped
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(ScenarioResult::skipped(f, s, reason));
+                false
+            }
+        };
+
+    let before_ctx = ctx.clone();
+    let after_ctx = ctx.clone();
+    let finished = results.clone();
+    let writer = collector
+        .clone()
+        .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
+        .normalized();
+    PsaWorld::cucumber::<&str>()
+        .with_parser(EmbeddedFeatures)
+        .with_writer(writer)
+        .with_default_cli()
+        .max_concurrent_scenarios(16)
+        .which_scenario(|f, _, s| {
+            let serial = f
+                .tags
+                .iter()
+                .chain(s.tags.iter())
+                .any(|t| t == "serial" || t == "rate-limit");
+            if serial {
+                cucumber::runner::basic::ScenarioType::Serial
+            } else {
+                cucumber::runner::basic::ScenarioType::Concurrent
+            }
+        })
+        .before(move |_, _, _, world| {
+            world.attach(before_ctx.clone());
+            async {}.boxed_local()
+        })
+        .after(move |feature, _, scenario, outcome, world| {
+            let result = ScenarioResult::finished(feature, scenario, outcome, world, &after_ctx);
+            finished
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(result);
+            async {}.boxed_local()
+        })
+        .filter_run((), filter)
+        .await;
+
+    let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
+    let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));
+    for s in &mut scenarios {
+        if let Some(st) = steps.get(&s.id) {
+            s.steps = st
+                .iter()
+                .cloned()
+                .map(|mut step| {
+                    step.error = step.error.map(|e| ctx.redactor.redact(&e).into_owned());
+                    step
+                })
+                .collect();
+        }
+    }
+    scenarios.extend(run_wide_checks(&ctx, config));
+    scenarios.sort_by_key(ScenarioResult::sort_key);
+    let parse_errors = std::mem::take(
+        &mut *collector
+            .parse_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    let cucumber_json = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
+    ScenariosOutcome {
+        scenarios,
+        parse_errors,
+        cucumber_json,
+        monitor_checked: true,
+    }
+}
+
+/// ERR-01, ERR-02 and ERR-03 over every exchange of the run, as scenarios
+/// of their own (`run-wide:ERR-02`), when the run selects them.
+fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> {
+    let f = ctx
+        .monitor
+        .findings
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let mut out = Vec::new();
+    type Check<'a> = (&'a str, &'a str, &'a Vec<(String, Exchange)>, usize);
+    let checks: [Check; 3] = [
+        (
+            "ERR-01",
+            "every 4xx of the run is an ErrorResponse whose status is the HTTP status",
+            &f.bad_errors,
+            f.observed_4xx,
+        ),
+        (
+            "ERR-02",
+            "no exchange of the run got a 5xx",
+            &f.server_errors,
+            f.observed,
+        ),
+        (
+            "ERR-03",
+            "no response of the run echoes a password, the integration key or a token",
+            &f.echoes,
+            f.observed,
+        ),
+    ];
+    for (id, name, offenders, observed) in checks {
+        let tags = vec![format!("@{id}"), "@run-wide".to_string()];
+        let selected = config
+            .tags
+            .as_ref()
+            .is_none_or(|(_, op)| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))));
+        if !selected || observed == 0 {
+            continue;
+        }
+        out.push(ScenarioResult::run_wide(
+            id,
+            name,
+            tags,
+            offenders,
+            observed,
+            &ctx.redactor,
+        ));
+    }
+    out
+}
+
+/// Keeps panic messages of step failures off the terminal while runs are
+/// active (cucumber reports them), and masks secrets in any other.
+pub mod panic_guard {
+    use std::sync::{Mutex, Once};
+
+    use crate::redact::Redactor;
+
+    static ACTIVE: Mutex<Vec<(u64, Redactor)>> = Mutex::new(Vec::new());
+    static INSTALL: Once = Once::new();
+
+    /// Unregisters on drop.
+    pub struct Guard(u64);
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            ACTIVE
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(id, _)| *id != self.0);
+        }
+    }
+
+    /// Registers a run's redactor and installs the hook once per process.
+    pub fn register(redactor: Redactor) -> Guard {
+        INSTALL.call_once(|| {
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+                if !active.is_empty() {
+                    // A failed step: cucumber catches it and the report shows it.
+                    return;
+                }
+                drop(active);
+                default(info);
+            }));
+        });
+        let id = rand::random();
+        ACTIVE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, redactor));
+        Guard(id)
+    }
+}
+
+/// Keeps the `after` hook's view of a scenario's outcome.
+pub(crate) fn outcome_of(finished: &ScenarioFinished) -> (ScenarioStatus, Option<String>) {
+    match finished {
+        ScenarioFinished::StepPassed => (ScenarioStatus::Passed, None),
+        ScenarioFinished::StepSkipped => (
+            ScenarioStatus::Failed,
+            Some(format!(
+                "{HARNESS_PREFIX}a step matches no step definition (a bug in the suite)"
+            )),
+        ),
+        ScenarioFinished::StepFailed(_, _, err) => {
+            (ScenarioStatus::Failed, Some(step_error_text(err)))
+        }
+        ScenarioFinished::BeforeHookFailed(_) => (
+            ScenarioStatus::Failed,
+            Some(format!("{HARNESS_PREFIX}the scenario could not be set up")),
+        ),
+    }
+}
+
+/// Rounds a duration to whole milliseconds.
+pub(crate) fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The maximum body characters of evidence kept per exchange.
+pub(crate) fn evidence_chars() -> usize {
+    EVIDENCE_BODY_CHARS
+}

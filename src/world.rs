@@ -1,0 +1,272 @@
+//! The World: one scenario's state — the request being built, the
+//! exchanges so far, and the run it belongs to.
+//!
+//! Its `Debug` is hand-written and prints no secret: cucumber shows a failed
+//! scenario's World, and that text reaches the terminal and the reports.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use reqwest::Method;
+
+use crate::finding::Finding;
+use crate::http::{Exchange, On429, ReceivedResponse, RequestSpec};
+use crate::runner::RunContext;
+
+/// Which `Authorization` header a request carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthChoice {
+    /// `Bearer <the run's access token>`.
+    Valid,
+    /// No header at all.
+    Missing,
+    /// This exact header value (malformed headers, forged tokens).
+    Raw(String),
+}
+
+/// Which `INTEGRATION-KEY` header a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// The configured key on POST requests, none on GET (the seed's rule).
+    Default,
+    Valid,
+    Missing,
+    Wrong,
+}
+
+/// The body a request carries.
+#[derive(Clone, PartialEq, Eq)]
+pub enum BodyChoice {
+    /// Valid PSA credentials on POST, nothing on other methods.
+    Default,
+    /// Exactly these bytes (may be empty).
+    Raw(Vec<u8>),
+}
+
+impl fmt::Debug for BodyChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyChoice::Default => f.write_str("Default"),
+            BodyChoice::Raw(b) => write!(f, "Raw({} bytes)", b.len()),
+        }
+    }
+}
+
+/// The request under construction. `Given` steps change it; `When` sends it.
+#[derive(Debug, Clone)]
+pub struct RequestDraft {
+    pub auth: AuthChoice,
+    pub key: KeyChoice,
+    pub body: BodyChoice,
+    /// `Content-Type`; `None` means `application/json` when there is a body.
+    pub content_type: Option<String>,
+    /// Which PSA credentials a default body carries.
+    pub credentials: CredentialsChoice,
+}
+
+/// Which PSA credentials a default body carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialsChoice {
+    /// The configured credentials of the endpoint's section.
+    Valid,
+    /// The configured username with a wrong password.
+    WrongPassword,
+}
+
+impl Default for RequestDraft {
+    fn default() -> Self {
+        RequestDraft {
+            auth: AuthChoice::Valid,
+            key: KeyChoice::Default,
+            body: BodyChoice::Default,
+            content_type: None,
+            credentials: CredentialsChoice::Valid,
+        }
+    }
+}
+
+/// One scenario's state.
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct PsaWorld {
+    ctx: Option<Arc<RunContext>>,
+    pub draft: RequestDraft,
+    pub exchanges: Vec<Exchange>,
+    /// Harness problems (no response): make the scenario an error, not a failure.
+    pub harness_errors: Vec<String>,
+    /// Free-form evidence lines (burst statistics and the like).
+    pub notes: Vec<String>,
+    pub started: Instant,
+}
+
+impl fmt::Debug for PsaWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only what helps to read a failure; never a header or a body.
+        let last: Vec<String> = self.exchanges.iter().map(Exchange::summary_line).collect();
+        let text = format!(
+            "PsaWorld {{ draft: {:?}, exchanges: {last:?} }}",
+            self.draft
+        );
+        match &self.ctx {
+            Some(ctx) => f.write_str(&ctx.redactor.redact(&text)),
+            None => f.write_str(&text),
+        }
+    }
+}
+
+impl PsaWorld {
+    fn new() -> Self {
+        PsaWorld {
+            ctx: None,
+            draft: RequestDraft::default(),
+            exchanges: Vec::new(),
+            harness_errors: Vec::new(),
+            notes: Vec::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Joins the world to its run (the `before` hook does this).
+    pub fn attach(&mut self, ctx: Arc<RunContext>) {
+        self.ctx = Some(ctx);
+        self.started = Instant::now();
+    }
+
+    /// The run this scenario belongs to.
+    pub fn ctx(&self) -> Result<&Arc<RunContext>, Finding> {
+        self.ctx
+            .as_ref()
+            .ok_or_else(|| Finding::harness("the scenario was not attached to a run"))
+    }
+
+    /// Replaces `{psaType}`, `{customPsaTicketId}`/`{ticketId}` and
+    /// `{unknownTicketId}` in a path template with the target's values.
+    pub fn expand_path(&self, template: &str) -> Result<String, Finding> {
+        let t = &self.ctx()?.target;
+        Ok(template
+            .replace("{psaType}", &t.psa_type)
+            .replace("{customPsaTicketId}", &t.ticket_id)
+            .replace("{ticketId}", &t.ticket_id)
+            .replace("{unknownTicketId}", crate::runner::UNKNOWN_TICKET_ID))
+    }
+
+    /// Builds the request the draft describes.
+    pub fn build_request(&self, method: Method, path: &str) -> Result<RequestSpec, Finding> {
+        let ctx = self.ctx()?;
+        let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+        match &self.draft.auth {
+            AuthChoice::Valid => headers.push((
+                "Authorization".into(),
+                format!("Bearer {}", ctx.access_token.expose()),
+            )),
+            AuthChoice::Missing => {}
+            AuthChoice::Raw(v) => headers.push(("Authorization".into(), v.clone())),
+        }
+        let key = match self.draft.key {
+            // The seed sends the key on the POST endpoints only; wrong-method
+            // probes of those endpoints carry it too.
+            KeyChoice::Default if method != Method::GET => {
+                Some(ctx.target.integration_key.expose().to_string())
+            }
+            KeyChoice::Valid => Some(ctx.target.integration_key.expose().to_string()),
+            KeyChoice::Wrong => Some(ctx.wrong_key.expose().to_string()),
+            KeyChoice::Default | KeyChoice::Missing => None,
+        };
+        if let Some(k) = key {
+            headers.push(("INTEGRATION-KEY".into(), k));
+        }
+        let body = match &self.draft.body {
+            BodyChoice::Raw(b) => Some(b.clone()),
+            BodyChoice::Default if method == Method::GET => None,
+            BodyChoice::Default => Some(self.credentials_body(path)?.into_bytes()),
+        };
+        if body.is_some() {
+            let ct = self
+                .draft
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/json".into());
+            if !ct.is_empty() {
+                headers.push(("Content-Type".into(), ct));
+            }
+        }
+        Ok(RequestSpec {
+            method,
+            path: path.to_string(),
+            headers,
+            body,
+            on_429: On429::WaitAndRetry,
+        })
+    }
+
+    /// `{"username": …, "password": …}` for the endpoint the path names.
+    pub fn credentials_body(&self, path: &str) -> Result<String, Finding> {
+        let ctx = self.ctx()?;
+        let creds = if path.starts_with("/api/custom-psa") {
+            &ctx.target.custom_psa
+        } else {
+            &ctx.target.standard_psa
+        };
+        let password = match self.draft.credentials {
+            CredentialsChoice::Valid => creds.password.expose(),
+            CredentialsChoice::WrongPassword => ctx.wrong_password.expose(),
+        };
+        Ok(serde_json::json!({ "username": creds.username, "password": password }).to_string())
+    }
+
+    /// Replaces `{username}` and `{password}` in a body text; the password
+    /// JSON-escaped, since it lands inside a JSON string.
+    pub fn expand_body(&self, text: &str) -> Result<String, Finding> {
+        let ctx = self.ctx()?;
+        let escaped = serde_json::to_string(ctx.target.standard_psa.password.expose())
+            .map_err(|e| Finding::harness(e.to_string()))?;
+        let escaped = &escaped[1..escaped.len() - 1];
+        let user = serde_json::to_string(&ctx.target.standard_psa.username)
+            .map_err(|e| Finding::harness(e.to_string()))?;
+        Ok(text
+            .replace("{username}", &user[1..user.len() - 1])
+            .replace("{password}", escaped))
+    }
+
+    /// Sends a request, keeps the exchange, and feeds the run-wide monitors
+    /// (ERR-02: no 5xx; ERR-03: no echoed secret).
+    pub async fn send(&mut self, spec: RequestSpec) -> Result<(), Finding> {
+        let ctx = self.ctx()?.clone();
+        let exchange = ctx.client.send(&spec).await;
+        ctx.monitor.observe(&exchange, &ctx.redactor);
+        if let Err(e) = &exchange.outcome {
+            self.harness_errors.push(
+                ctx.redactor
+                    .redact(&format!("{}: {}", exchange.summary_line(), e.message))
+                    .into_owned(),
+            );
+        }
+        self.exchanges.push(exchange);
+        self.draft = RequestDraft::default();
+        Ok(())
+    }
+
+    /// The last exchange, which must have a response.
+    pub fn last_response(&self) -> Result<&ReceivedResponse, Finding> {
+        let exchange = self
+            .exchanges
+            .last()
+            .ok_or_else(|| Finding::harness("no request was sent before this check"))?;
+        match &exchange.outcome {
+            Ok(r) => Ok(r),
+            Err(e) => Err(Finding::harness(format!(
+                "no response to {}: {}",
+                exchange.summary_line(),
+                e.message
+            ))),
+        }
+    }
+
+    /// The last exchange.
+    pub fn last_exchange(&self) -> Result<&Exchange, Finding> {
+        self.exchanges
+            .last()
+            .ok_or_else(|| Finding::harness("no request was sent before this check"))
+    }
+}

@@ -1,0 +1,380 @@
+//! The command-line contract of CLI.md, through the real binary: exit
+//! codes, messages, report files, and that no secret leaks into any of them.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn write_target(dir: &Path, base_url: &str, auth_line: &str) -> std::path::PathBuf {
+    let path = dir.join("target.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"base_url = "{base_url}"
+[auth]
+{auth_line}
+integration_key_env = "T_KEY"
+[standard_psa]
+psa_type = "3"
+username = "[email protected]"
+password_env = "T_PASS"
+[custom_psa]
+ticket_id = "1142285696"
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn help_and_version_exit_0_and_a_bad_flag_exits_2() {
+    assert_eq!(run(&["--help"]).status.code(), Some(0));
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
+    let o = run(&["run", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run(&["run", "--profile", "medium"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run(&["run", "--tags", "@a and or"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("tag expression"), "{}", text(&o));
+}
+
+#[test]
+fn the_built_in_mock_run_is_conformant_and_writes_the_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = run(&["run", "--profile", "core", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("CONFORMANT"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["verdict"], "conformant");
+    assert_eq!(summary["profile"], "core");
+    for key in [
+        "strict",
+        "target",
+        "suite_version",
+        "started_at",
+        "duration_ms",
+        "counts",
+        "requirements",
+        "scenarios",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert!(summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "passed"));
+    let cucumber: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("cucumber.json")).unwrap()).unwrap();
+    assert!(!cucumber.as_array().unwrap().is_empty());
+    let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
+    assert!(junit.starts_with("<?xml") && junit.contains("<testsuites"));
+    assert!(!junit.contains("<failure") && !junit.contains("<error"));
+    assert!(out.join("summary.md").is_file());
+}
+
+#[test]
+fn a_faulty_mock_is_not_conformant_and_names_the_requirement() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "--mock-fault",
+        "key-before-token",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("AUTH-04"), "{}", text(&o));
+    let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
+    assert!(junit.contains("<failure"), "a finding is a <failure>");
+    let o = run(&["run", "--mock-fault", "no-such-fault"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn a_missing_secret_variable_exits_2_naming_it_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let target = write_target(
+        dir.path(),
+        &url,
+        r#"bearer_token_env = "T_TOKEN_NOT_SET_ANYWHERE""#,
+    );
+    let o = bin()
+        .args([
+            "run",
+            "--target",
+            target.to_str().unwrap(),
+            "--out",
+            dir.path().join("r").to_str().unwrap(),
+        ])
+        .env("T_KEY", "key-1234567")
+        .env("T_PASS", "pass-1234567")
+        .env_remove("T_TOKEN_NOT_SET_ANYWHERE")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("T_TOKEN_NOT_SET_ANYWHERE"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        listener.accept().is_err(),
+        "a request was sent despite the configuration error"
+    );
+}
+
+#[test]
+fn an_invalid_target_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.toml");
+    std::fs::write(&path, "base_url = 3\n").unwrap();
+    let o = run(&["run", "--target", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run(&["run", "--target", "/no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("/no/such/file.toml"));
+}
+
+#[test]
+fn an_unreachable_target_exits_3_quickly_naming_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port that was free a moment ago: nothing listens there.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let target = write_target(dir.path(), &url, r#"bearer_token_env = "T_TOKEN""#);
+    let started = Instant::now();
+    let o = bin()
+        .args([
+            "run",
+            "--target",
+            target.to_str().unwrap(),
+            "--out",
+            dir.path().join("r").to_str().unwrap(),
+        ])
+        .env("T_TOKEN", "tok-1234567")
+        .env("T_KEY", "key-1234567")
+        .env("T_PASS", "pass-1234567")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        text(&o)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// A `psa-conformance mock` process and the credentials it printed.
+struct MockProcess {
+    child: Child,
+    uri: String,
+    exports: Vec<(String, String)>,
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_mock(faults: &[&str]) -> MockProcess {
+    let mut cmd = bin();
+    cmd.args(["mock", "--listen", "127.0.0.1:0"]);
+    for f in faults {
+        cmd.args(["--fault", f]);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut uri = String::new();
+    let mut exports = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("psa-conformance reference mock listening on ") {
+            uri = rest.trim().to_string();
+        }
+        if let Some(rest) = line.trim().strip_prefix("export ") {
+            let (k, v) = rest.split_once('=').unwrap();
+            exports.push((k.to_string(), v.trim_matches('\'').to_string()));
+        }
+        if line.starts_with("Press Ctrl-C") {
+            break;
+        }
+    }
+    assert!(!uri.is_empty() && exports.len() == 4, "mock did not start");
+    MockProcess {
+        child,
+        uri,
+        exports,
+    }
+}
+
+fn files_text(dir: &Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        all.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+    }
+    all
+}
+
+#[test]
+fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
+    for (faults, auth) in [
+        (vec![], r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
+        (
+            vec!["password-echoed", "token-echoed-in-header", "key-echoed"],
+            r#"bearer_token_env = "PSA_BEARER_TOKEN""#,
+        ),
+    ] {
+        let mock = start_mock(&faults);
+        let dir = tempfile::tempdir().unwrap();
+        let target = write_target(dir.path(), &mock.uri, auth);
+        let out = dir.path().join("r");
+        let o = bin()
+            .args([
+                "run",
+                "--profile",
+                "full",
+                "--target",
+                target.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .envs(mock.exports.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env(
+                "T_KEY",
+                &mock
+                    .exports
+                    .iter()
+                    .find(|(k, _)| k == "PSA_INTEGRATION_KEY")
+                    .unwrap()
+                    .1,
+            )
+            .env(
+                "T_PASS",
+                &mock
+                    .exports
+                    .iter()
+                    .find(|(k, _)| k == "PSA_PASSWORD")
+                    .unwrap()
+                    .1,
+            )
+            .output()
+            .unwrap();
+        let expected = if faults.is_empty() { 0 } else { 1 };
+        assert_eq!(o.status.code(), Some(expected), "{}", text(&o));
+        let everything = format!("{}{}", text(&o), files_text(&out));
+        for (name, secret) in &mock.exports {
+            assert!(
+                !everything.contains(secret.as_str()),
+                "{name} leaked with faults {faults:?}"
+            );
+        }
+        if !faults.is_empty() {
+            assert!(
+                everything.contains("ERR-03"),
+                "the echo must be reported as an ERR-03 failure"
+            );
+        }
+    }
+}
+
+#[test]
+fn list_validate_and_schemas() {
+    let o = run(&["list", "--profile", "core"]);
+    assert_eq!(o.status.code(), Some(0));
+    let listing = text(&o);
+    assert!(listing.contains("CRED-01") && !listing.contains("RATE-01"));
+    assert!(
+        !listing.contains("[untested"),
+        "a core requirement has no scenario:\n{listing}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["schemas", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let openapi: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("openapi.json")).unwrap())
+            .unwrap();
+    assert_eq!(openapi["openapi"], "3.1.0");
+
+    let good = dir.path().join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"data":{"isPsaCredentialsValid":true},"_links":{}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        run(&[
+            "validate",
+            "--schema",
+            "credential-validation",
+            good.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"data":{"isPsaCredentialsValid":"true"},"_links":{}}"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "validate",
+        "--schema",
+        "credential-validation",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("/data/isPsaCredentialsValid"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        run(&["validate", "--schema", "nope", bad.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}
