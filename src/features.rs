@@ -36,6 +36,14 @@ pub const FEATURES: &[(&str, &str)] = &[
         "features/errors.feature",
         include_str!("../features/errors.feature"),
     ),
+    (
+        "features/rate_limit.feature",
+        include_str!("../features/rate_limit.feature"),
+    ),
+    (
+        "features/robustness.feature",
+        include_str!("../features/robustness.feature"),
+    ),
 ];
 
 /// Parses the embedded features and expands scenario outlines.

@@ -537,8 +537,11 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
                 cucumber::runner::basic::ScenarioType::Concurrent
             }
         })
-        .before(move |_, _, _, world| {
-            world.attach(before_ctx.clone());
+        .before(move |feature, _, scenario, world| {
+            world.attach(
+                before_ctx.clone(),
+                feature.tags.iter().chain(scenario.tags.iter()),
+            );
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, outcome, world| {

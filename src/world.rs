@@ -98,6 +98,11 @@ pub struct PsaWorld {
     /// Free-form evidence lines (burst statistics and the like).
     pub notes: Vec<String>,
     pub started: Instant,
+    /// In `@hostile-input` and `@rate-limit` scenarios a dropped connection
+    /// is a finding about the target, not a harness error.
+    pub dropped_connection_is_a_finding: bool,
+    /// The last burst: each exchange with the time since the burst began.
+    pub burst: Vec<(std::time::Duration, Exchange)>,
 }
 
 impl fmt::Debug for PsaWorld {
@@ -124,13 +129,19 @@ impl PsaWorld {
             harness_errors: Vec::new(),
             notes: Vec::new(),
             started: Instant::now(),
+            dropped_connection_is_a_finding: false,
+            burst: Vec::new(),
         }
     }
 
-    /// Joins the world to its run (the `before` hook does this).
-    pub fn attach(&mut self, ctx: Arc<RunContext>) {
+    /// Joins the world to its run (the `before` hook does this), with the
+    /// tags of its feature and scenario.
+    pub fn attach<'a>(&mut self, ctx: Arc<RunContext>, tags: impl IntoIterator<Item = &'a String>) {
         self.ctx = Some(ctx);
         self.started = Instant::now();
+        self.dropped_connection_is_a_finding = tags
+            .into_iter()
+            .any(|t| t == "hostile-input" || t == "rate-limit");
     }
 
     /// The run this scenario belongs to.
@@ -148,7 +159,8 @@ impl PsaWorld {
             .replace("{psaType}", &t.psa_type)
             .replace("{customPsaTicketId}", &t.ticket_id)
             .replace("{ticketId}", &t.ticket_id)
-            .replace("{unknownTicketId}", crate::runner::UNKNOWN_TICKET_ID))
+            .replace("{unknownTicketId}", crate::runner::UNKNOWN_TICKET_ID)
+            .replace("{4KiB}", &"9".repeat(4096)))
     }
 
     /// Builds the request the draft describes.
@@ -235,7 +247,7 @@ impl PsaWorld {
         let ctx = self.ctx()?.clone();
         let exchange = ctx.client.send(&spec).await;
         ctx.monitor.observe(&exchange, &ctx.redactor);
-        if let Err(e) = &exchange.outcome {
+        if let (Err(e), false) = (&exchange.outcome, self.dropped_connection_is_a_finding) {
             self.harness_errors.push(
                 ctx.redactor
                     .redact(&format!("{}: {}", exchange.summary_line(), e.message))
@@ -255,6 +267,12 @@ impl PsaWorld {
             .ok_or_else(|| Finding::harness("no request was sent before this check"))?;
         match &exchange.outcome {
             Ok(r) => Ok(r),
+            Err(e) if self.dropped_connection_is_a_finding => {
+                Err(Finding::failure("the target sent no answer")
+                    .expected("an HTTP answer on a connection that stays up")
+                    .actual(e.message.clone())
+                    .exchange(exchange.summary_line()))
+            }
             Err(e) => Err(Finding::harness(format!(
                 "no response to {}: {}",
                 exchange.summary_line(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use psa_conformance::catalog::{Level, Profile};
 use psa_conformance::config::{RunConfig, TargetSource};
-use psa_conformance::mock::{MockServer, Style};
+use psa_conformance::mock::{MockServer, RateLimit, Style};
 use psa_conformance::report::{RequirementStatus, RunReport, Verdict};
 use psa_conformance::runner;
 use psa_conformance::selftest::mock_config;
@@ -116,9 +116,53 @@ async fn all() -> Vec<Result<(), String>> {
         .await,
     );
 
+    // Profile full under both kinds of limit the mock can apply.
+    let in_flight = MockServer::builder()
+        .rate_limit(RateLimit::InFlight(8))
+        .start()
+        .await
+        .expect("mock starts");
+    push(
+        check(
+            "full profile, in-flight limit 8",
+            live(in_flight.target(), Profile::Full),
+            &[],
+        )
+        .await,
+    );
+    let window = MockServer::builder()
+        .rate_limit(RateLimit::Window {
+            requests: 100,
+            window: Duration::from_secs(1),
+        })
+        .start()
+        .await
+        .expect("mock starts");
+    push(
+        check(
+            "full profile, 100 requests per second",
+            live(window.target(), Profile::Full),
+            &[],
+        )
+        .await,
+    );
+    let alternate_full = MockServer::builder()
+        .style(Style::Alternate)
+        .start()
+        .await
+        .expect("mock starts");
+    push(
+        check(
+            "full profile, alternate style",
+            live(alternate_full.target(), Profile::Full),
+            &[],
+        )
+        .await,
+    );
+
     // A slow mock with a tight in-flight limit: the suite must wait out 429s.
     let tight = MockServer::builder()
-        .rate_limit(psa_conformance::mock::RateLimit::InFlight(1))
+        .rate_limit(RateLimit::InFlight(1))
         .latency(Duration::from_millis(5))
         .start()
         .await

@@ -228,24 +228,32 @@ impl HttpClient {
         }
     }
 
-    /// Sends `n` copies of a request at once (at most `concurrency` in
-    /// flight), bypassing the per-endpoint bound, until one answers 429 or all
-    /// are sent. For rate-limit scenarios only.
-    pub async fn burst(&self, spec: &RequestSpec, concurrency: usize, max: usize) -> Vec<Exchange> {
+    /// Sends up to `max` copies of a request, `concurrency` in flight at
+    /// once, bypassing the per-endpoint bound, and stops starting new ones
+    /// after the first 429. For rate-limit scenarios only. Each exchange
+    /// comes with the time from the start of the burst to its answer.
+    pub async fn burst(
+        &self,
+        spec: &RequestSpec,
+        concurrency: usize,
+        max: usize,
+    ) -> Vec<(Duration, Exchange)> {
         use futures::stream::{self, StreamExt};
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = AtomicBool::new(false);
+        let started = Instant::now();
         stream::iter(0..max)
             .map(|_| {
-                let stop = stop.clone();
+                let stop = &stop;
                 async move {
-                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if stop.load(Ordering::Relaxed) {
                         return None;
                     }
                     let ex = self.send_once(spec).await;
                     if ex.response().map(|r| r.status) == Some(429) {
-                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        stop.store(true, Ordering::Relaxed);
                     }
-                    Some(ex)
+                    Some((started.elapsed(), ex))
                 }
             })
             .buffer_unordered(concurrency.max(1))

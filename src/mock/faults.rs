@@ -74,7 +74,7 @@ faults! {
     TextPlainAccepted = "text-plain-accepted", "CRED-07", "a text/plain body is parsed as JSON and served";
     TicketIdNumber = "ticket-id-number", "TCKT-01", "data.ticketId is a JSON number";
     TicketNoDetails = "ticket-no-details", "TCKT-01", "data.ticketDetails is missing";
-    TicketOtherId = "ticket-other-id", "TCKT-02", "the answer is always the first ticket, whatever id was asked for";
+    TicketOtherId = "ticket-other-id", "TCKT-02", "data.ticketId is another ticket's id (mapped from the wrong field)";
     DateUsFormat = "date-us-format", "TCKT-03", "creationDate is 02/21/2024 06:28:10";
     DateNoOffset = "date-no-offset", "TCKT-03", "creationDate has no offset: 2024-02-21T06:28:10.624";
     StatusLowercase = "status-lowercase", "TCKT-04", "ticketStatus is lower case (created_in_ncentral)";

@@ -224,7 +224,7 @@ impl MockServer {
             ticket_id: c.ticket_ids[0].clone(),
             custom_psa: creds,
             rate_limit: RateLimitSettings {
-                recovery_timeout: Duration::from_secs(10),
+                recovery_timeout: Duration::from_secs(5),
                 ..RateLimitSettings::default()
             },
             tls: TlsSettings::default(),

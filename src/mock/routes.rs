@@ -640,16 +640,42 @@ fn gate_post(
     Ok(creds)
 }
 
+/// Bodies up to this size are read to the end even when refused, so the
+/// client gets its 413 on a connection that stays up.
+const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
+
 async fn read_body(s: &MockState, body: Body) -> Result<Bytes, Response> {
-    match axum::body::to_bytes(body, BODY_LIMIT + 1).await {
-        Ok(b) => Ok(b),
-        Err(_) if s.has(Fault::HugeBody500) => Err(s.crash("buffering the request body")),
-        Err(_) => Err(s.error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PayloadTooLargeException",
-            &format!("Request body larger than {BODY_LIMIT} bytes."),
-        )),
+    use futures::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Err(s.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequestException",
+                "Unreadable request body.",
+            ));
+        };
+        total += chunk.len();
+        if kept.len() <= BODY_LIMIT {
+            kept.extend_from_slice(&chunk);
+        }
+        if total > DRAIN_LIMIT {
+            break;
+        }
     }
+    if total <= BODY_LIMIT {
+        return Ok(Bytes::from(kept));
+    }
+    if s.has(Fault::HugeBody500) {
+        return Err(s.crash("buffering the request body"));
+    }
+    Err(s.error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PayloadTooLargeException",
+        &format!("Request body larger than {BODY_LIMIT} bytes."),
+    ))
 }
 
 async fn validate_credential(
@@ -814,8 +840,7 @@ fn ticket_answer(
             &detail,
         ));
     }
-    let ticket = if s.has(Fault::TicketOtherId) || (id == "0" && s.has(Fault::MalformedTicketId200))
-    {
+    let ticket = if id == "0" && s.has(Fault::MalformedTicketId200) {
         tickets.first()
     } else {
         known
@@ -846,6 +871,14 @@ fn render_ticket(s: &MockState, t: &Ticket) -> Value {
     let mut data = Map::new();
     let id = if s.has(Fault::TicketIdNumber) {
         json!(t.id.parse::<u64>().unwrap_or(0))
+    } else if s.has(Fault::TicketOtherId) {
+        // Another ticket's id: a mapping from the wrong field.
+        let other = s
+            .tickets()
+            .iter()
+            .find(|o| o.id != t.id)
+            .map_or("1", |o| o.id);
+        json!(other)
     } else {
         json!(t.id)
     };

@@ -7,12 +7,16 @@
 //! - [`auth`]: forged tokens and the token exchange.
 //! - [`psa`]: checks particular to credential validation and tickets.
 //! - [`errors`]: error-response checks shared by every endpoint.
+//! - [`rate_limit`]: bursts and recovery (RATE-01..04).
+//! - [`robustness`]: hostile bodies and a target that must survive them (SEC-01..03).
 
 pub mod auth;
 pub mod errors;
 pub mod psa;
+pub mod rate_limit;
 pub mod request;
 pub mod response;
+pub mod robustness;
 
 use crate::finding::Finding;
 use crate::world::PsaWorld;

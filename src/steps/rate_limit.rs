@@ -1,0 +1,241 @@
+//! Rate-limit steps: a bounded concurrent burst (RATE-01, RATE-02, RATE-04)
+//! and the recovery after it (RATE-03). The evidence shows the burst:
+//! requests sent, status counts, time to the first 429, recovery time.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use cucumber::{then, when};
+use reqwest::Method;
+
+use crate::finding::Finding;
+use crate::http::{parse_retry_after, Exchange, On429, BACKOFF};
+use crate::world::PsaWorld;
+
+fn method_for(endpoint: &str) -> Method {
+    let post = endpoint.ends_with("/credential")
+        || (endpoint.starts_with("/api/custom-psa/tickets/")
+            && endpoint.len() > "/api/custom-psa/tickets/".len());
+    if post {
+        Method::POST
+    } else {
+        Method::GET
+    }
+}
+
+fn status_counts(burst: &[(Duration, Exchange)]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for (_, e) in burst {
+        let key = e
+            .response()
+            .map_or_else(|| "no answer".to_string(), |r| r.status.to_string());
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn describe(counts: &BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .map(|(k, v)| format!("{k}×{v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[when("the client sends a burst to the rate-limit endpoint")]
+async fn burst(w: &mut PsaWorld) -> Result<(), Finding> {
+    let ctx = w.ctx()?.clone();
+    let rl = ctx.target.rate_limit.clone();
+    let path = w.expand_path(&rl.endpoint)?;
+    let method = method_for(&rl.endpoint);
+    let mut spec = w.build_request(method.clone(), &path)?;
+    spec.on_429 = On429::Return;
+    let burst = ctx
+        .client
+        .burst(&spec, rl.concurrency, rl.max_requests)
+        .await;
+    for (_, e) in &burst {
+        ctx.monitor.observe(e, &ctx.redactor);
+    }
+    let counts = status_counts(&burst);
+    let first_429 = burst
+        .iter()
+        .filter(|(_, e)| e.response().is_some_and(|r| r.status == 429))
+        .map(|(t, _)| *t)
+        .min();
+    w.notes.push(format!(
+        "burst: {} requests to {method} {} ({} in flight, at most {}): {}; first 429 after {}",
+        burst.len(),
+        rl.endpoint,
+        rl.concurrency,
+        rl.max_requests,
+        describe(&counts),
+        first_429.map_or_else(|| "none".to_string(), |t| format!("{} ms", t.as_millis()))
+    ));
+    // Evidence: the first answer of each kind.
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, e) in &burst {
+        let key = e.response().map_or(0, |r| r.status);
+        if seen.insert(key) {
+            w.exchanges.push(e.clone());
+        }
+    }
+    w.burst = burst;
+    w.draft = Default::default();
+    Ok(())
+}
+
+fn burst_of(w: &PsaWorld) -> Result<&[(Duration, Exchange)], Finding> {
+    if w.burst.is_empty() {
+        return Err(Finding::harness("no burst was sent before this check"));
+    }
+    Ok(&w.burst)
+}
+
+#[then("at least one burst answer is 429")]
+fn some_429(w: &mut PsaWorld) -> Result<(), Finding> {
+    let burst = burst_of(w)?;
+    if burst
+        .iter()
+        .any(|(_, e)| e.response().is_some_and(|r| r.status == 429))
+    {
+        return Ok(());
+    }
+    let rl = &w.ctx()?.target.rate_limit;
+    Err(Finding::failure("the burst was never limited")
+        .expected("at least one 429")
+        .actual(format!("{} requests, {} in flight: {}", burst.len(), rl.concurrency, describe(&status_counts(burst))))
+        .at(format!("[rate_limit] endpoint {}", rl.endpoint))
+        .hint("N-central limits 3 to 50 requests in flight per endpoint; raise [rate_limit] concurrency if the target allows more"))
+}
+
+#[then("every burst answer is 200 or 429")]
+fn only_200_or_429(w: &mut PsaWorld) -> Result<(), Finding> {
+    let burst = burst_of(w)?;
+    let bad: Vec<&Exchange> = burst
+        .iter()
+        .map(|(_, e)| e)
+        .filter(|e| {
+            !e.response()
+                .is_some_and(|r| r.status == 200 || r.status == 429)
+        })
+        .collect();
+    let Some(first) = bad.first() else {
+        return Ok(());
+    };
+    Err(Finding::failure(format!(
+        "{} of {} burst answers are neither 200 nor 429",
+        bad.len(),
+        burst.len()
+    ))
+    .expected("200 or 429 on a connection that stays up")
+    .actual(describe(&status_counts(burst)))
+    .exchange(first.summary_line()))
+}
+
+#[then("every 429 of the burst carries Retry-After and an ErrorResponse body")]
+fn retry_after_and_body(w: &mut PsaWorld) -> Result<(), Finding> {
+    let ctx = w.ctx()?.clone();
+    for (_, e) in burst_of(w)? {
+        let Some(r) = e.response().filter(|r| r.status == 429) else {
+            continue;
+        };
+        let retry_after = r.header("retry-after");
+        if retry_after.and_then(parse_retry_after).is_none() {
+            return Err(Finding::failure("a 429 without a usable Retry-After")
+                .expected("Retry-After: <delta-seconds> or an HTTP-date")
+                .actual(format!(
+                    "Retry-After: {}",
+                    retry_after.unwrap_or("(absent)")
+                ))
+                .at("Retry-After")
+                .exchange(e.summary_line()));
+        }
+        let body_ok = r.media_type().as_deref() == Some("application/json")
+            && r.json().ok().is_some_and(|b| {
+                ctx.schemas
+                    .validate("error-response", &b)
+                    .is_some_and(|v| v.is_empty())
+                    && b.get("status").and_then(|s| s.as_u64()) == Some(429)
+            });
+        if !body_ok {
+            return Err(Finding::failure("a 429 without an ErrorResponse body")
+                .expected("application/json {\"status\": 429, \"message\": …}")
+                .actual(format!(
+                    "{}: {}",
+                    r.header("content-type").unwrap_or("(no Content-Type)"),
+                    r.body_preview(200)
+                ))
+                .exchange(e.summary_line()));
+        }
+    }
+    Ok(())
+}
+
+#[then("a single request to the rate-limit endpoint succeeds within the recovery window")]
+async fn recovers(w: &mut PsaWorld) -> Result<(), Finding> {
+    let ctx = w.ctx()?.clone();
+    let rl = ctx.target.rate_limit.clone();
+    let started = Instant::now();
+    let deadline = started + rl.recovery_timeout;
+    let mut backoff = BACKOFF.iter();
+    let mut retry_after = burst_of(w)?
+        .iter()
+        .filter_map(|(_, e)| {
+            e.response()
+                .filter(|r| r.status == 429)
+                .and_then(|r| r.header("retry-after"))
+        })
+        .filter_map(parse_retry_after)
+        .max();
+    let path = w.expand_path(&rl.endpoint)?;
+    let method = method_for(&rl.endpoint);
+    let mut attempts = 0;
+    loop {
+        if let Some(wait) = retry_after.take() {
+            if Instant::now() + wait > deadline {
+                break;
+            }
+            tokio::time::sleep(wait).await;
+        }
+        let mut spec = w.build_request(method.clone(), &path)?;
+        spec.on_429 = On429::Return;
+        w.send(spec).await?;
+        attempts += 1;
+        let status = w.last_exchange()?.response().map(|r| r.status);
+        match status {
+            Some(s) if (200..300).contains(&s) => {
+                w.notes.push(format!(
+                    "recovered after {} ms ({attempts} request(s) after the burst)",
+                    started.elapsed().as_millis()
+                ));
+                return Ok(());
+            }
+            Some(429) => {
+                let given = w
+                    .last_response()?
+                    .header("retry-after")
+                    .and_then(parse_retry_after);
+                retry_after = given.or_else(|| backoff.next().copied());
+                if retry_after.is_none() {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    let last = w.last_exchange()?.summary_line();
+    Err(
+        Finding::failure("the endpoint did not recover after the burst")
+            .expected(format!(
+                "a 2xx within {} s (recovery_timeout_secs)",
+                rl.recovery_timeout.as_secs()
+            ))
+            .actual(format!(
+                "{attempts} attempt(s) over {} ms; last: {last}",
+                started.elapsed().as_millis()
+            ))
+            .at(format!("[rate_limit] endpoint {}", rl.endpoint))
+            .hint("N-central accepts requests again once earlier ones complete"),
+    )
+}

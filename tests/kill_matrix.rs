@@ -1,0 +1,55 @@
+//! The kill matrix: the suite against the reference mock once per fault.
+//! Every fault must end in exit 1 with its own requirement `failed` (runs
+//! are strict, so SHOULD faults count); the conformant mock must pass.
+//!
+//! `docs/kill-matrix.md` is generated from the same runs; regenerate it with
+//! `UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix`.
+
+use psa_conformance::catalog::Profile;
+use psa_conformance::mock::Fault;
+use psa_conformance::report::RequirementStatus;
+use psa_conformance::runner;
+use psa_conformance::selftest::{kill_matrix, mock_config, render_matrix, with_status};
+
+const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kill-matrix.md");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_is_caught_by_its_requirement_and_the_clean_mock_passes() {
+    let clean = runner::execute(&mock_config(vec![], Profile::Full, true))
+        .await
+        .unwrap();
+    let failed = with_status(&clean, RequirementStatus::Failed);
+    assert!(failed.is_empty(), "the conformant mock fails {failed:?}");
+    assert_eq!(clean.exit_code(), 0);
+
+    let rows = kill_matrix(Fault::ALL, Profile::Full, 12).await.unwrap();
+    let missed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.caught())
+        .map(|r| {
+            format!(
+                "{} ({}): exit {}, failed {:?}",
+                r.fault,
+                r.fault.requirement(),
+                r.exit_code,
+                r.failed
+            )
+        })
+        .collect();
+
+    let rendered = render_matrix(&rows);
+    if std::env::var_os("UPDATE_KILL_MATRIX").is_some() {
+        std::fs::write(MATRIX, &rendered).unwrap();
+    } else {
+        let on_disk = std::fs::read_to_string(MATRIX).unwrap_or_default();
+        assert!(
+            on_disk == rendered,
+            "docs/kill-matrix.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix"
+        );
+    }
+    assert!(
+        missed.is_empty(),
+        "faults the suite does not catch:\n  {}",
+        missed.join("\n  ")
+    );
+}
