@@ -56,17 +56,10 @@ async fn run(args: &RunArgs) -> u8 {
             return e.exit_code();
         }
     };
-    let mut code = report.exit_code();
-    let mut regression_text = None;
+    let mut report = report;
     if let Some(path) = &config.baseline {
         match read_summary(path) {
-            Ok(baseline) => {
-                let cmp = Comparison::between(&baseline, &report.summary());
-                if cmp.regressed() && code == 0 {
-                    code = 1;
-                }
-                regression_text = Some(cmp.render());
-            }
+            Ok(baseline) => report.compare_with(&baseline),
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
@@ -81,14 +74,14 @@ async fn run(args: &RunArgs) -> u8 {
         }
     };
     print!("{}", terminal::render(&report, config.quiet));
-    if let Some(text) = regression_text {
-        print!("against the baseline:\n{text}");
+    if let Some(cmp) = &report.regressions {
+        print!("against the baseline:\n{}", cmp.render());
     }
     if !config.quiet {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         println!("reports: {}", names.join(", "));
     }
-    code
+    report.exit_code()
 }
 
 async fn mock(args: &MockArgs) -> u8 {

@@ -86,7 +86,13 @@ pub struct HttpClient {
     base: Url,
     settings: ClientSettings,
     gates: Mutex<HashMap<String, Arc<Gate>>>,
+    /// Transport failures in a row, with no answer between them.
+    consecutive_failures: std::sync::atomic::AtomicUsize,
 }
+
+/// After this many transport failures in a row the client stops sending:
+/// a target that stopped answering costs a few timeouts, not hundreds.
+pub const CIRCUIT_BREAKER_FAILURES: usize = 5;
 
 /// The in-flight bound of one endpoint. It starts at the configured
 /// concurrency and drops by one on every 429, down to one: a target that
@@ -164,6 +170,7 @@ impl HttpClient {
             base,
             settings,
             gates: Mutex::new(HashMap::new()),
+            consecutive_failures: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -263,6 +270,7 @@ impl HttpClient {
     }
 
     async fn send_once(&self, spec: &RequestSpec) -> Exchange {
+        use std::sync::atomic::Ordering;
         let url = self.url_for(&spec.path);
         let request = SentRequest {
             method: spec.method.to_string(),
@@ -271,7 +279,24 @@ impl HttpClient {
             body: spec.body.clone(),
         };
         let started = Instant::now();
-        let outcome = self.try_send(spec, &url).await;
+        let failures = self.consecutive_failures.load(Ordering::Relaxed);
+        let outcome = if failures >= CIRCUIT_BREAKER_FAILURES {
+            Err(TransportError {
+                kind: TransportErrorKind::Protocol,
+                message: format!(
+                    "not sent: the target failed {failures} requests in a row without answering (circuit open)"
+                ),
+            })
+        } else {
+            let outcome = self.try_send(spec, &url).await;
+            match &outcome {
+                Ok(_) => self.consecutive_failures.store(0, Ordering::Relaxed),
+                Err(_) => {
+                    self.consecutive_failures.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            outcome
+        };
         Exchange {
             request,
             outcome,

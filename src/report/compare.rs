@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::{RequirementStatus, Summary};
 
 /// What changed between a baseline and a newer run.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Comparison {
     /// Requirements failing now that did not fail before.
     pub new_failures: Vec<String>,

@@ -79,6 +79,26 @@ pub fn render(run: &RunReport) -> String {
     if !untested.is_empty() {
         let _ = writeln!(md, "\nUntested in this run: {}", untested.join(", "));
     }
+    if let Some(cmp) = &run.regressions {
+        let _ = writeln!(
+            md,
+            "\n**Against the baseline:**\n\n```\n{}```",
+            cmp.render()
+        );
+    }
+    let flaky: Vec<&str> = run
+        .scenarios
+        .iter()
+        .filter(|s| s.is_flaky())
+        .map(|s| s.id.as_str())
+        .collect();
+    if !flaky.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nFlaky (passed only after waiting out a 429): {}",
+            flaky.join(", ")
+        );
+    }
     if !run.inconclusive_reasons.is_empty() {
         let _ = writeln!(md, "\n**Inconclusive because:**");
         for reason in &run.inconclusive_reasons {

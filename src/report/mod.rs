@@ -97,6 +97,14 @@ pub struct ScenarioResult {
     pub notes: Vec<String>,
 }
 
+impl ScenarioResult {
+    /// Passed, but only after a 429 was waited out and the request retried.
+    pub fn is_flaky(&self) -> bool {
+        self.status == ScenarioStatus::Passed
+            && self.exchanges.iter().any(|e| !e.waited_out.is_empty())
+    }
+}
+
 fn tags_with_at(tags: &[String]) -> Vec<String> {
     tags.iter().map(|t| format!("@{t}")).collect()
 }
@@ -293,6 +301,8 @@ pub struct RunReport {
     pub tls_insecure: bool,
     /// Cucumber's JSON report, redacted.
     pub cucumber_json: String,
+    /// Changes against `--baseline`, when one was given.
+    pub regressions: Option<compare::Comparison>,
 }
 
 impl RunReport {
@@ -366,16 +376,26 @@ impl RunReport {
             inconclusive_reasons,
             tls_insecure: ctx.target.tls.insecure_skip_verify,
             cucumber_json,
+            regressions: None,
         }
     }
 
-    /// The exit status CLI.md gives the verdict.
+    /// The exit status CLI.md gives the verdict: a regression against the
+    /// baseline makes a conformant run exit 1.
     pub fn exit_code(&self) -> u8 {
         match self.verdict {
+            Verdict::Conformant if self.regressions.as_ref().is_some_and(|c| c.regressed()) => 1,
             Verdict::Conformant => 0,
             Verdict::NotConformant => 1,
             Verdict::Inconclusive => 3,
         }
+    }
+
+    /// Compares this run with an earlier `summary.json`; every report then
+    /// shows the changes.
+    pub fn compare_with(&mut self, baseline: &Summary) {
+        let comparison = compare::Comparison::between(baseline, &self.summary());
+        self.regressions = Some(comparison);
     }
 
     /// Writes junit.xml, cucumber.json, summary.json and summary.md into `dir`.

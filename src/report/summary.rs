@@ -24,6 +24,9 @@ pub struct Summary {
     /// TLS certificate verification was switched off.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tls_verification_skipped: bool,
+    /// Changes against `--baseline`, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regressions: Option<super::compare::Comparison>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,6 +56,9 @@ pub struct SummaryScenario {
     /// Why the scenario did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
+    /// Passed only after a 429 was waited out and the request retried.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flaky: bool,
 }
 
 impl Summary {
@@ -90,10 +96,12 @@ impl Summary {
                     warning: s.is_warning(r.strict),
                     harness_error: s.harness_error,
                     skip_reason: s.skip_reason.clone(),
+                    flaky: s.is_flaky(),
                 })
                 .collect(),
             inconclusive_reasons: r.inconclusive_reasons.clone(),
             tls_verification_skipped: r.tls_insecure,
+            regressions: r.regressions.clone(),
         }
     }
 
