@@ -90,6 +90,11 @@ pub struct RunArgs {
     /// conformant) style.
     #[arg(long, conflicts_with = "target")]
     pub mock_alternate_style: bool,
+
+    /// Benchmarking aid: run every feature N times over (copies are named
+    /// `features/x.feature#2`…), to measure how a run scales.
+    #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
+    pub repeat_features: usize,
 }
 
 #[derive(Debug, Args)]

@@ -148,6 +148,8 @@ pub struct RunConfig {
     pub timeout: Duration,
     pub baseline: Option<PathBuf>,
     pub quiet: bool,
+    /// Run every feature this many times over (benchmarks only; 1 otherwise).
+    pub repeat_features: usize,
 }
 
 impl RunConfig {
@@ -206,6 +208,7 @@ impl RunConfig {
             timeout: Duration::from_secs_f64(args.timeout),
             baseline: args.baseline.clone(),
             quiet: args.quiet,
+            repeat_features: args.repeat_features.clamp(1, 100),
         })
     }
 }

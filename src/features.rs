@@ -48,13 +48,28 @@ pub const FEATURES: &[(&str, &str)] = &[
 
 /// Parses the embedded features and expands scenario outlines.
 pub fn parse_all() -> Vec<Result<gherkin::Feature, ParseError>> {
-    FEATURES
-        .iter()
-        .map(|(path, text)| {
+    parse_repeated(1)
+}
+
+/// The embedded features `times` times over (copies named
+/// `features/x.feature#2`…), for measuring how a run scales.
+pub fn parse_repeated(times: usize) -> Vec<Result<gherkin::Feature, ParseError>> {
+    (1..=times.max(1))
+        .flat_map(|copy| {
+            FEATURES
+                .iter()
+                .map(move |(path, text)| (copy, *path, *text))
+        })
+        .map(|(copy, path, text)| {
+            let path = if copy == 1 {
+                path.to_string()
+            } else {
+                format!("{path}#{copy}")
+            };
             let mut feature =
                 gherkin::Feature::parse(text, GherkinEnv::default()).map_err(|source| {
                     ParseError::from(gherkin::ParseFileError::Parsing {
-                        path: PathBuf::from(path),
+                        path: PathBuf::from(&path),
                         error: None,
                         source,
                     })
@@ -65,16 +80,19 @@ pub fn parse_all() -> Vec<Result<gherkin::Feature, ParseError>> {
         .collect()
 }
 
-/// A cucumber parser over the embedded features.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct EmbeddedFeatures;
+/// A cucumber parser over the embedded features, repeated `times` times
+/// (1 but for benchmarks).
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedFeatures {
+    pub times: usize,
+}
 
 impl Parser<()> for EmbeddedFeatures {
     type Cli = cucumber::cli::Empty;
     type Output = stream::Iter<std::vec::IntoIter<Result<gherkin::Feature, ParseError>>>;
 
     fn parse(self, _input: (), _cli: Self::Cli) -> Self::Output {
-        stream::iter(parse_all())
+        stream::iter(parse_repeated(self.times))
     }
 }
 

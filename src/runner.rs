@@ -513,6 +513,27 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
             }
         };
 
+    let total = crate::features::parse_repeated(config.repeat_features)
+        .iter()
+        .flatten()
+        .map(|f| {
+            f.scenarios
+                .iter()
+                .filter(|s| {
+                    select(
+                        f,
+                        s,
+                        profile,
+                        config.tags.as_ref().map(|(_, op)| op),
+                        token_exchange,
+                    ) == Selection::Run
+                })
+                .count()
+        })
+        .sum();
+    let progress = Arc::new(crate::report::terminal::Progress::new(total, config.quiet));
+    let after_progress = progress.clone();
+    let strict = config.strict;
     let before_ctx = ctx.clone();
     let after_ctx = ctx.clone();
     let finished = results.clone();
@@ -521,7 +542,9 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
         .normalized();
     PsaWorld::cucumber::<&str>()
-        .with_parser(EmbeddedFeatures)
+        .with_parser(EmbeddedFeatures {
+            times: config.repeat_features,
+        })
         .with_writer(writer)
         .with_default_cli()
         .max_concurrent_scenarios(16)
@@ -546,6 +569,8 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         })
         .after(move |feature, _, scenario, outcome, world| {
             let result = ScenarioResult::finished(feature, scenario, outcome, world, &after_ctx);
+            after_progress
+                .tick(result.status == ScenarioStatus::Failed && !result.is_warning(strict));
             finished
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -554,6 +579,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         })
         .filter_run((), filter)
         .await;
+    progress.finish();
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));

@@ -29,6 +29,7 @@ pub fn mock_config(faults: Vec<Fault>, profile: Profile, strict: bool) -> RunCon
         timeout: Duration::from_secs(10),
         baseline: None,
         quiet: true,
+        repeat_features: 1,
     }
 }
 

@@ -69,3 +69,48 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
     );
     out
 }
+
+/// A one-line progress display on stderr — scenarios done of the total and
+/// failures so far — shown only when stderr is a terminal.
+pub struct Progress {
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    failed: std::sync::atomic::AtomicUsize,
+    enabled: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize, quiet: bool) -> Self {
+        use std::io::IsTerminal as _;
+        Progress {
+            total,
+            done: Default::default(),
+            failed: Default::default(),
+            enabled: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Counts one finished scenario.
+    pub fn tick(&self, failed: bool) {
+        use std::sync::atomic::Ordering;
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let failures = if failed {
+            self.failed.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.failed.load(Ordering::Relaxed)
+        };
+        if self.enabled {
+            eprint!(
+                "\r\x1b[2K[{done:>3}/{:<3}] {failures} failed so far",
+                self.total
+            );
+        }
+    }
+
+    /// Clears the progress line.
+    pub fn finish(&self) {
+        if self.enabled {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
