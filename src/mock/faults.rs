@@ -45,10 +45,12 @@ faults! {
     TicketsRoot404 = "tickets-root-404", "DISC-03", "GET /api/custom-psa/tickets is not routed (404)";
     HalLinks = "hal-links", "DISC-04", "link values are HAL objects {\"href\": …} instead of strings";
     HtmlContentType = "html-content-type", "DISC-05", "JSON 200 bodies are labelled text/html";
+    NoContentType = "no-content-type", "DISC-05", "JSON 200 bodies carry no Content-Type header";
     AnyBearerAccepted = "any-bearer-accepted", "AUTH-03", "any Bearer token is accepted without verification";
     AlgNoneAccepted = "alg-none-accepted", "AUTH-03", "an unsigned alg:none JWT is accepted";
     SignatureNotChecked = "signature-not-checked", "AUTH-03", "a JWT whose signature was altered is accepted";
     DiscoveryWithoutAuth = "discovery-without-auth", "AUTH-01", "the discovery GETs answer 200 without an Authorization header";
+    TicketsWithoutAuth = "tickets-without-auth", "AUTH-01", "the ticket endpoint serves requests that carry no Authorization header";
     BasicAuth500 = "basic-auth-500", "AUTH-02", "a Basic Authorization header crashes the server (500)";
     EmptyBearer500 = "empty-bearer-500", "AUTH-02", "`Bearer` with no token crashes the server (500)";
     KeyBeforeToken = "key-before-token", "AUTH-04", "the integration key is checked before the token (403 to an unauthenticated caller)";
@@ -61,8 +63,10 @@ faults! {
     MissingKeyAccepted = "missing-key-accepted", "KEY-02", "a request with no INTEGRATION-KEY header is served";
     MissingKey401 = "missing-key-401", "KEY-03", "a missing INTEGRATION-KEY is answered 401 (not 403)";
     KeyAfterBody = "key-after-body", "KEY-04", "the body is validated before the key (400 for wrong key + invalid body)";
+    ForbiddenNotJson = "forbidden-not-json", "KEY-05", "403 answers carry a plain-text body";
     KeyAfterLookup = "key-after-lookup", "KEY-04", "the ticket is looked up before the key (404 for wrong key + unknown ticket)";
     ValidAsString = "valid-as-string", "CRED-01", "isPsaCredentialsValid is the string \"true\", not a boolean";
+    ValidCredentialsRejected = "valid-credentials-rejected", "CRED-01", "the configured PSA credentials are reported invalid";
     NoDataEnvelope = "no-data-envelope", "CRED-01", "the credential answer has no data envelope: {\"isPsaCredentialsValid\": true}";
     WrongPasswordValid = "wrong-password-valid", "CRED-02", "any PSA password is reported valid";
     WrongPassword401 = "wrong-password-401", "CRED-03", "a wrong PSA password is answered 401 instead of 200 with false";
@@ -74,6 +78,7 @@ faults! {
     TextPlainAccepted = "text-plain-accepted", "CRED-07", "a text/plain body is parsed as JSON and served";
     TicketIdNumber = "ticket-id-number", "TCKT-01", "data.ticketId is a JSON number";
     TicketNoDetails = "ticket-no-details", "TCKT-01", "data.ticketDetails is missing";
+    TicketNoLinks = "ticket-no-links", "TCKT-01", "the ticket answer has no _links object";
     TicketOtherId = "ticket-other-id", "TCKT-02", "data.ticketId is another ticket's id (mapped from the wrong field)";
     DateUsFormat = "date-us-format", "TCKT-03", "creationDate is 02/21/2024 06:28:10";
     DateNoOffset = "date-no-offset", "TCKT-03", "creationDate has no offset: 2024-02-21T06:28:10.624";
@@ -87,6 +92,7 @@ faults! {
     ErrorsNotJson = "errors-not-json", "ERR-01", "4xx answers are text/plain";
     ErrorStatusMismatch = "error-status-mismatch", "ERR-01", "ErrorResponse.status is always 400, whatever the HTTP status";
     UnknownTicket500 = "unknown-ticket-500", "ERR-02", "an unknown ticket id crashes the server (500)";
+    EmptyBody500 = "empty-body-500", "ERR-02", "an empty request body crashes the server (500)";
     PasswordEchoed = "password-echoed", "ERR-03", "a wrong PSA password is echoed in the error message";
     TokenEchoedInHeader = "token-echoed-in-header", "ERR-03", "every answer echoes the bearer token in an X-Debug-Token header";
     KeyEchoed = "key-echoed", "ERR-03", "a wrong integration key answer echoes the configured key";

@@ -155,9 +155,11 @@ impl MockState {
             "application/json"
         };
         let mut response = (status, text).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if !(self.has(Fault::NoContentType) && status == StatusCode::OK) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
         response
     }
 
@@ -173,7 +175,8 @@ impl MockState {
             Style::Alternate => format!("[ID={id}-{:04x}] {kind}: {detail}", rand::random::<u16>()),
         };
         let plain = self.has(Fault::ErrorsNotJson)
-            || (status == StatusCode::UNAUTHORIZED && self.has(Fault::AuthErrorNotJson));
+            || (status == StatusCode::UNAUTHORIZED && self.has(Fault::AuthErrorNotJson))
+            || (status == StatusCode::FORBIDDEN && self.has(Fault::ForbiddenNotJson));
         if plain {
             return (status, [(header::CONTENT_TYPE, "text/plain")], message).into_response();
         }
@@ -333,6 +336,9 @@ impl MockState {
             ));
         }
         if body.is_empty() {
+            if self.has(Fault::EmptyBody500) {
+                return Err(self.crash("reading the request body"));
+            }
             return Err(bad("Required request body is missing."));
         }
         let value: Value = match serde_json::from_slice(body) {
@@ -700,7 +706,8 @@ fn credential_answer(
     body: &Bytes,
 ) -> Result<Response, Response> {
     let (username, password) = gate_post(s, headers, body, true, || psa_type_check(s, psa_type))?;
-    let valid = s.has(Fault::WrongPasswordValid) || s.credentials_valid(&username, &password);
+    let valid = s.has(Fault::WrongPasswordValid)
+        || (s.credentials_valid(&username, &password) && !s.has(Fault::ValidCredentialsRejected));
     if !valid && s.has(Fault::WrongPassword401) {
         return Err(s.error(
             StatusCode::UNAUTHORIZED,
@@ -817,6 +824,14 @@ fn ticket_answer(
             &format!("Invalid customPsaTicketId format: '{}'.", truncate(id, 40)),
         ))
     };
+    if s.has(Fault::TicketsWithoutAuth) && !headers.contains_key(header::AUTHORIZATION) {
+        let mut authorized = headers.clone();
+        let token = format!("Bearer {}", s.credentials.access_token.expose());
+        if let Ok(v) = HeaderValue::from_str(&token) {
+            authorized.insert(header::AUTHORIZATION, v);
+        }
+        return ticket_answer(s, id, &authorized, body);
+    }
     let (username, password) = if s.has(Fault::TicketBodyIgnored) {
         s.authenticate(headers, false)?;
         s.check_key(headers)?;
@@ -904,6 +919,9 @@ fn render_ticket(s: &MockState, t: &Ticket) -> Value {
     if s.options.style == Style::Alternate {
         data.insert("priority".into(), json!("P3"));
         data.insert("assignee".into(), Value::Null);
+    }
+    if s.has(Fault::TicketNoLinks) {
+        return json!({ "data": Value::Object(data) });
     }
     json!({ "data": Value::Object(data), "_links": {} })
 }
