@@ -378,3 +378,127 @@ fn list_validate_and_schemas() {
         Some(2)
     );
 }
+
+#[test]
+fn a_failed_token_exchange_exits_3_with_the_servers_status() {
+    let mock = start_mock(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_target(dir.path(), &mock.uri, r#"user_api_jwt_env = "BAD_JWT""#);
+    let o = bin()
+        .args([
+            "run",
+            "--target",
+            target.to_str().unwrap(),
+            "--out",
+            dir.path().join("r").to_str().unwrap(),
+        ])
+        .env(
+            "BAD_JWT",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.not-a-valid-signature",
+        )
+        .env("T_KEY", "key-1234567")
+        .env("T_PASS", "pass-1234567")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains("token exchange failed") && text(&o).contains("401"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !text(&o).contains("not-a-valid-signature"),
+        "the JWT leaked"
+    );
+}
+
+#[test]
+fn an_unreadable_ca_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_target(
+        dir.path(),
+        "https://127.0.0.1:9",
+        r#"bearer_token_env = "T_TOKEN""#,
+    );
+    let not_pem = dir.path().join("ca.pem");
+    std::fs::write(&not_pem, "this is not a certificate").unwrap();
+    let mut text_of_target = std::fs::read_to_string(&target).unwrap();
+    text_of_target.push_str(&format!("[tls]\nca_file = \"{}\"\n", not_pem.display()));
+    std::fs::write(&target, text_of_target).unwrap();
+    let o = bin()
+        .args(["run", "--target", target.to_str().unwrap()])
+        .env("T_TOKEN", "tok-1234567")
+        .env("T_KEY", "key-1234567")
+        .env("T_PASS", "pass-1234567")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("ca.pem"), "{}", text(&o));
+}
+
+#[test]
+fn compare_and_baseline_report_regressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good");
+    let bad = dir.path().join("bad");
+    assert_eq!(
+        run(&[
+            "run",
+            "--profile",
+            "core",
+            "-q",
+            "--out",
+            good.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "-q",
+        "--mock-fault",
+        "wrong-key-401",
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let (g, b) = (good.join("summary.json"), bad.join("summary.json"));
+
+    let same = run(&["compare", g.to_str().unwrap(), g.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+    let worse = run(&["compare", g.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(worse.status.code(), Some(1), "{}", text(&worse));
+    assert!(text(&worse).contains("KEY-01"), "{}", text(&worse));
+    let better = run(&["compare", b.to_str().unwrap(), g.to_str().unwrap()]);
+    assert_eq!(better.status.code(), Some(0), "{}", text(&better));
+    assert!(text(&better).contains("fixed") && text(&better).contains("KEY-01"));
+
+    // Inside a run: a new failure against the baseline is exit 1 and every report says so.
+    let again = dir.path().join("again");
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "--mock-fault",
+        "wrong-key-401",
+        "--baseline",
+        g.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let summary = std::fs::read_to_string(again.join("summary.json")).unwrap();
+    assert!(summary.contains("\"new_failures\"") && summary.contains("KEY-01"));
+    assert!(std::fs::read_to_string(again.join("summary.md"))
+        .unwrap()
+        .contains("baseline"));
+    assert_eq!(
+        run(&["compare", "/no/such.json", g.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}

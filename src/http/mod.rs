@@ -155,6 +155,12 @@ impl HttpClient {
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 ClientBuildError(format!("tls.ca_file {} is not PEM: {e}", ca.display()))
             })?;
+            if certs.is_empty() {
+                return Err(ClientBuildError(format!(
+                    "tls.ca_file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    ca.display()
+                )));
+            }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
