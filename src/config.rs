@@ -103,6 +103,8 @@ pub struct Target {
     pub psa_type: String,
     pub standard_psa: PsaCredentials,
     pub ticket_id: String,
+    /// A well-formed ticket id the target does not know.
+    pub unknown_ticket_id: String,
     pub custom_psa: PsaCredentials,
     pub rate_limit: RateLimitSettings,
     pub tls: TlsSettings,
@@ -259,6 +261,7 @@ struct StandardPsaTable {
 #[serde(deny_unknown_fields)]
 struct CustomPsaTable {
     ticket_id: StringOrNumber,
+    unknown_ticket_id: Option<StringOrNumber>,
     username: Option<String>,
     password_env: Option<String>,
 }
@@ -376,12 +379,19 @@ pub fn load_target(
         password: secret(&file.standard_psa.password_env, "standard_psa.password_env")?,
     };
     let ticket_id = file.custom_psa.ticket_id.into_string();
-    if !regex::Regex::new(r"^[1-9][0-9]*$")
-        .map(|re| re.is_match(&ticket_id))
-        .unwrap_or(false)
-    {
+    if !decimal_id(&ticket_id) {
         return Err(invalid(format!(
             "custom_psa.ticket_id {ticket_id:?} is not a decimal ticket id (^[1-9][0-9]*$)"
+        )));
+    }
+    let unknown_ticket_id = file
+        .custom_psa
+        .unknown_ticket_id
+        .map(StringOrNumber::into_string)
+        .unwrap_or_else(|| crate::runner::UNKNOWN_TICKET_ID.to_string());
+    if !decimal_id(&unknown_ticket_id) || unknown_ticket_id == ticket_id {
+        return Err(invalid(format!(
+            "custom_psa.unknown_ticket_id {unknown_ticket_id:?} must be a decimal ticket id other than ticket_id"
         )));
     }
     let custom_psa = PsaCredentials {
@@ -435,6 +445,7 @@ pub fn load_target(
         psa_type,
         standard_psa,
         ticket_id,
+        unknown_ticket_id,
         custom_psa,
         rate_limit,
         tls: TlsSettings {
@@ -442,6 +453,11 @@ pub fn load_target(
             insecure_skip_verify: file.tls.insecure_skip_verify,
         },
     })
+}
+
+/// `^[1-9][0-9]*$`: the form of a custom PSA ticket id.
+fn decimal_id(id: &str) -> bool {
+    !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Environment lookups from a fixed map, for tests.

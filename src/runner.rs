@@ -30,8 +30,9 @@ use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
 use crate::schema::{SchemaError, SchemaSet};
 use crate::world::PsaWorld;
 
-/// A well-formed ticket id no target is expected to know.
-pub const UNKNOWN_TICKET_ID: &str = "987654321987654321";
+/// A well-formed ticket id no target is expected to know (it fits a 32-bit
+/// integer, so no implementation refuses it as out of range).
+pub const UNKNOWN_TICKET_ID: &str = "999999937";
 
 /// Longest body kept per exchange in a report.
 const EVIDENCE_BODY_CHARS: usize = 4000;

@@ -159,7 +159,7 @@ impl PsaWorld {
             .replace("{psaType}", &t.psa_type)
             .replace("{customPsaTicketId}", &t.ticket_id)
             .replace("{ticketId}", &t.ticket_id)
-            .replace("{unknownTicketId}", crate::runner::UNKNOWN_TICKET_ID)
+            .replace("{unknownTicketId}", &t.unknown_ticket_id)
             .replace("{4KiB}", &"9".repeat(4096)))
     }
 

@@ -222,6 +222,7 @@ impl MockServer {
             psa_type: c.psa_type.clone(),
             standard_psa: creds.clone(),
             ticket_id: c.ticket_ids[0].clone(),
+            unknown_ticket_id: crate::runner::UNKNOWN_TICKET_ID.to_string(),
             custom_psa: creds,
             rate_limit: RateLimitSettings {
                 recovery_timeout: Duration::from_secs(5),
