@@ -336,19 +336,7 @@ async fn obtain_access_token(
         AuthMode::Bearer(token) => return Ok(token.clone()),
         AuthMode::Exchange { user_api_jwt } => user_api_jwt,
     };
-    let spec = RequestSpec {
-        method: Method::POST,
-        path: "/api/auth/authenticate".into(),
-        headers: vec![
-            ("Accept".into(), "application/json".into()),
-            (
-                "Authorization".into(),
-                format!("Bearer {}", user_api_jwt.expose()),
-            ),
-        ],
-        body: None,
-        on_429: On429::WaitAndRetry,
-    };
+    let spec = RequestSpec::token_exchange(user_api_jwt);
     let exchange = client.send(&spec).await;
     let url = client.url_for("/api/auth/authenticate");
     let fail = |status: String, message: String| RunError::TokenExchange {

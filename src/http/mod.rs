@@ -50,6 +50,26 @@ pub struct RequestSpec {
     pub on_429: On429,
 }
 
+impl RequestSpec {
+    /// `POST /api/auth/authenticate` with the User-API JWT as bearer: the
+    /// token exchange of N-central.
+    pub fn token_exchange(user_api_jwt: &crate::redact::Secret) -> Self {
+        RequestSpec {
+            method: Method::POST,
+            path: "/api/auth/authenticate".into(),
+            headers: vec![
+                ("Accept".into(), "application/json".into()),
+                (
+                    "Authorization".into(),
+                    format!("Bearer {}", user_api_jwt.expose()),
+                ),
+            ],
+            body: None,
+            on_429: On429::WaitAndRetry,
+        }
+    }
+}
+
 /// Client settings.
 #[derive(Debug, Clone)]
 pub struct ClientSettings {

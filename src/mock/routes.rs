@@ -684,19 +684,24 @@ async fn read_body(s: &MockState, body: Body) -> Result<Bytes, Response> {
     ))
 }
 
+/// Reads the body, then answers with whatever `answer` decides.
+async fn answer_with_body(
+    s: &MockState,
+    body: Body,
+    answer: impl FnOnce(&Bytes) -> Result<Response, Response>,
+) -> Response {
+    match read_body(s, body).await.and_then(|b| answer(&b)) {
+        Ok(r) | Err(r) => r,
+    }
+}
+
 async fn validate_credential(
     State(s): Shared,
     Path(psa_type): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = match read_body(&s, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    match credential_answer(&s, &psa_type, &headers, &body) {
-        Ok(r) | Err(r) => r,
-    }
+    answer_with_body(&s, body, |b| credential_answer(&s, &psa_type, &headers, b)).await
 }
 
 fn credential_answer(
@@ -773,13 +778,7 @@ async fn ticket_info(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = match read_body(&s, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    match ticket_answer(&s, &ticket_id, &headers, &body) {
-        Ok(r) | Err(r) => r,
-    }
+    answer_with_body(&s, body, |b| ticket_answer(&s, &ticket_id, &headers, b)).await
 }
 
 fn ticket_answer(

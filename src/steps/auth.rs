@@ -9,7 +9,7 @@ use reqwest::Method;
 use super::{last_json, last_line};
 use crate::config::AuthMode;
 use crate::finding::Finding;
-use crate::http::{On429, RequestSpec};
+use crate::http::RequestSpec;
 use crate::world::{AuthChoice, PsaWorld};
 
 /// A JWT-shaped string: three base64url segments, random content, HS256 header.
@@ -92,19 +92,7 @@ async fn exchange_token(w: &mut PsaWorld) -> Result<(), Finding> {
             "the target is not configured for token exchange (auth.user_api_jwt_env)",
         ));
     };
-    let spec = RequestSpec {
-        method: Method::POST,
-        path: "/api/auth/authenticate".into(),
-        headers: vec![
-            ("Accept".into(), "application/json".into()),
-            (
-                "Authorization".into(),
-                format!("Bearer {}", user_api_jwt.expose()),
-            ),
-        ],
-        body: None,
-        on_429: On429::WaitAndRetry,
-    };
+    let spec = RequestSpec::token_exchange(user_api_jwt);
     w.send(spec).await
 }
 
