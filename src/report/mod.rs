@@ -4,6 +4,7 @@
 //! redacted.
 
 pub mod compare;
+mod html;
 mod junit;
 mod markdown;
 mod summary;
@@ -410,6 +411,7 @@ impl RunReport {
             ("junit.xml", junit::render(self)),
             ("cucumber.json", self.cucumber_json.clone()),
             ("summary.md", markdown::render(self)),
+            ("report.html", html::render(self)),
         ];
         let mut written = Vec::new();
         for (name, text) in files {

@@ -1,0 +1,92 @@
+//! `report.html` against a faulty mock: it names the verdict and the broken
+//! requirement, loads nothing from anywhere, and — where Debian's Chromium
+//! is installed — renders to a page that is not blank.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use psa_conformance::{catalog::Profile, mock::Fault, runner, selftest::mock_config};
+
+fn render_png(html: &Path, png: &Path) -> Option<u64> {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        return None;
+    }
+    let profile = tempfile::tempdir().ok()?;
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1280,2000",
+            &format!("file://{}", html.display()),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    for _ in 0..600 {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    std::fs::metadata(png).ok().map(|m| m.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_html_report_names_the_verdict_and_the_failure_and_loads_nothing() {
+    let report = runner::execute(&mock_config(
+        vec![Fault::PasswordEchoed],
+        Profile::Core,
+        false,
+    ))
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    report.write_all(dir.path()).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("NOT CONFORMANT"));
+    assert!(html.contains("ERR-03") && html.contains("the response echoes a secret"));
+    assert!(html.contains("Endpoint × status coverage"));
+    for external in ["<script", "<link", "@import", "url(", "src=", "href="] {
+        assert!(
+            !html.contains(external),
+            "the page would load something: {external}"
+        );
+    }
+    let summary = std::fs::read(dir.path().join("summary.json")).unwrap();
+    let digest: String = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&summary)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert!(
+        html.contains(&digest),
+        "the banner carries the SHA-256 of summary.json"
+    );
+
+    let png = dir.path().join("report.png");
+    match render_png(&dir.path().join("report.html"), &png) {
+        // A blank 1280×2000 page compresses to a few KiB; this one has content.
+        Some(bytes) => assert!(
+            bytes > 40_000,
+            "the rendered page looks blank ({bytes} bytes)"
+        ),
+        None => println!("chromium not installed: rendering not checked"),
+    }
+}
