@@ -1,0 +1,24 @@
+# A small image of psa-conformance. Build: docker build -t psa-conformance .
+# Run against a target: docker run --rm -v "$PWD:/work" -w /work \
+#   -e PSA_BEARER_TOKEN -e PSA_INTEGRATION_KEY -e PSA_PASSWORD \
+#   psa-conformance run --target ncentral.toml --out reports
+FROM rust:1-slim-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY src src
+COPY features features
+COPY schemas schemas
+COPY benches benches
+COPY tests tests
+RUN cargo build --release --locked --bin psa-conformance
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 10001 psa
+COPY --from=build /src/target/release/psa-conformance /usr/local/bin/psa-conformance
+USER psa
+WORKDIR /home/psa
+ENTRYPOINT ["psa-conformance"]
+CMD ["run"]
