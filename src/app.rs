@@ -49,10 +49,37 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    let started_at = jiff::Timestamp::now();
+    let started = std::time::Instant::now();
     let report = match runner::execute(&config).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
+            if e.exit_code() == 3 {
+                // Something was attempted: leave an inconclusive report set.
+                let target = match &config.target {
+                    config::TargetSource::Live(t) => {
+                        t.base_url.as_str().trim_end_matches('/').to_string()
+                    }
+                    config::TargetSource::BuiltInMock { .. } => "built-in mock".to_string(),
+                };
+                let reason: Vec<String> = e
+                    .to_string()
+                    .lines()
+                    .take(2)
+                    .map(|l| l.trim().to_string())
+                    .collect();
+                let report = crate::report::RunReport::not_run(
+                    &config,
+                    &target,
+                    reason.join(" — "),
+                    started_at,
+                    started.elapsed(),
+                );
+                if let Err(w) = report.write_all(&config.out) {
+                    eprintln!("error: {w}");
+                }
+            }
             return e.exit_code();
         }
     };

@@ -196,6 +196,20 @@ fn an_unreachable_target_exits_3_quickly_naming_the_address() {
         text(&o)
     );
     assert!(started.elapsed() < Duration::from_secs(10));
+    // A pipeline still finds its files, saying why nothing was tested.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["verdict"], "inconclusive");
+    assert!(summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "untested"));
+    assert!(summary["inconclusive_reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("cannot reach"));
 }
 
 /// A `psa-conformance mock` process and the credentials it printed.

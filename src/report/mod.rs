@@ -307,6 +307,35 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// The report of a run that could not test at all (unreachable target,
+    /// failed token exchange): verdict inconclusive, every requirement
+    /// untested, the reason stated — so pipelines still find their files.
+    pub fn not_run(
+        config: &RunConfig,
+        target: &str,
+        reason: String,
+        started_at: jiff::Timestamp,
+        elapsed: Duration,
+    ) -> Self {
+        RunReport {
+            verdict: Verdict::Inconclusive,
+            profile: config.profile,
+            strict: config.strict,
+            target: target.to_string(),
+            started_at: started_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            duration_ms: runner::millis(elapsed),
+            counts: Counts::default(),
+            requirements: catalog::in_profile(config.profile)
+                .map(|r| requirement_result(r, &[], config.strict))
+                .collect(),
+            scenarios: Vec::new(),
+            inconclusive_reasons: vec![reason],
+            tls_insecure: false,
+            cucumber_json: "[]".into(),
+            regressions: None,
+        }
+    }
+
     pub fn build(
         config: &RunConfig,
         ctx: &RunContext,
