@@ -117,6 +117,22 @@ impl Redactor {
     }
 }
 
+/// Shows any JWT-shaped value (three base64url segments) by its first
+/// characters and length only. Used on headers, where the suite's own
+/// forged tokens and a target's echo of them would otherwise appear whole:
+/// a forged token is no secret, but one altered from the real token carries
+/// its header and claims.
+pub fn mask_token_shapes(text: &str) -> Cow<'_, str> {
+    static JWT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+            .expect("static regex")
+    });
+    JWT.replace_all(text, |c: &regex::Captures<'_>| {
+        let token = &c[0];
+        format!("{}…(token, {} chars)", &token[..12], token.len())
+    })
+}
+
 /// Percent-encodes every byte outside the RFC 3986 unreserved set, the form a
 /// path segment or a query value takes.
 fn percent_encode_all_reserved(value: &str) -> String {
@@ -167,6 +183,14 @@ mod tests {
         let r = Redactor::new();
         r.add(&Secret::new("topsecret"));
         assert!(matches!(r.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn jwt_shapes_show_only_their_start() {
+        let masked =
+            mask_token_shapes("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl x");
+        assert_eq!(masked, "Bearer eyJhbGciOiJI…(token, 49 chars) x");
+        assert_eq!(mask_token_shapes("Bearer garbage"), "Bearer garbage");
     }
 
     #[test]

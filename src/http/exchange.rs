@@ -127,12 +127,8 @@ impl Exchange {
         let headers = |h: &[(String, String)]| {
             h.iter()
                 .map(|(k, v)| {
-                    let v = if k.eq_ignore_ascii_case("authorization") {
-                        mask_authorization(v, redactor)
-                    } else {
-                        redactor.redact(v).into_owned()
-                    };
-                    (k.clone(), v)
+                    let v = redactor.redact(v);
+                    (k.clone(), crate::redact::mask_token_shapes(&v).into_owned())
                 })
                 .collect()
         };
@@ -175,22 +171,6 @@ impl Exchange {
             elapsed_ms: self.elapsed.as_secs_f64() * 1000.0,
             waited_out: self.waited_out.clone(),
         }
-    }
-}
-
-/// `Bearer ***`: the scheme stays readable, the credential never shows.
-fn mask_authorization(value: &str, redactor: &Redactor) -> String {
-    let redacted = redactor.redact(value);
-    match redacted.split_once(' ') {
-        // A forged token is no secret, but it is noise; show its shape only.
-        Some((scheme, cred)) if cred.len() > 24 && !cred.contains("***") => {
-            format!(
-                "{scheme} {}…(forged, {} chars)",
-                &cred[..12.min(cred.len())],
-                cred.len()
-            )
-        }
-        _ => redacted.into_owned(),
     }
 }
 
