@@ -1,9 +1,13 @@
-# A small image of psa-conformance. Build: docker build -t psa-conformance .
-# Run against a target: docker run --rm -v "$PWD:/work" -w /work \
-#   -e PSA_BEARER_TOKEN -e PSA_INTEGRATION_KEY -e PSA_PASSWORD \
-#   psa-conformance run --target ncentral.toml --out reports
+# A small image of psa-conformance: Debian slim, non-root, the binary only.
+#   docker build -t psa-conformance .
+#   docker run --rm psa-conformance                      # the suite against the built-in mock
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" -w /work \
+#     -e PSA_BEARER_TOKEN -e PSA_INTEGRATION_KEY -e PSA_PASSWORD \
+#     psa-conformance run --target ncentral.toml --out reports
 FROM rust:1-slim-bookworm AS build
 WORKDIR /src
+# Cargo.toml names the tests and benches, so cargo needs them to read the manifest;
+# features/ and schemas/ are embedded in the binary.
 COPY Cargo.toml Cargo.lock ./
 COPY src src
 COPY features features

@@ -8,12 +8,15 @@ use std::time::Duration;
 
 use psa_conformance::{catalog::Profile, mock::Fault, runner, selftest::mock_config};
 
+/// Renders `html` to `png` in headless Chromium and returns the PNG's size;
+/// `None` when Chromium is not installed. Panics if an installed Chromium
+/// produces no PNG within a minute.
 fn render_png(html: &Path, png: &Path) -> Option<u64> {
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.exists() {
         return None;
     }
-    let profile = tempfile::tempdir().ok()?;
+    let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -32,16 +35,23 @@ fn render_png(html: &Path, png: &Path) -> Option<u64> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .ok()?;
+        .expect("chromium starts");
+    let mut exited = false;
     for _ in 0..600 {
         if let Ok(Some(_)) = child.try_wait() {
+            exited = true;
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    std::fs::metadata(png).ok().map(|m| m.len())
+    if !exited {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    match std::fs::metadata(png) {
+        Ok(meta) => Some(meta.len()),
+        Err(e) => panic!("chromium produced no screenshot (exited: {exited}): {e}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,12 +69,31 @@ async fn the_html_report_names_the_verdict_and_the_failure_and_loads_nothing() {
 
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("NOT CONFORMANT"));
-    assert!(html.contains("ERR-03") && html.contains("the response echoes a secret"));
+    assert!(
+        html.contains(r#"<tr class="flag-failed"><td class="id">ERR-03</td>"#),
+        "ERR-03 is a failed row of the requirement table"
+    );
+    assert!(html.contains("the response echoes a secret"));
     assert!(html.contains("Endpoint × status coverage"));
-    for external in ["<script", "<link", "@import", "url(", "src=", "href="] {
+    let failing = report
+        .scenarios
+        .iter()
+        .find(|s| s.failure.is_some())
+        .expect("the fault fails a scenario");
+    assert!(html.contains(&format!(r#"id="s-{}""#, failing.id)));
+    for external in [
+        "<script", "<link", "@import", "url(", "src=", "<img", "<iframe",
+    ] {
         assert!(
             !html.contains(external),
             "the page would load something: {external}"
+        );
+    }
+    for (at, _) in html.match_indices("href=\"") {
+        assert!(
+            html[at + 6..].starts_with('#'),
+            "a link out of the page: {}",
+            &html[at..(at + 60).min(html.len())]
         );
     }
     let summary = std::fs::read(dir.path().join("summary.json")).unwrap();
@@ -82,11 +111,17 @@ async fn the_html_report_names_the_verdict_and_the_failure_and_loads_nothing() {
 
     let png = dir.path().join("report.png");
     match render_png(&dir.path().join("report.html"), &png) {
-        // A blank 1280×2000 page compresses to a few KiB; this one has content.
-        Some(bytes) => assert!(
-            bytes > 40_000,
-            "the rendered page looks blank ({bytes} bytes)"
+        Some(bytes) => {
+            let head = std::fs::read(&png).unwrap();
+            assert!(head.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+            // A blank 1280×2000 page compresses to a few KiB; this one has content.
+            assert!(
+                bytes > 40_000,
+                "the rendered page looks blank ({bytes} bytes)"
+            );
+        }
+        None => println!(
+            "chromium not installed at /usr/bin/chromium: the page was checked but not rendered"
         ),
-        None => println!("chromium not installed: rendering not checked"),
     }
 }

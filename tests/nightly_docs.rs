@@ -1,52 +1,151 @@
-//! The nightly workflow and the Dockerfile use only commands and flags the
-//! binary really has (YAML validity is checked by `.ci/run`).
+//! The nightly workflow (`docs/nightly.yml`) and the `Dockerfile` use only
+//! subcommands and flags the built binary really has, as its `--help` lists
+//! them. (YAML validity is checked by `.ci/run`.)
 
+use std::collections::BTreeSet;
 use std::process::Command;
+
+const BINARY: &str = "psa-conformance";
 
 fn help(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
         .args(args)
         .output()
         .unwrap();
+    assert!(out.status.success(), "`{BINARY} {}` failed", args.join(" "));
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(format!("{}/{relative}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// Every `--long-flag` in `text`: `--` at the start of a word, then
+/// lower-case letters, digits and hyphens.
+fn long_flags(text: &str) -> BTreeSet<String> {
+    let mut flags = BTreeSet::new();
+    for (at, _) in text.match_indices("--") {
+        let starts_word = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "([\"'".contains(c));
+        let name: String = text[at + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .collect();
+        if starts_word && name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            flags.insert(format!("--{name}"));
+        }
+    }
+    flags
+}
+
+/// The subcommands `psa-conformance --help` lists.
+fn subcommands() -> BTreeSet<String> {
+    help(&["--help"])
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// Checks every `psa-conformance <sub> …` line of `text` (continued over
+/// `\`-ended lines) against the binary's help; returns the flags used.
+fn check_invocations(source: &str, text: &str) -> BTreeSet<String> {
+    let known = subcommands();
+    let joined = text.replace("\\\n", " ");
+    let mut used_flags = BTreeSet::new();
+    let mut invocations = 0;
+    for line in joined.lines().map(str::trim_start) {
+        let Some(rest) = line.strip_prefix(&format!("{BINARY} ")) else {
+            continue;
+        };
+        invocations += 1;
+        let sub = rest.split_whitespace().next().unwrap();
+        assert!(
+            known.contains(sub),
+            "{source}: `{BINARY} {sub}`: no such subcommand"
+        );
+        let allowed = long_flags(&help(&[sub, "--help"]));
+        for flag in long_flags(rest) {
+            assert!(
+                allowed.contains(&flag),
+                "{source}: `{BINARY} {sub}` has no {flag}"
+            );
+            used_flags.insert(flag);
+        }
+    }
+    assert!(invocations > 0, "{source} never calls {BINARY}");
+    used_flags
 }
 
 #[test]
 fn the_workflow_calls_only_real_subcommands_and_flags() {
-    let workflow =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/nightly.yml")).unwrap();
-    let top = help(&["--help"]);
-    let mut calls = 0;
-    // Each invocation may continue over `\`-ended lines.
-    let joined = workflow.replace("\\\n", " ");
-    for line in joined
-        .lines()
-        .filter(|l| l.trim_start().starts_with("psa-conformance "))
-    {
-        calls += 1;
-        let mut words = line.split_whitespace().skip(1);
-        let sub = words.next().unwrap();
-        assert!(top.contains(&format!("  {sub} ")), "no subcommand {sub}");
-        let sub_help = help(&[sub, "--help"]);
-        for flag in words.filter(|w| w.starts_with("--")) {
-            assert!(sub_help.contains(flag), "`{sub}` has no flag {flag}");
+    let known = subcommands();
+    assert!(
+        known.contains("run") && known.contains("compare"),
+        "{known:?}"
+    );
+    let workflow = read("docs/nightly.yml");
+    let used_flags = check_invocations("docs/nightly.yml", &workflow);
+    check_invocations("docs/NIGHTLY.md", &read("docs/NIGHTLY.md"));
+
+    // A flag built up elsewhere (`baseline=(--baseline …)`) must be real too;
+    // only cargo's own flags are exempt.
+    let run_flags = long_flags(&help(&["run", "--help"]));
+    for line in workflow.lines().map(str::trim_start) {
+        if line.starts_with("cargo ") || line.starts_with('#') {
+            continue;
+        }
+        for flag in long_flags(line) {
+            assert!(
+                run_flags.contains(&flag),
+                "the workflow uses {flag}, which `{BINARY} run` does not have: {line}"
+            );
         }
     }
-    assert!(calls > 0, "the workflow never calls psa-conformance");
-    assert!(help(&["run", "--help"]).contains("--baseline"));
-    assert!(workflow.contains("$GITHUB_STEP_SUMMARY") && workflow.contains("upload-artifact"));
+    for flag in ["--target", "--out", "--baseline"] {
+        assert!(
+            used_flags.contains(flag) || workflow.contains(&format!("({flag} ")),
+            "the workflow never passes {flag}"
+        );
+    }
+    assert!(workflow.contains("$GITHUB_STEP_SUMMARY") && workflow.contains("summary.md"));
+    assert!(workflow.contains("actions/upload-artifact") && workflow.contains("if: always()"));
+    assert!(workflow.contains("workflow_dispatch") && workflow.contains("cron:"));
 }
 
 #[test]
 fn the_image_runs_the_binary() {
-    let dockerfile =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Dockerfile")).unwrap();
+    let dockerfile = read("Dockerfile");
     assert!(dockerfile.contains(r#"ENTRYPOINT ["psa-conformance"]"#));
     assert!(dockerfile.contains("cargo build --release --locked"));
-    for dir in ["src", "features", "schemas"] {
+    let cmd = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("CMD [\""))
+        .and_then(|rest| rest.split('"').next())
+        .expect("the Dockerfile has a CMD");
+    assert!(
+        subcommands().contains(cmd),
+        "CMD names no subcommand: {cmd}"
+    );
+    // Everything the build embeds or cargo needs to read the manifest.
+    for dir in ["src", "features", "schemas", "benches", "tests"] {
         assert!(
             dockerfile.contains(&format!("COPY {dir} {dir}")),
             "the build needs {dir}/"
         );
     }
+    assert!(dockerfile.contains("USER ") && !dockerfile.contains("USER root"));
+}
+
+#[test]
+fn flags_are_read_as_whole_words() {
+    let flags = long_flags(r#"x --out "d" baseline=(--baseline f) a--b --Upper"#);
+    assert_eq!(
+        flags.into_iter().collect::<Vec<_>>(),
+        ["--baseline", "--out"]
+    );
 }

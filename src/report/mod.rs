@@ -330,7 +330,7 @@ impl RunReport {
                 .collect(),
             scenarios: Vec::new(),
             inconclusive_reasons: vec![reason],
-            tls_insecure: false,
+            tls_insecure: matches!(&config.target, crate::config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
             cucumber_json: "[]".into(),
             regressions: None,
         }
@@ -428,7 +428,7 @@ impl RunReport {
         self.regressions = Some(comparison);
     }
 
-    /// Writes junit.xml, cucumber.json, summary.json and summary.md into `dir`.
+    /// Writes summary.json, junit.xml, cucumber.json, summary.md and report.html into `dir`.
     pub fn write_all(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>, RunError> {
         let io = |path: &Path, source: std::io::Error| RunError::Reports {
             path: path.display().to_string(),
