@@ -161,6 +161,22 @@ impl Monitor {
     }
 }
 
+/// Learns, as secrets, the access and refresh tokens a token-exchange
+/// answer issues, so no report shows them whatever the scenario does next.
+pub fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
+    if !exchange.request.url.ends_with("/api/auth/authenticate") {
+        return;
+    }
+    let Some(body) = exchange.response().and_then(|r| r.json().ok()) else {
+        return;
+    };
+    for pointer in ["/tokens/access/token", "/tokens/refresh/token"] {
+        if let Some(token) = body.pointer(pointer).and_then(|t| t.as_str()) {
+            redactor.add(&Secret::new(token));
+        }
+    }
+}
+
 /// Where, if anywhere, a response repeats a secret of the run (ERR-03).
 /// The token exchange's own answer is exempt: issuing a token is its job.
 pub fn echoed_secret(exchange: &Exchange, redactor: &Redactor) -> Option<&'static str> {
@@ -338,6 +354,7 @@ async fn obtain_access_token(
     };
     let spec = RequestSpec::token_exchange(user_api_jwt);
     let exchange = client.send(&spec).await;
+    learn_issued_tokens(&exchange, redactor);
     let url = client.url_for("/api/auth/authenticate");
     let fail = |status: String, message: String| RunError::TokenExchange {
         url: url.clone(),
@@ -371,9 +388,7 @@ async fn obtain_access_token(
                 ),
             )
         })?;
-    let token = Secret::new(token);
-    redactor.add(&token);
-    Ok(token)
+    Ok(Secret::new(token))
 }
 
 /// What cucumber reported, before it becomes a report.

@@ -246,6 +246,7 @@ impl PsaWorld {
     pub async fn send(&mut self, spec: RequestSpec) -> Result<(), Finding> {
         let ctx = self.ctx()?.clone();
         let exchange = ctx.client.send(&spec).await;
+        crate::runner::learn_issued_tokens(&exchange, &ctx.redactor);
         ctx.monitor.observe(&exchange, &ctx.redactor);
         if let (Err(e), false) = (&exchange.outcome, self.dropped_connection_is_a_finding) {
             self.harness_errors.push(

@@ -276,10 +276,18 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
     // test, but no whole token of any kind may appear anywhere.
     let whole_jwt =
         regex::Regex::new(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}").unwrap();
+    // The mock's refresh tokens look like `refresh-<32 hex>`.
+    let refresh = regex::Regex::new(r"refresh-[0-9a-f]{32}").unwrap();
     for (faults, auth) in [
         (vec![], r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
         (echoes.clone(), r#"bearer_token_env = "PSA_BEARER_TOKEN""#),
         (echoes.clone(), r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
+        // The AUTH-06 scenario fails early here: its issued tokens must be
+        // masked although the step that uses them never runs.
+        (
+            vec!["exchange-expiry-string"],
+            r#"user_api_jwt_env = "PSA_USER_API_JWT""#,
+        ),
     ] {
         let mock = start_mock(&faults);
         let dir = tempfile::tempdir().unwrap();
@@ -325,6 +333,10 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
                 "{name} leaked with faults {faults:?}"
             );
         }
+        assert!(
+            !refresh.is_match(&everything),
+            "a refresh token leaked with faults {faults:?}"
+        );
         if let Some(m) = whole_jwt.find(&everything) {
             panic!(
                 "a whole JWT appears with faults {faults:?}: {}…",

@@ -109,8 +109,6 @@ async fn issued_token_works(w: &mut PsaWorld) -> Result<(), Finding> {
                 .exchange(last_line(w))
         })?
         .to_string();
-    let ctx = w.ctx()?.clone();
-    ctx.redactor.add(&crate::redact::Secret::new(token.clone()));
     w.draft.auth = AuthChoice::Raw(format!("Bearer {token}"));
     let spec = w.build_request(Method::GET, "/api/standard-psa")?;
     w.send(spec).await?;
