@@ -45,6 +45,24 @@ ticket_id = "1142285696"
     path
 }
 
+/// `run --target FILE --out DIR` with the target file's key and password
+/// variables set, plus `env`.
+fn run_target(target: &Path, out: &Path, env: &[(&str, &str)]) -> Output {
+    bin()
+        .args([
+            "run",
+            "--target",
+            target.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("T_KEY", "key-1234567")
+        .env("T_PASS", "pass-1234567")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn help_and_version_exit_0_and_a_bad_flag_exits_2() {
     assert_eq!(run(&["--help"]).status.code(), Some(0));
@@ -176,19 +194,11 @@ fn an_unreachable_target_exits_3_quickly_naming_the_address() {
     let url = format!("http://127.0.0.1:{port}");
     let target = write_target(dir.path(), &url, r#"bearer_token_env = "T_TOKEN""#);
     let started = Instant::now();
-    let o = bin()
-        .args([
-            "run",
-            "--target",
-            target.to_str().unwrap(),
-            "--out",
-            dir.path().join("r").to_str().unwrap(),
-        ])
-        .env("T_TOKEN", "tok-1234567")
-        .env("T_KEY", "key-1234567")
-        .env("T_PASS", "pass-1234567")
-        .output()
-        .unwrap();
+    let o = run_target(
+        &target,
+        &dir.path().join("r"),
+        &[("T_TOKEN", "tok-1234567")],
+    );
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(
         text(&o).contains(&format!("127.0.0.1:{port}")),
@@ -419,22 +429,14 @@ fn a_failed_token_exchange_exits_3_with_the_servers_status() {
     let mock = start_mock(&[]);
     let dir = tempfile::tempdir().unwrap();
     let target = write_target(dir.path(), &mock.uri, r#"user_api_jwt_env = "BAD_JWT""#);
-    let o = bin()
-        .args([
-            "run",
-            "--target",
-            target.to_str().unwrap(),
-            "--out",
-            dir.path().join("r").to_str().unwrap(),
-        ])
-        .env(
+    let o = run_target(
+        &target,
+        &dir.path().join("r"),
+        &[(
             "BAD_JWT",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.not-a-valid-signature",
-        )
-        .env("T_KEY", "key-1234567")
-        .env("T_PASS", "pass-1234567")
-        .output()
-        .unwrap();
+        )],
+    );
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(
         text(&o).contains("token exchange failed") && text(&o).contains("401"),
@@ -460,13 +462,11 @@ fn an_unreadable_ca_file_exits_2() {
     let mut text_of_target = std::fs::read_to_string(&target).unwrap();
     text_of_target.push_str(&format!("[tls]\nca_file = \"{}\"\n", not_pem.display()));
     std::fs::write(&target, text_of_target).unwrap();
-    let o = bin()
-        .args(["run", "--target", target.to_str().unwrap()])
-        .env("T_TOKEN", "tok-1234567")
-        .env("T_KEY", "key-1234567")
-        .env("T_PASS", "pass-1234567")
-        .output()
-        .unwrap();
+    let o = run_target(
+        &target,
+        &dir.path().join("r"),
+        &[("T_TOKEN", "tok-1234567")],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("ca.pem"), "{}", text(&o));
 }
