@@ -516,7 +516,8 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
             }
         };
 
-    let total = crate::features::parse_repeated(config.repeat_features)
+    let features = crate::features::parse_repeated(config.repeat_features);
+    let total = features
         .iter()
         .flatten()
         .map(|f| {
@@ -545,9 +546,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
         .normalized();
     PsaWorld::cucumber::<&str>()
-        .with_parser(EmbeddedFeatures {
-            times: config.repeat_features,
-        })
+        .with_parser(EmbeddedFeatures)
         .with_writer(writer)
         .with_default_cli()
         .max_concurrent_scenarios(16)
@@ -580,7 +579,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
                 .push(result);
             async {}.boxed_local()
         })
-        .filter_run((), filter)
+        .filter_run(features, filter)
         .await;
     progress.finish();
 

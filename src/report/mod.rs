@@ -435,12 +435,14 @@ impl RunReport {
             source,
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        // report.html states the SHA-256 of summary.json: of these bytes.
+        let summary_json = self.summary().to_json();
         let files = [
-            ("summary.json", self.summary().to_json()),
+            ("report.html", html::render(self, &summary_json)),
+            ("summary.json", summary_json),
             ("junit.xml", junit::render(self)),
             ("cucumber.json", self.cucumber_json.clone()),
             ("summary.md", markdown::render(self)),
-            ("report.html", html::render(self)),
         ];
         let mut written = Vec::new();
         for (name, text) in files {
