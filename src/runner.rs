@@ -35,7 +35,7 @@ use crate::world::PsaWorld;
 pub const UNKNOWN_TICKET_ID: &str = "999999937";
 
 /// Longest body kept per exchange in a report.
-const EVIDENCE_BODY_CHARS: usize = 4000;
+pub(crate) const EVIDENCE_BODY_CHARS: usize = 4000;
 
 /// Why a run could not reach a verdict about the target.
 #[derive(Debug, thiserror::Error)]
@@ -90,10 +90,9 @@ pub struct RunContext {
 
 /// Checks every exchange of the run: 5xx (ERR-02), echoed secrets (ERR-03),
 /// 4xx without an ErrorResponse (ERR-01).
-#[derive(Default)]
 pub struct Monitor {
     findings: Mutex<MonitorFindings>,
-    schemas: Option<SchemaSet>,
+    schemas: SchemaSet,
 }
 
 #[derive(Default, Clone)]
@@ -109,7 +108,7 @@ impl Monitor {
     fn new(schemas: SchemaSet) -> Self {
         Monitor {
             findings: Mutex::default(),
-            schemas: Some(schemas),
+            schemas,
         }
     }
 
@@ -145,8 +144,7 @@ impl Monitor {
         };
         if let Some(v) = self
             .schemas
-            .as_ref()
-            .and_then(|s| s.validate("error-response", &body))
+            .validate("error-response", &body)
             .and_then(|v| v.into_iter().next())
         {
             return Some(format!("not an ErrorResponse: {v}"));
@@ -729,9 +727,4 @@ pub(crate) fn outcome_of(finished: &ScenarioFinished) -> (ScenarioStatus, Option
 /// Rounds a duration to whole milliseconds.
 pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// The maximum body characters of evidence kept per exchange.
-pub(crate) fn evidence_chars() -> usize {
-    EVIDENCE_BODY_CHARS
 }

@@ -30,7 +30,6 @@ pub enum AuthChoice {
 pub enum KeyChoice {
     /// The configured key on POST requests, none on GET (the seed's rule).
     Default,
-    Valid,
     Missing,
     Wrong,
 }
@@ -181,7 +180,6 @@ impl PsaWorld {
             KeyChoice::Default if method != Method::GET => {
                 Some(ctx.target.integration_key.expose().to_string())
             }
-            KeyChoice::Valid => Some(ctx.target.integration_key.expose().to_string()),
             KeyChoice::Wrong => Some(ctx.wrong_key.expose().to_string()),
             KeyChoice::Default | KeyChoice::Missing => None,
         };

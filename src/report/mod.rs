@@ -171,7 +171,7 @@ impl ScenarioResult {
             result.exchanges = w
                 .exchanges
                 .iter()
-                .map(|e| e.redacted(&ctx.redactor, runner::evidence_chars()))
+                .map(|e| e.redacted(&ctx.redactor, runner::EVIDENCE_BODY_CHARS))
                 .collect();
             result.notes = w
                 .notes
@@ -236,7 +236,7 @@ impl ScenarioResult {
             exchanges: offenders
                 .iter()
                 .take(10)
-                .map(|(_, e)| e.redacted(redactor, runner::evidence_chars()))
+                .map(|(_, e)| e.redacted(redactor, runner::EVIDENCE_BODY_CHARS))
                 .collect(),
             notes: Vec::new(),
         }

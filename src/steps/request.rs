@@ -33,11 +33,6 @@ fn wrong_key(w: &mut PsaWorld) {
     w.draft.key = KeyChoice::Wrong;
 }
 
-#[given("the INTEGRATION-KEY is the configured one")]
-fn valid_key(w: &mut PsaWorld) {
-    w.draft.key = KeyChoice::Valid;
-}
-
 #[given("the body carries a wrong PSA password")]
 fn wrong_password(w: &mut PsaWorld) {
     w.draft.credentials = CredentialsChoice::WrongPassword;
