@@ -149,6 +149,7 @@ async fn mock(args: &MockArgs) -> u8 {
     };
     let server = match MockServer::builder()
         .faults(faults.iter().copied())
+        .style(args.style)
         .listen(addr)
         .start()
         .await
@@ -166,6 +167,9 @@ async fn mock(args: &MockArgs) -> u8 {
         "psa-conformance reference mock listening on {}",
         server.uri()
     );
+    if args.style != crate::mock::Style::Canonical {
+        println!("style: {}", args.style.name());
+    }
     if !faults.is_empty() {
         let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
         println!("faults on: {}", names.join(", "));

@@ -131,7 +131,7 @@ pub enum TargetSource {
     /// Start the reference mock on 127.0.0.1 with an ephemeral port.
     BuiltInMock {
         faults: Vec<crate::mock::Fault>,
-        alternate_style: bool,
+        style: crate::mock::Style,
     },
     /// A live implementation described by a target file.
     Live(Box<Target>),
@@ -196,7 +196,11 @@ impl RunConfig {
         let target = match &args.target {
             None => TargetSource::BuiltInMock {
                 faults,
-                alternate_style: args.mock_alternate_style,
+                style: if args.mock_alternate_style {
+                    crate::mock::Style::Alternate
+                } else {
+                    args.mock_style.unwrap_or_default()
+                },
             },
             Some(path) => TargetSource::Live(Box::new(load_target(path, env)?)),
         };
