@@ -98,7 +98,7 @@ enum Auth {
 /// Without token exchange AUTH-06 cannot be checked (REQUIREMENTS.md §2).
 const NO_EXCHANGE: Expected = &[(
     "AUTH-06",
-    RequirementStatus::Skipped,
+    RequirementStatus::NotApplicable,
     "the target is given a ready token, so there is no token exchange to check",
 )];
 
