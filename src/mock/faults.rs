@@ -96,7 +96,7 @@ faults! {
     EmptyBody500 = "empty-body-500", "ERR-02", "an empty request body crashes the server (500)";
     PasswordEchoed = "password-echoed", "ERR-03", "a wrong PSA password is echoed in the error message";
     TokenEchoedInHeader = "token-echoed-in-header", "ERR-03", "every answer echoes the bearer token in an X-Debug-Token header";
-    KeyEchoed = "key-echoed", "ERR-03", "a wrong integration key answer echoes the configured key";
+    KeyEchoed = "key-echoed", "ERR-03", "the credential answer echoes the INTEGRATION-KEY it was sent";
     NoRateLimit = "no-rate-limit", "RATE-01", "no request is ever answered 429";
     RateLimit503 = "rate-limit-503", "RATE-02", "beyond the limit the server answers 503 instead of 429";
     SlowRecovery = "slow-recovery", "RATE-03", "once limited, the endpoint answers 429 for a minute, beyond the mock target's 5 s recovery window";

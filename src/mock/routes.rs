@@ -268,12 +268,7 @@ impl MockState {
                 } else {
                     StatusCode::FORBIDDEN
                 };
-                let detail = if self.has(Fault::KeyEchoed) {
-                    format!("Invalid integration key; expected {expected}.")
-                } else {
-                    "Invalid integration key.".to_string()
-                };
-                Err(self.error(status, "ForbiddenException", &detail))
+                Err(self.error(status, "ForbiddenException", "Invalid integration key."))
             }
         }
     }
@@ -748,6 +743,13 @@ fn credential_answer(
     } else {
         json!({ "data": { "isPsaCredentialsValid": flag }, "_links": {} })
     };
+    if s.has(Fault::KeyEchoed) {
+        let sent = headers
+            .get("integration-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        answer["message"] = json!(format!("Validated with integration key {sent}"));
+    }
     if !valid && s.has(Fault::PasswordEchoed) {
         answer["message"] = json!(format!(
             "Tigerpaw rejected password '{password}' for {username}"
