@@ -158,6 +158,52 @@ async fn a_1_mib_body_is_read_like_spring_in_the_ncentral_style_only() {
 }
 
 #[tokio::test]
+async fn ncentral_reads_a_number_or_boolean_for_a_string_as_its_text() {
+    let ncentral = start(Style::Ncentral).await;
+    let canonical = start(Style::Canonical).await;
+    for body in [
+        json!({ "username": 42, "password": "x" }),
+        json!({ "username": "x", "password": true }),
+    ] {
+        let a = send(
+            &ncentral,
+            Method::POST,
+            "/api/standard-psa/3/credential",
+            Some(body.clone()),
+            true,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{body}");
+        assert_eq!(a.body["data"]["isPsaCredentialsValid"], json!(false));
+        let a = send(
+            &canonical,
+            Method::POST,
+            "/api/standard-psa/3/credential",
+            Some(body.clone()),
+            true,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    for body in [
+        json!({ "username": null, "password": "x" }),
+        json!({ "username": {}, "password": "x" }),
+        json!({ "username": "x", "password": ["x"] }),
+        json!({ "username": "", "password": "x" }),
+    ] {
+        let a = send(
+            &ncentral,
+            Method::POST,
+            "/api/standard-psa/3/credential",
+            Some(body.clone()),
+            true,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{body}");
+    }
+}
+
+#[tokio::test]
 async fn huge_username_500_crashes_the_credential_endpoint_only() {
     let server = MockServer::builder()
         .fault(Fault::HugeUsername500)

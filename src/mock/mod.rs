@@ -17,7 +17,8 @@
 //! order, `charset`, pretty-printing, plain RFC 3339 dates) and
 //! [`Style::Ncentral`] (what N-central's Java/Spring/Jackson stack writes by
 //! default: minute-precision and offset-zone dates, `"errors": null`, no
-//! `Retry-After`, a 1 MiB body read like any other).
+//! `Retry-After`, a 1 MiB body read like any other, a number or boolean read
+//! as a string).
 
 mod custom_tickets;
 mod faults;
@@ -54,7 +55,7 @@ pub enum Style {
     /// `ZonedDateTime.toString()` writes them (seconds left out when zero,
     /// offset zone ids such as `[UTC+01:00]`), `"errors": null`, no
     /// `Retry-After` on 429, a 1 MiB JSON body read and answered like any
-    /// wrong credentials.
+    /// wrong credentials, a number or boolean for a string read as its text.
     Ncentral,
 }
 

@@ -355,8 +355,13 @@ impl MockState {
         let Value::Object(obj) = value else {
             return Err(bad("Request body must be a JSON object."));
         };
+        // Jackson's defaults read a number or boolean for a String field as
+        // its text (`42` → "42"): N-central then sees wrong credentials.
+        let jackson = self.options.style == Style::Ncentral;
         let field = |name: &str| -> Result<String, Response> {
             match obj.get(name) {
+                Some(Value::Number(n)) if jackson => Ok(n.to_string()),
+                Some(Value::Bool(b)) if jackson => Ok(b.to_string()),
                 Some(Value::String(s))
                     if !s.is_empty() || self.has(Fault::EmptyStringsAccepted) =>
                 {
