@@ -119,6 +119,10 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    if let Err(e) = config::check_out_dir(&config.out) {
+        errln!("error: {e}");
+        return 2;
+    }
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
     let report = match runner::execute(&config).await {
@@ -350,7 +354,10 @@ fn compare(args: &CompareArgs) -> u8 {
 
 fn schemas(args: &SchemasArgs) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
-        errln!("error: cannot create {}: {e}", args.out.display());
+        errln!(
+            "error: cannot create --out {}\n  cause: {e}\n  hint: choose another directory with --out",
+            args.out.display()
+        );
         return 2;
     }
     let mut files: Vec<(String, String)> = SCHEMA_SOURCES
@@ -361,7 +368,10 @@ fn schemas(args: &SchemasArgs) -> u8 {
     for (name, text) in files {
         let path = args.out.join(&name);
         if let Err(e) = std::fs::write(&path, text) {
-            errln!("error: cannot write {}: {e}", path.display());
+            errln!(
+                "error: cannot write {}\n  cause: {e}\n  hint: choose another directory with --out",
+                path.display()
+            );
             return 2;
         }
         outln!("{}", path.display());
