@@ -17,6 +17,7 @@ use crate::cli::{
 };
 use crate::config::{self, RunConfig};
 use crate::features;
+use crate::interrupt::Stop;
 use crate::mock::{Fault, MockServer};
 use crate::report::compare::Comparison;
 use crate::report::{terminal, Summary};
@@ -123,13 +124,29 @@ async fn run(args: &RunArgs) -> u8 {
         errln!("error: {e}");
         return 2;
     }
+    // A baseline that cannot be read is found before anything is sent too.
+    let baseline = match config.baseline.as_deref().map(read_summary).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            errln!("error: --baseline: {e}\n  hint: give the summary.json of an earlier run");
+            return 2;
+        }
+    };
+    // From here on Ctrl-C and SIGTERM stop the run and leave its report.
+    let stop = match Stop::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("error: cannot listen for Ctrl-C and SIGTERM\n  cause: {e}");
+            return 3;
+        }
+    };
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
-    let report = match runner::execute(&config).await {
+    let (report, interrupted) = match runner::execute_until(&config, stop).await {
         Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");
-            if e.exit_code() == 3 {
+            if e.exit_code() != 2 {
                 // Something was attempted: leave an inconclusive report set.
                 let target = match &config.target {
                     config::TargetSource::Live(t) => {
@@ -158,14 +175,8 @@ async fn run(args: &RunArgs) -> u8 {
         }
     };
     let mut report = report;
-    if let Some(path) = &config.baseline {
-        match read_summary(path) {
-            Ok(baseline) => report.compare_with(&baseline),
-            Err(e) => {
-                errln!("error: {e}");
-                return 2;
-            }
-        }
+    if let Some(baseline) = &baseline {
+        report.compare_with(baseline);
     }
     let written = match report.write_all(&config.out) {
         Ok(w) => w,
@@ -182,7 +193,10 @@ async fn run(args: &RunArgs) -> u8 {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         outln!("reports: {}", names.join(", "));
     }
-    report.exit_code()
+    match interrupted {
+        Some(signal) => signal.exit_code(),
+        None => report.exit_code(),
+    }
 }
 
 async fn mock(args: &MockArgs) -> u8 {

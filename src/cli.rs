@@ -68,12 +68,22 @@ pub struct RunArgs {
     /// N-central answers 429 beyond 3 to 50 concurrent requests per endpoint.
     // Negative numbers are read as values, so `-1` is refused as a number
     // out of range rather than as an unknown flag.
-    #[arg(long, value_name = "N", default_value_t = 2, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        allow_negative_numbers = true
+    )]
     pub concurrency: i64,
 
     /// Per-request timeout in seconds: more than 0, at most 600; fractions
     /// allowed (2.5).
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 
     /// An earlier summary.json: new failures make the exit status 1.

@@ -14,6 +14,7 @@ pub mod config;
 pub mod features;
 pub mod finding;
 pub mod http;
+pub mod interrupt;
 pub mod mock;
 pub mod openapi;
 pub mod redact;

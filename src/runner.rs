@@ -24,6 +24,7 @@ use crate::finding::HARNESS_PREFIX;
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
+use crate::interrupt::{Interrupt, Stop};
 use crate::mock::{MockServer, Style};
 use crate::redact::{Redactor, Secret};
 use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
@@ -56,6 +57,8 @@ pub enum RunError {
         status: String,
         message: String,
     },
+    #[error("interrupted ({}) before the first scenario\n  hint: nothing was tested; run again and let it finish", .0.name())]
+    Interrupted(Interrupt),
     #[error("cannot write reports to {path}: {source}")]
     Reports {
         path: String,
@@ -64,10 +67,12 @@ pub enum RunError {
 }
 
 impl RunError {
-    /// 2 for configuration problems (nothing sent), 3 otherwise.
+    /// 2 for configuration problems (nothing sent), 130/143 when a signal
+    /// stopped the run, 3 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
             RunError::Config(_) | RunError::Client(_) => 2,
+            RunError::Interrupted(signal) => signal.exit_code(),
             _ => 3,
         }
     }
@@ -252,6 +257,18 @@ pub fn scenario_level(tags: &[String]) -> Level {
 
 /// Runs the suite as configured and returns its report (not yet written).
 pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
+    execute_until(config, Stop::never())
+        .await
+        .map(|(report, _)| report)
+}
+
+/// [`execute`], stopping early when `stop` is asked for: then the report
+/// covers what ran (see [`crate::interrupt::mark_interrupted`]) and comes
+/// with the signal.
+pub async fn execute_until(
+    config: &RunConfig,
+    mut stop: Stop,
+) -> Result<(RunReport, Option<Interrupt>), RunError> {
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
     let schemas = SchemaSet::load()?;
@@ -286,8 +303,13 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
             ..ClientSettings::default()
         },
     )?;
-    preflight(&client).await?;
-    let access_token = obtain_access_token(&client, &target, &redactor).await?;
+    let access_token = tokio::select! {
+        ready = async {
+            preflight(&client).await?;
+            obtain_access_token(&client, &target, &redactor).await
+        } => ready?,
+        signal = stop.wait() => return Err(RunError::Interrupted(signal)),
+    };
 
     let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
     redactor.add(&wrong_password);
@@ -302,15 +324,14 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
         strict: config.strict,
         target,
     });
-    let outcome = run_scenarios(ctx.clone(), config).await;
+    let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
     drop(guard);
-    Ok(RunReport::build(
-        config,
-        &ctx,
-        outcome,
-        started_at,
-        started.elapsed(),
-    ))
+    let interrupted = outcome.interrupted.take();
+    let mut report = RunReport::build(config, &ctx, outcome, started_at, started.elapsed());
+    if let Some(i) = &interrupted {
+        crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
+    }
+    Ok((report, interrupted.map(|i| i.signal)))
 }
 
 /// One request to see that something answers HTTP at the base URL.
@@ -395,7 +416,50 @@ pub struct ScenariosOutcome {
     pub parse_errors: Vec<String>,
     /// Cucumber's own JSON report, not yet redacted.
     pub cucumber_json: Vec<u8>,
+    /// Set when a signal stopped the run before every scenario finished.
+    pub interrupted: Option<Interrupted>,
 }
+
+/// How far an interrupted run got.
+pub struct Interrupted {
+    pub signal: Interrupt,
+    /// Ids of the scenarios selected to run that did not finish.
+    pub unfinished: std::collections::HashSet<String>,
+    /// How many scenarios were selected to run.
+    pub planned: usize,
+}
+
+/// Cucumber's JSON writer, shared so that an interrupted run can still ask
+/// it for the JSON of what ran (it writes only on the run's last event).
+#[derive(Clone)]
+struct SharedJson(Arc<tokio::sync::Mutex<writer::Json<SharedBuffer>>>);
+
+impl SharedJson {
+    /// Ends the JSON report as if the run had finished here.
+    async fn finish(&self) {
+        let ev = cucumber::Event::new(event::Cucumber::<PsaWorld>::Finished);
+        <writer::Json<SharedBuffer> as Writer<PsaWorld>>::handle_event(
+            &mut *self.0.lock().await,
+            Ok(ev),
+            &cucumber::cli::Empty,
+        )
+        .await;
+    }
+}
+
+impl Writer<PsaWorld> for SharedJson {
+    type Cli = cucumber::cli::Empty;
+
+    async fn handle_event(
+        &mut self,
+        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
+        cli: &Self::Cli,
+    ) {
+        self.0.lock().await.handle_event(ev, cli).await;
+    }
+}
+
+impl writer::NonTransforming for SharedJson {}
 
 #[derive(Clone, Default)]
 struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
@@ -486,7 +550,11 @@ fn step_error_text(err: &event::StepError) -> String {
     }
 }
 
-async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
+async fn run_scenarios(
+    ctx: Arc<RunContext>,
+    config: &RunConfig,
+    mut stop: Stop,
+) -> ScenariosOutcome {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let collector = StepCollector::default();
     let json = SharedBuffer::default();
@@ -515,10 +583,11 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         };
 
     let features = crate::features::parse_repeated(config.repeat_features);
-    let total = features
+    // What an interrupted run lists for the scenarios it did not finish.
+    let planned: Vec<ScenarioResult> = features
         .iter()
         .flatten()
-        .map(|f| {
+        .flat_map(|f| {
             f.scenarios
                 .iter()
                 .filter(|s| {
@@ -530,20 +599,24 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
                         token_exchange,
                     ) == Selection::Run
                 })
-                .count()
+                .map(|s| ScenarioResult::skipped(f, s, String::new()))
         })
-        .sum();
+        .collect();
+    let total = planned.len();
     let progress = Arc::new(crate::report::terminal::Progress::new(total, config.quiet));
     let after_progress = progress.clone();
     let strict = config.strict;
     let before_ctx = ctx.clone();
     let after_ctx = ctx.clone();
     let finished = results.clone();
+    let json_writer = SharedJson(Arc::new(tokio::sync::Mutex::new(writer::Json::raw(
+        json.clone(),
+    ))));
     let writer = collector
         .clone()
-        .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
+        .tee::<PsaWorld, _>(json_writer.clone())
         .normalized();
-    PsaWorld::cucumber::<&str>()
+    let run = PsaWorld::cucumber::<&str>()
         .with_parser(EmbeddedFeatures)
         .with_writer(writer)
         .with_default_cli()
@@ -577,9 +650,17 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
                 .push(result);
             async {}.boxed_local()
         })
-        .filter_run(features, filter)
-        .await;
+        .filter_run(features, filter);
+    // Dropping the run future on a signal cancels every request in flight
+    // and sends no more.
+    let signal = tokio::select! {
+        _ = run => None,
+        signal = stop.wait() => Some(signal),
+    };
     progress.finish();
+    if signal.is_some() {
+        json_writer.finish().await;
+    }
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));
@@ -595,6 +676,28 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
                 .collect();
         }
     }
+    let interrupted = signal.map(|signal| {
+        let done: std::collections::HashSet<&str> =
+            scenarios.iter().map(|s| s.id.as_str()).collect();
+        let not_run: Vec<ScenarioResult> = planned
+            .into_iter()
+            .filter(|s| !done.contains(s.id.as_str()))
+            .map(|mut s| {
+                s.skip_reason = Some(format!(
+                    "not run: the run was interrupted ({})",
+                    signal.name()
+                ));
+                s
+            })
+            .collect();
+        let unfinished = not_run.iter().map(|s| s.id.clone()).collect();
+        scenarios.extend(not_run);
+        Interrupted {
+            signal,
+            unfinished,
+            planned: total,
+        }
+    });
     scenarios.extend(run_wide_checks(&ctx, config));
     scenarios.sort_by_key(ScenarioResult::sort_key);
     let parse_errors = std::mem::take(
@@ -608,6 +711,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         scenarios,
         parse_errors,
         cucumber_json,
+        interrupted,
     }
 }
 
