@@ -818,8 +818,8 @@ fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
             "{name}: {reason:?}"
         );
         assert_eq!(verdict_line(&o), "INCONCLUSIVE", "{name}");
-        // Some scenarios finished; the rest are listed as not run, and every
-        // requirement one of them checks is untested.
+        // Unfinished scenarios are listed as not run, and every requirement
+        // one of them checks is untested.
         let scenarios = summary["scenarios"].as_array().unwrap();
         let not_run: Vec<&str> = scenarios
             .iter()
@@ -831,10 +831,6 @@ fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
             .map(|s| s["id"].as_str().unwrap())
             .collect();
         assert!(!not_run.is_empty(), "{name}: every scenario finished");
-        assert!(
-            scenarios.iter().any(|s| s["status"] == "passed"),
-            "{name}: no scenario finished in 1.5 s"
-        );
         for r in summary["requirements"].as_array().unwrap() {
             let mine = r["scenarios"].as_array().unwrap();
             if mine
