@@ -2,7 +2,8 @@
 //!
 //! The first signal asks the run to stop: no new request is sent, the report
 //! of what ran is written with verdict `inconclusive` ("interrupted
-//! (SIGTERM)"), every requirement that did not finish is `untested`, and the
+//! (SIGTERM)"; `not-conformant` if a requirement had already failed, as
+//! CLI.md rules), every requirement that did not finish is `untested`, and the
 //! process exits 130 (SIGINT) or 143 (SIGTERM), as shells report a process
 //! the signal ended. A second signal ends the process at once.
 
@@ -123,7 +124,8 @@ impl Signals {
 }
 
 /// Makes a report of a run stopped by `signal` say so: verdict
-/// `inconclusive` with the reason first, and every requirement that did not
+/// `inconclusive` (`not-conformant` when a requirement already failed) with
+/// the reason first, and every requirement that did not
 /// finish — one of whose scenarios is in `unfinished`, or a run-wide check,
 /// which saw only part of the run — `untested` unless it already failed.
 pub fn mark_interrupted(
@@ -153,5 +155,9 @@ pub fn mark_interrupted(
             planned.saturating_sub(unfinished.len()),
         ),
     );
-    report.verdict = Verdict::Inconclusive;
+    // CLI.md: a failed MUST is `not-conformant` "whatever else happened";
+    // short of that, a run that did not finish cannot decide.
+    if report.verdict != Verdict::NotConformant {
+        report.verdict = Verdict::Inconclusive;
+    }
 }
