@@ -16,8 +16,10 @@ use crate::catalog::Profile;
 #[derive(Debug, Parser)]
 #[command(name = "psa-conformance", version, about, long_about = None)]
 #[command(
-    after_help = "Exit status: 0 conformant, 1 not conformant or regressed, \
-2 usage or configuration error (nothing was sent), 3 inconclusive (target unreachable or harness failure)."
+    after_help = "Exit status: 0 conformant or partial (nothing failed, some MUSTs unchecked), \
+1 not conformant or regressed, 2 usage or configuration error (nothing was sent), \
+3 inconclusive (target unreachable or harness failure), \
+130/143 interrupted by Ctrl-C/SIGTERM (the reports of what ran are written)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -60,7 +62,8 @@ pub struct RunArgs {
     pub tags: Option<String>,
 
     /// Directory that receives junit.xml, cucumber.json, summary.json,
-    /// summary.md and report.html.
+    /// summary.md and report.html — also when the run is interrupted. It is
+    /// created if absent, and checked to be writable before anything is sent.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 
