@@ -728,13 +728,41 @@ fn an_unwritable_out_exits_2_before_anything_is_sent() {
     );
 }
 
-const REPORT_FILES: [&str; 5] = [
-    "summary.json",
-    "junit.xml",
-    "cucumber.json",
-    "summary.md",
-    "report.html",
-];
+/// The files a complete run writes (whatever that set grows to), which an
+/// interrupted run must write too.
+fn report_files_of_a_complete_run() -> std::collections::BTreeSet<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "-q",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let files = file_names(dir.path());
+    for file in [
+        "summary.json",
+        "junit.xml",
+        "cucumber.json",
+        "summary.md",
+        "report.html",
+    ] {
+        assert!(files.contains(file), "a complete run wrote no {file}");
+    }
+    files
+}
+
+fn file_names(dir: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// Starts `run` against `target`, sends `signal` after `after`, and returns
 /// what the process did and how long it took to exit after the signal.
@@ -787,6 +815,7 @@ fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
         ("T_PASS", c.password.expose().to_string()),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let every_report = report_files_of_a_complete_run();
     for (signal, name, status) in [
         (libc::SIGTERM, "SIGTERM", 143),
         (libc::SIGINT, "SIGINT", 130),
@@ -801,9 +830,7 @@ fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
             took < Duration::from_secs(5),
             "{name}: took {took:?} to stop"
         );
-        for file in REPORT_FILES {
-            assert!(out.join(file).is_file(), "{name}: no {file}");
-        }
+        assert_eq!(file_names(&out), every_report, "{name}");
         let cucumber: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("cucumber.json")).unwrap())
                 .expect("cucumber.json is JSON");
@@ -859,9 +886,7 @@ fn a_signal_before_the_first_scenario_leaves_the_not_run_reports() {
     let (o, took) = interrupt_run(&target, &out, &env, libc::SIGTERM, Duration::from_secs(1));
     assert_eq!(o.status.code(), Some(143), "{}", text(&o));
     assert!(took < Duration::from_secs(5), "took {took:?} to stop");
-    for file in REPORT_FILES {
-        assert!(out.join(file).is_file(), "no {file}");
-    }
+    assert_eq!(file_names(&out), report_files_of_a_complete_run());
     let summary = summary_of(&out);
     assert_eq!(summary["verdict"], "inconclusive");
     assert!(summary["inconclusive_reasons"][0]
