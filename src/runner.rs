@@ -433,49 +433,8 @@ pub struct ScenariosOutcome {
     /// Cucumber's own JSON report, not yet redacted.
     pub cucumber_json: Vec<u8>,
     /// Set when a signal stopped the run before every scenario finished.
-    pub interrupted: Option<Interrupted>,
+    pub interrupted: Option<crate::interrupt::Interrupted>,
 }
-
-/// How far an interrupted run got.
-pub struct Interrupted {
-    pub signal: Interrupt,
-    /// Ids of the scenarios selected to run that did not finish.
-    pub unfinished: std::collections::HashSet<String>,
-    /// How many scenarios were selected to run.
-    pub planned: usize,
-}
-
-/// Cucumber's JSON writer, shared so that an interrupted run can still ask
-/// it for the JSON of what ran (it writes only on the run's last event).
-#[derive(Clone)]
-struct SharedJson(Arc<tokio::sync::Mutex<writer::Json<SharedBuffer>>>);
-
-impl SharedJson {
-    /// Ends the JSON report as if the run had finished here.
-    async fn finish(&self) {
-        let ev = cucumber::Event::new(event::Cucumber::<PsaWorld>::Finished);
-        <writer::Json<SharedBuffer> as Writer<PsaWorld>>::handle_event(
-            &mut *self.0.lock().await,
-            Ok(ev),
-            &cucumber::cli::Empty,
-        )
-        .await;
-    }
-}
-
-impl Writer<PsaWorld> for SharedJson {
-    type Cli = cucumber::cli::Empty;
-
-    async fn handle_event(
-        &mut self,
-        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
-        cli: &Self::Cli,
-    ) {
-        self.0.lock().await.handle_event(ev, cli).await;
-    }
-}
-
-impl writer::NonTransforming for SharedJson {}
 
 #[derive(Clone, Default)]
 struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
@@ -599,9 +558,7 @@ async fn run_phase(
     stop: &mut Stop,
 ) -> (Vec<u8>, Option<Interrupt>) {
     let json = SharedBuffer::default();
-    let json_writer = SharedJson(Arc::new(tokio::sync::Mutex::new(writer::Json::raw(
-        json.clone(),
-    ))));
+    let json_writer = crate::interrupt::SharedJson::new(writer::Json::raw(json.clone()));
     let s = shared.clone();
     let filter = move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
         if is_burst(f, sc) != bursts {
@@ -757,28 +714,8 @@ async fn run_scenarios(
                 .collect();
         }
     }
-    let interrupted = signal.map(|signal| {
-        let done: std::collections::HashSet<&str> =
-            scenarios.iter().map(|s| s.id.as_str()).collect();
-        let not_run: Vec<ScenarioResult> = planned
-            .into_iter()
-            .filter(|s| !done.contains(s.id.as_str()))
-            .map(|mut s| {
-                s.skip_reason = Some(format!(
-                    "not run: the run was interrupted ({})",
-                    signal.name()
-                ));
-                s
-            })
-            .collect();
-        let unfinished = not_run.iter().map(|s| s.id.clone()).collect();
-        scenarios.extend(not_run);
-        Interrupted {
-            signal,
-            unfinished,
-            planned: total,
-        }
-    });
+    let interrupted =
+        signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
     scenarios.extend(run_wide_checks(&ctx, config));
     scenarios.sort_by_key(ScenarioResult::sort_key);
     let parse_errors = std::mem::take(
