@@ -256,7 +256,7 @@ async fn mock(args: &MockArgs) -> u8 {
         server.uri()
     );
     if args.style != crate::mock::Style::Canonical {
-        println!("style: {}", args.style.name());
+        outln!("style: {}", args.style.name());
     }
     if !faults.is_empty() {
         let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
