@@ -6,9 +6,11 @@ use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::attest;
 use crate::catalog::{self, Profile};
 use crate::cli::{
-    Cli, Command, CompareArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
+    Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
+    VerifyArgs,
 };
 use crate::config::{self, RunConfig};
 use crate::features;
@@ -37,6 +39,8 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Schemas(args) => schemas(&args),
         Command::Validate(args) => validate(&args),
+        Command::Keygen(args) => keygen(&args),
+        Command::Verify(args) => verify(&args),
     };
     ExitCode::from(code)
 }
@@ -46,6 +50,19 @@ async fn run(args: &RunArgs) -> u8 {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    // A signed run checks its key and its selection before any request.
+    let signing = match args
+        .sign_with
+        .as_deref()
+        .map(|k| prepare_signing(k, &config))
+    {
+        None => None,
+        Some(Ok(key)) => Some(key),
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
             return 2;
         }
     };
@@ -76,8 +93,18 @@ async fn run(args: &RunArgs) -> u8 {
                     started_at,
                     started.elapsed(),
                 );
+                if signing.is_some() {
+                    // An attestation of an earlier run would not match these reports.
+                    let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
+                }
                 if let Err(w) = report.write_all(&config.out) {
                     eprintln!("error: {w}");
+                }
+                if signing.is_some() {
+                    eprintln!(
+                        "error: not signed: the run is inconclusive: only a complete run is signed"
+                    );
+                    return 2;
                 }
             }
             return e.exit_code();
@@ -93,6 +120,18 @@ async fn run(args: &RunArgs) -> u8 {
             }
         }
     }
+    // Decided before the reports are rendered: they name the signing key.
+    let refusal = signing.as_ref().and_then(|key| {
+        // An attestation of an earlier run would not match these reports.
+        let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
+        match attest::signable_result(&report) {
+            Ok(_) => {
+                report.signed_by = Some(key.fingerprint());
+                None
+            }
+            Err(reason) => Some(reason),
+        }
+    });
     let written = match report.write_all(&config.out) {
         Ok(w) => w,
         Err(e) => {
@@ -108,7 +147,112 @@ async fn run(args: &RunArgs) -> u8 {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         println!("reports: {}", names.join(", "));
     }
+    if let Some(reason) = refusal {
+        eprintln!("error: not signed: {reason}");
+        return 2;
+    }
+    if let Some(key) = &signing {
+        let facts = attest::RunFacts {
+            report: &report,
+            side: "ncentral",
+        };
+        match attest::write_attestation(&config.out, &written, &facts, key) {
+            Ok(path) => println!(
+                "signed: {} (Ed25519 key {})",
+                path.display(),
+                key.fingerprint()
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 3;
+            }
+        }
+    }
     report.exit_code()
+}
+
+/// Loads the signing key and checks that the run can be signed: the
+/// selection leaves no MUST unchecked and `--out` holds only reports.
+fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, String> {
+    let key = attest::keys::PrivateKey::load(path).map_err(|e| e.to_string())?;
+    if let Some(warning) = attest::keys::permission_warning(path) {
+        eprintln!("{warning}");
+    }
+    let unchecked = attest::unchecked_musts(config.profile, config.tags.as_ref().map(|(_, op)| op));
+    if !unchecked.is_empty() {
+        return Err(format!(
+            "refusing to sign: --tags {:?} leaves {} MUST requirement(s) of profile {} unchecked ({}); \
+             the run would be partial, and only a complete run is signed\n  \
+             hint: drop --tags, or drop --sign-with for a partial run",
+            config.tags.as_ref().map(|(e, _)| e.as_str()).unwrap_or_default(),
+            unchecked.len(),
+            config.profile,
+            unchecked.join(", ")
+        ));
+    }
+    let foreign = attest::foreign_files(&config.out);
+    if !foreign.is_empty() {
+        return Err(format!(
+            "refusing to sign into {}: it holds files that are not reports ({}), \
+             which `verify` would find unattested\n  hint: give the signed run an --out directory of its own",
+            config.out.display(),
+            foreign.join(", ")
+        ));
+    }
+    Ok(key)
+}
+
+fn keygen(args: &KeygenArgs) -> u8 {
+    match attest::keys::generate(&args.out) {
+        Ok(files) => {
+            println!(
+                "private key  {} (mode 0600: keep it secret)",
+                files.private.display()
+            );
+            println!("public key   {}", files.public.display());
+            println!("fingerprint  {}", files.fingerprint);
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn verify(args: &VerifyArgs) -> u8 {
+    let key = match attest::keys::PublicKey::load(&args.key) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let (envelope, files) = match attest::read_bundle(&args.path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    match attest::verify(&envelope, &files, &key) {
+        Ok(attested) => {
+            println!(
+                "valid: {} is signed by key {}, and every report is as signed",
+                args.path.display(),
+                attested.key
+            );
+            print!("{attested}");
+            0
+        }
+        Err(problems) => {
+            println!("INVALID: {}", args.path.display());
+            for p in problems {
+                println!("  {p}");
+            }
+            1
+        }
+    }
 }
 
 async fn mock(args: &MockArgs) -> u8 {

@@ -369,8 +369,16 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
     }
     let _ = write!(
         page,
-        r#"<dt>summary.json SHA-256</dt><dd class="wide mono">{digest}</dd></dl>"#
+        r#"<dt>summary.json SHA-256</dt><dd class="wide mono">{digest}</dd>"#
     );
+    if let Some(key) = &run.signed_by {
+        let _ = write!(
+            page,
+            r#"<dt>Signed</dt><dd class="wide">by Ed25519 key <span class="mono">{}</span> — attestation.json beside this file; check it with <code>psa-conformance verify --key KEYFILE.pub DIR</code></dd>"#,
+            escape(key)
+        );
+    }
+    page.push_str("</dl>");
     if run.tls_insecure {
         page.push_str(r#"<div class="notice"><b>⚠ TLS certificate verification was skipped for this run</b> (<code>tls.insecure_skip_verify</code>): the suite did not verify whom it was talking to.</div>"#);
     }
@@ -1008,6 +1016,7 @@ mod tests {
             tls_insecure: true,
             cucumber_json: "[]".into(),
             regressions: None,
+            signed_by: None,
         }
     }
 

@@ -304,6 +304,9 @@ pub struct RunReport {
     pub cucumber_json: String,
     /// Changes against `--baseline`, when one was given.
     pub regressions: Option<compare::Comparison>,
+    /// The fingerprint of the key that signs this run (`--sign-with`), set
+    /// before the reports are rendered: they are the attestation's subjects.
+    pub signed_by: Option<String>,
 }
 
 impl RunReport {
@@ -333,6 +336,7 @@ impl RunReport {
             tls_insecure: matches!(&config.target, crate::config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
             cucumber_json: "[]".into(),
             regressions: None,
+            signed_by: None,
         }
     }
 
@@ -407,6 +411,7 @@ impl RunReport {
             tls_insecure: ctx.target.tls.insecure_skip_verify,
             cucumber_json,
             regressions: None,
+            signed_by: None,
         }
     }
 
