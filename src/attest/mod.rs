@@ -632,6 +632,118 @@ pub fn read_bundle(path: &Path) -> Result<(Vec<u8>, Files), VerifyInputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser as _;
+
+    /// A report of the built-in mock's default run, with `verdict`.
+    fn report(verdict: Verdict, warned: usize) -> RunReport {
+        let cli = crate::cli::Cli::try_parse_from(["psa-conformance", "run"]).unwrap();
+        let crate::cli::Command::Run(args) = cli.command else {
+            unreachable!("a run command line")
+        };
+        let config = crate::config::RunConfig::from_args(&args, &|_| None).unwrap();
+        let mut r = RunReport::not_run(
+            &config,
+            "http://127.0.0.1:1",
+            "the target did not answer".into(),
+            jiff::Timestamp::now(),
+            std::time::Duration::ZERO,
+        );
+        r.verdict = verdict;
+        r.counts.warned = warned;
+        r
+    }
+
+    #[test]
+    fn only_a_complete_verdict_is_signed_and_its_result_follows_the_verdict() {
+        assert_eq!(
+            signable_result(&report(Verdict::Conformant, 0)),
+            Ok("PASSED")
+        );
+        assert_eq!(
+            signable_result(&report(Verdict::Conformant, 2)),
+            Ok("WARNED")
+        );
+        assert_eq!(
+            signable_result(&report(Verdict::NotConformant, 0)),
+            Ok("FAILED")
+        );
+        let refused = signable_result(&report(Verdict::Inconclusive, 0)).unwrap_err();
+        assert!(
+            refused.contains("inconclusive") && refused.contains("the target did not answer"),
+            "{refused}"
+        );
+        let files = vec![("summary.json".to_string(), b"{}".to_vec())];
+        assert!(statement(
+            &RunFacts {
+                report: &report(Verdict::Inconclusive, 0),
+                side: "ncentral"
+            },
+            &files
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn the_statement_names_every_file_and_the_whole_configuration() {
+        let run = report(Verdict::Conformant, 0);
+        let files = vec![
+            ("summary.json".to_string(), b"{}".to_vec()),
+            ("junit.xml".to_string(), b"<x/>".to_vec()),
+        ];
+        let st = statement(
+            &RunFacts {
+                report: &run,
+                side: "ncentral",
+            },
+            &files,
+        )
+        .unwrap();
+        assert_eq!(st.type_, STATEMENT_TYPE);
+        assert_eq!(st.predicate_type, PREDICATE_TYPE);
+        let subjects: Vec<(&str, &str)> = st
+            .subject
+            .iter()
+            .map(|d| (d.name.as_str(), d.digest["sha256"].as_str()))
+            .collect();
+        let junit = sha256_hex(b"<x/>");
+        let summary = sha256_hex(b"{}");
+        assert_eq!(
+            subjects,
+            vec![
+                ("junit.xml", junit.as_str()),
+                ("summary.json", summary.as_str())
+            ]
+        );
+        let names: Vec<&str> = st
+            .predicate
+            .configuration
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "psa-conformance",
+                "features",
+                "schemas",
+                "side",
+                "profile",
+                "strict",
+                "target",
+                "run"
+            ]
+        );
+        let (features, _) = files_digest(&feature_files());
+        assert_eq!(st.predicate.configuration[1].digest["sha256"], features);
+        for d in &st.predicate.configuration {
+            assert!(
+                d.uri.is_some() || !d.digest.is_empty() || d.content.is_some(),
+                "{} has a uri, a digest or content, as a ResourceDescriptor must",
+                d.name
+            );
+        }
+        assert_eq!(st.predicate.configuration[7].digest["sha256"], summary);
+    }
 
     #[test]
     fn the_features_digest_is_the_digest_of_a_sha256sum_listing() {
