@@ -12,6 +12,7 @@ pub mod attest;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod echo;
 pub mod features;
 pub mod finding;
 pub mod http;
