@@ -121,17 +121,9 @@ async fn run(args: &RunArgs) -> u8 {
         }
     }
     // Decided before the reports are rendered: they name the signing key.
-    let refusal = signing.as_ref().and_then(|key| {
-        // An attestation of an earlier run would not match these reports.
-        let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
-        match attest::signable_result(&report) {
-            Ok(_) => {
-                report.signed_by = Some(key.fingerprint());
-                None
-            }
-            Err(reason) => Some(reason),
-        }
-    });
+    let refusal = signing
+        .as_ref()
+        .and_then(|key| attest::prepare_report(&mut report, key, &config.out).err());
     let written = match report.write_all(&config.out) {
         Ok(w) => w,
         Err(e) => {
@@ -172,20 +164,25 @@ async fn run(args: &RunArgs) -> u8 {
 }
 
 /// Loads the signing key and checks that the run can be signed: the
-/// selection leaves no MUST unchecked and `--out` holds only reports.
+/// selection leaves no counted requirement unchecked and `--out` holds only reports.
 fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, String> {
     let key = attest::keys::PrivateKey::load(path).map_err(|e| e.to_string())?;
     if let Some(warning) = attest::keys::permission_warning(path) {
         eprintln!("{warning}");
     }
-    let unchecked = attest::unchecked_musts(config.profile, config.tags.as_ref().map(|(_, op)| op));
+    let unchecked = attest::unchecked_requirements(
+        config.profile,
+        config.strict,
+        config.tags.as_ref().map(|(_, op)| op),
+    );
     if !unchecked.is_empty() {
         return Err(format!(
-            "refusing to sign: --tags {:?} leaves {} MUST requirement(s) of profile {} unchecked ({}); \
+            "refusing to sign: --tags {:?} leaves {} {} requirement(s) of profile {} unchecked ({}); \
              the run would be partial, and only a complete run is signed\n  \
              hint: drop --tags, or drop --sign-with for a partial run",
             config.tags.as_ref().map(|(e, _)| e.as_str()).unwrap_or_default(),
             unchecked.len(),
+            if config.strict { "MUST/SHOULD" } else { "MUST" },
             config.profile,
             unchecked.join(", ")
         ));

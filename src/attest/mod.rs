@@ -56,15 +56,26 @@ pub fn signable_result(report: &RunReport) -> Result<&'static str, String> {
         Verdict::Conformant if report.counts.warned > 0 => Ok("WARNED"),
         Verdict::Conformant => Ok("PASSED"),
         Verdict::NotConformant => Ok("FAILED"),
+        Verdict::Partial => Err(format!(
+            "the run is partial ({}): only a complete run is signed",
+            report.verdict_explanation()
+        )),
         Verdict::Inconclusive => Err(format!(
             "the run is inconclusive ({}): only a complete run is signed",
-            if report.inconclusive_reasons.is_empty() {
-                "no reason recorded".to_string()
-            } else {
-                report.inconclusive_reasons.join("; ")
-            }
+            report.verdict_explanation()
         )),
     }
+}
+
+/// Before a signed run's reports are written to `dir`: removes an earlier
+/// run's `attestation.json` (it would not match them), and either marks
+/// the report as signed by `key` — its pages name the key, so this comes
+/// before they are rendered — or says why the run cannot be signed.
+pub fn prepare_report(report: &mut RunReport, key: &PrivateKey, dir: &Path) -> Result<(), String> {
+    let _ = std::fs::remove_file(dir.join(ATTESTATION_FILE));
+    signable_result(report)?;
+    report.signed_by = Some(key.fingerprint());
+    Ok(())
 }
 
 /// SHA-256, lowercase hex.
@@ -253,8 +264,9 @@ pub fn statement(facts: &RunFacts<'_>, files: &[(String, Vec<u8>)]) -> Result<St
             ScenarioStatus::Passed => passed.push(s.id.clone()),
             ScenarioStatus::Failed if s.is_warning(report.strict) => warned.push(s.id.clone()),
             ScenarioStatus::Failed => failed.push(s.id.clone()),
-            // Not run (not applicable, or left out): no test result.
-            ScenarioStatus::Skipped => {}
+            // Not run (not applicable, or left out), or undecided within a
+            // run that a failure made complete: no test result either way.
+            ScenarioStatus::Skipped | ScenarioStatus::Inconclusive => {}
         }
     }
     Ok(Statement {
@@ -349,11 +361,13 @@ pub fn foreign_files(dir: &Path) -> Vec<String> {
 /// The run-wide requirements, checked over every exchange of a run.
 const RUN_WIDE: [&str; 3] = ["ERR-01", "ERR-02", "ERR-03"];
 
-/// Before a signed run: the MUST requirements of the profile that the tag
-/// expression leaves without any scenario — a run that leaves them
-/// unchecked is not complete, so it is refused before any request.
-pub fn unchecked_musts(
+/// Before a signed run: the requirements that count toward the verdict
+/// (every MUST; with `strict` every SHOULD too) that the tag expression
+/// leaves without any scenario — the run would be partial, so it is refused
+/// before any request.
+pub fn unchecked_requirements(
     profile: crate::catalog::Profile,
+    strict: bool,
     tags: Option<&cucumber::gherkin::tagexpr::TagOperation>,
 ) -> Vec<&'static str> {
     let Some(op) = tags else {
@@ -378,7 +392,7 @@ pub fn unchecked_musts(
         }
     }
     crate::catalog::in_profile(profile)
-        .filter(|r| r.level == crate::catalog::Level::Must && !covered.contains(r.id))
+        .filter(|r| (r.level == crate::catalog::Level::Must || strict) && !covered.contains(r.id))
         .map(|r| r.id)
         .collect()
 }
@@ -672,6 +686,11 @@ mod tests {
             refused.contains("inconclusive") && refused.contains("the target did not answer"),
             "{refused}"
         );
+        let refused = signable_result(&report(Verdict::Partial, 0)).unwrap_err();
+        assert!(
+            refused.contains("partial") && refused.contains("were not checked"),
+            "{refused}"
+        );
         let files = vec![("summary.json".to_string(), b"{}".to_vec())];
         assert!(statement(
             &RunFacts {
@@ -681,6 +700,26 @@ mod tests {
             &files
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_partial_or_inconclusive_report_is_not_marked_signed_and_an_old_attestation_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        keys::generate(&dir.path().join("k")).unwrap();
+        let key = PrivateKey::load(&dir.path().join("k")).unwrap();
+        for verdict in [Verdict::Partial, Verdict::Inconclusive] {
+            std::fs::write(dir.path().join(ATTESTATION_FILE), "old").unwrap();
+            let mut r = report(verdict, 0);
+            let reason = prepare_report(&mut r, &key, dir.path()).unwrap_err();
+            assert!(reason.contains(verdict.name()), "{reason}");
+            assert_eq!(r.signed_by, None, "{verdict:?}");
+            assert!(!dir.path().join(ATTESTATION_FILE).exists(), "{verdict:?}");
+        }
+        for verdict in [Verdict::Conformant, Verdict::NotConformant] {
+            let mut r = report(verdict, 0);
+            assert_eq!(prepare_report(&mut r, &key, dir.path()), Ok(()));
+            assert_eq!(r.signed_by, Some(key.fingerprint()), "{verdict:?}");
+        }
     }
 
     #[test]
