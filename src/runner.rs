@@ -393,24 +393,6 @@ async fn obtain_access_token(
 pub struct ScenariosOutcome {
     pub scenarios: Vec<ScenarioResult>,
     pub parse_errors: Vec<String>,
-    /// Cucumber's own JSON report, not yet redacted.
-    pub cucumber_json: Vec<u8>,
-}
-
-#[derive(Clone, Default)]
-struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Step outcomes per scenario id, gathered from cucumber's events.
@@ -465,6 +447,7 @@ impl Writer<PsaWorld> for StepCollector {
             .entry(id)
             .or_default()
             .push(StepResult {
+                line: step.position.line,
                 keyword: step.keyword.trim().to_string(),
                 text: step.value.clone(),
                 status,
@@ -489,7 +472,6 @@ fn step_error_text(err: &event::StepError) -> String {
 async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let collector = StepCollector::default();
-    let json = SharedBuffer::default();
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
@@ -539,10 +521,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
     let before_ctx = ctx.clone();
     let after_ctx = ctx.clone();
     let finished = results.clone();
-    let writer = collector
-        .clone()
-        .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
-        .normalized();
+    let writer = collector.clone().normalized();
     PsaWorld::cucumber::<&str>()
         .with_parser(EmbeddedFeatures)
         .with_writer(writer)
@@ -584,15 +563,22 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));
     for s in &mut scenarios {
-        if let Some(st) = steps.get(&s.id) {
-            s.steps = st
-                .iter()
-                .cloned()
-                .map(|mut step| {
-                    step.error = step.error.map(|e| ctx.redactor.redact(&e).into_owned());
-                    step
-                })
-                .collect();
+        // Each step as it ran; steps cucumber never reached stay skipped.
+        for ran in steps.get(&s.id).into_iter().flatten() {
+            let error = ran
+                .error
+                .as_ref()
+                .map(|e| ctx.redactor.redact(e).into_owned());
+            match s.steps.iter_mut().find(|st| st.line == ran.line) {
+                Some(step) => {
+                    step.status = ran.status;
+                    step.error = error;
+                }
+                None => s.steps.push(StepResult {
+                    error,
+                    ..ran.clone()
+                }),
+            }
         }
     }
     scenarios.extend(run_wide_checks(&ctx, config));
@@ -603,11 +589,9 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
             .lock()
             .unwrap_or_else(|e| e.into_inner()),
     );
-    let cucumber_json = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
     ScenariosOutcome {
         scenarios,
         parse_errors,
-        cucumber_json,
     }
 }
 

@@ -1006,7 +1006,6 @@ mod tests {
             scenarios: vec![flaky, failing],
             inconclusive_reasons: Vec::new(),
             tls_insecure: true,
-            cucumber_json: "[]".into(),
             regressions: None,
         }
     }
