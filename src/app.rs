@@ -101,6 +101,7 @@ async fn run(args: &RunArgs) -> u8 {
         }
     };
     print!("{}", terminal::render(&report, config.quiet));
+    crate::report::github::publish(&report);
     if let Some(cmp) = &report.regressions {
         print!("against the baseline:\n{}", cmp.render());
     }

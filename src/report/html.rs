@@ -347,7 +347,7 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
     };
     let _ = write!(
         page,
-        r#"<section class="banner {class}"><div class="mark" aria-hidden="true">{mark}</div><p class="verdict">{}</p><p class="headline">{}</p><dl class="meta">"#,
+        r#"<section class="banner {class}"><div class="mark" aria-hidden="true">{mark}</div><h1 class="verdict">{}</h1><p class="headline">{}</p><dl class="meta">"#,
         run.verdict.label(),
         headline(run)
     );
@@ -947,6 +947,7 @@ mod tests {
             skip_reason: None,
             duration_ms: 12,
             steps: vec![StepResult {
+                line: 9,
                 keyword: "Then ".into(),
                 text: "the response status is 404".into(),
                 status,

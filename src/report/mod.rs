@@ -6,6 +6,7 @@
 pub mod compare;
 mod ctrf;
 mod cucumber;
+pub mod github;
 mod html;
 mod junit;
 mod markdown;
