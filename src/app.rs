@@ -172,7 +172,10 @@ async fn mock(args: &MockArgs) -> u8 {
         println!("faults on: {}", names.join(", "));
     }
     println!("It accepts (test credentials of this process only):");
-    println!("  export NCENTRAL_USER_API_JWT='{}'", c.user_api_jwt.expose());
+    println!(
+        "  export NCENTRAL_USER_API_JWT='{}'",
+        c.user_api_jwt.expose()
+    );
     println!("  export PSA_BEARER_TOKEN='{}'", c.access_token.expose());
     println!(
         "  export PSA_INTEGRATION_KEY='{}'",

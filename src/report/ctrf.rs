@@ -104,10 +104,7 @@ fn test(run: &RunReport, s: &ScenarioResult) -> Value {
     );
     if let Some(message) = s.failure.as_ref().or(s.skip_reason.as_ref()) {
         let message = if warning {
-            format!(
-                "WARNING (SHOULD, {}): {message}",
-                s.requirements.join(", ")
-            )
+            format!("WARNING (SHOULD, {}): {message}", s.requirements.join(", "))
         } else {
             message.clone()
         };

@@ -165,10 +165,7 @@ fn step(s: &ScenarioResult, st: &StepResult, warning: bool) -> Value {
             .or_else(|| s.failure.clone())
             .unwrap_or_else(|| "failed".into());
         let message = if warning {
-            format!(
-                "WARNING (SHOULD, {}): {message}",
-                s.requirements.join(", ")
-            )
+            format!("WARNING (SHOULD, {}): {message}", s.requirements.join(", "))
         } else {
             message
         };
