@@ -59,8 +59,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
 
-    /// Directory that receives junit.xml, cucumber.json, summary.json,
-    /// summary.md and report.html.
+    /// Directory that receives junit.xml, cucumber.json, ctrf.json,
+    /// summary.json, summary.md and report.html.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 
