@@ -77,7 +77,7 @@ impl Run {
             .unwrap_or_else(|e| panic!("{}: {file} is not JSON: {e}", self.name))
     }
     fn count(&self, what: &str) -> u64 {
-        self.summary["counts"][what].as_u64().unwrap()
+        self.summary["counts"][what].as_u64().unwrap_or(0)
     }
     fn scenarios(&self) -> &Vec<Value> {
         self.summary["scenarios"].as_array().unwrap()
@@ -93,10 +93,17 @@ fn reports() -> &'static [Run] {
             let tmp = tempfile::tempdir().unwrap();
             let specs: [(&str, &[&str], i32); 3] = [
                 ("conformant", &[], 0),
-                // A MUST failure (TCKT-01/02) and SHOULD warnings (ERR-01 …).
+                // MUST failures (TCKT-01/02, ERR-03, RATE-01), SHOULD
+                // warnings (ERR-01 …), and RATE-03 inconclusive (not
+                // tested: no burst got a 429).
                 (
                     "failing",
-                    &["ticket-id-number", "errors-not-json", "password-echoed"],
+                    &[
+                        "ticket-id-number",
+                        "errors-not-json",
+                        "password-echoed",
+                        "no-rate-limit",
+                    ],
                     1,
                 ),
                 // One SHOULD warning only: TCKT-04; and 16 requests in
@@ -131,6 +138,7 @@ fn reports() -> &'static [Run] {
                 })
                 .collect::<Vec<_>>();
             assert!(runs[1].count("failed") > 0 && runs[1].count("warned") > 0);
+            assert!(runs[1].count("inconclusive") > 0);
             assert!(runs[2].count("warned") == 1 && runs[2].count("failed") == 0);
             (tmp, runs)
         })
@@ -183,6 +191,8 @@ fn cucumber_json_is_valid_cucumber_jvm_json_with_every_scenario() {
                     .collect();
                 let status = if statuses.contains(&"failed") {
                     "failed"
+                } else if statuses.contains(&"undefined") {
+                    "inconclusive"
                 } else if statuses.contains(&"pending") {
                     "warned"
                 } else if statuses.iter().all(|s| *s == "skipped") {
@@ -208,7 +218,7 @@ fn cucumber_json_is_valid_cucumber_jvm_json_with_every_scenario() {
             assert_eq!(by_id.get(id).copied(), Some(expected), "{}: {id}", run.name);
         }
         assert!(by_id.keys().any(|id| id.starts_with("run-wide:")));
-        for what in ["passed", "failed", "warned", "skipped"] {
+        for what in ["passed", "failed", "warned", "skipped", "inconclusive"] {
             let n = by_id.values().filter(|s| **s == what).count() as u64;
             assert_eq!(n, run.count(what), "{}: {what}", run.name);
         }
@@ -245,20 +255,19 @@ fn ctrf_json_is_valid_ctrf_and_counts_as_summary_json_does() {
         assert_eq!(tests.len(), run.scenarios().len());
         assert_eq!(summary["tests"], tests.len());
         for (ctrf, ours) in [
-            ("passed", "passed"),
-            ("failed", "failed"),
-            ("skipped", "skipped"),
-            ("other", "warned"),
+            ("passed", run.count("passed")),
+            ("failed", run.count("failed")),
+            ("skipped", run.count("skipped")),
+            ("other", run.count("warned") + run.count("inconclusive")),
         ] {
-            assert_eq!(
-                summary[ctrf].as_u64(),
-                Some(run.count(ours)),
-                "{}: {ctrf}",
-                run.name
-            );
+            assert_eq!(summary[ctrf].as_u64(), Some(ours), "{}: {ctrf}", run.name);
             let listed = tests.iter().filter(|t| t["status"] == ctrf).count() as u64;
-            assert_eq!(listed, run.count(ours), "{}: {ctrf} tests", run.name);
+            assert_eq!(listed, ours, "{}: {ctrf} tests", run.name);
         }
+        assert_eq!(
+            summary["extra"]["psa-conformance.warned"].as_u64(),
+            Some(run.count("warned"))
+        );
         let flaky = run
             .scenarios()
             .iter()
@@ -340,19 +349,15 @@ fn junit_xml_is_valid_against_the_jenkins_xsd_and_keeps_warnings_visible() {
             let at = xml.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
             xml[at..].split('"').next().unwrap().parse().unwrap()
         };
-        let harness = run
+        // Inconclusive is an <error>, or <skipped> when not tested.
+        let errors = run
             .scenarios()
             .iter()
-            .filter(|s| s["harness_error"] == true)
+            .filter(|s| s["status"] == "inconclusive" && s["inconclusive_reason"] != "not-tested")
             .count() as u64;
         assert_eq!(attr("tests"), run.scenarios().len() as u64);
-        assert_eq!(
-            attr("failures"),
-            run.count("failed") - harness,
-            "{}",
-            run.name
-        );
-        assert_eq!(attr("errors"), harness);
+        assert_eq!(attr("failures"), run.count("failed"), "{}", run.name);
+        assert_eq!(attr("errors"), errors);
         assert_eq!(xml.matches("<testcase ").count(), run.scenarios().len());
         assert_eq!(
             xml.matches("<system-out>WARNING (SHOULD").count() as u64,
@@ -360,10 +365,8 @@ fn junit_xml_is_valid_against_the_jenkins_xsd_and_keeps_warnings_visible() {
             "{}: each warning is visible",
             run.name
         );
-        assert_eq!(
-            xml.matches("<failure ").count() as u64,
-            run.count("failed") - harness
-        );
+        assert_eq!(xml.matches("<failure ").count() as u64, run.count("failed"));
+        assert_eq!(xml.matches("<error ").count() as u64, errors);
     }
 }
 

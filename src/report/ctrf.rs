@@ -2,10 +2,11 @@
 //! its published schema is `tests/data/ctrf/ctrf.schema.json`), one test
 //! per scenario, run-wide checks included.
 //!
-//! Statuses: passed, failed (findings and harness errors alike, as in
-//! `summary.json`'s counts), skipped, and `other` with `rawStatus`
-//! `warned` for a SHOULD warning — so `other` is `summary.json`'s
-//! `warned`. A scenario that passed only after a 429 was waited out is
+//! Statuses: passed, failed, skipped, and `other` for what CTRF has no
+//! word for: a SHOULD warning (`rawStatus` `warned`) and a scenario that
+//! ran but could not decide (`rawStatus` `inconclusive (rate-limited)`
+//! and the like) — so `other` is `summary.json`'s `warned` plus
+//! `inconclusive`, each also counted in the summary's `extra`. A scenario that passed only after a 429 was waited out is
 //! `flaky`, each waited-out 429 a retry attempt. The verdict, and what
 //! the CTRF counts cannot say, are in `extra` under `psa-conformance.`.
 
@@ -51,14 +52,14 @@ pub fn render(run: &RunReport) -> String {
                 "duration": run.duration_ms,
                 "extra": {
                     "psa-conformance.warned": run.counts.warned,
-                    "psa-conformance.harnessErrors":
-                        run.scenarios.iter().filter(|s| s.harness_error).count(),
+                    "psa-conformance.inconclusive": run.counts.inconclusive,
                 },
             },
             "tests": tests,
         },
         "extra": {
             "psa-conformance.verdict": run.verdict,
+            "psa-conformance.verdictExplanation": run.verdict_explanation(),
             "psa-conformance.verdictLabel": run.verdict.label(),
             "psa-conformance.exitCode": run.exit_code(),
             "psa-conformance.profile": run.profile.to_string(),
@@ -81,8 +82,10 @@ fn test(run: &RunReport, s: &ScenarioResult) -> Value {
         ScenarioStatus::Passed => ("passed", "passed"),
         ScenarioStatus::Skipped => ("skipped", "skipped"),
         ScenarioStatus::Failed if warning => ("other", "warned"),
-        ScenarioStatus::Failed if s.harness_error => ("failed", "harness-error"),
         ScenarioStatus::Failed => ("failed", "failed"),
+        ScenarioStatus::Inconclusive => {
+            ("other", s.undecided.map_or("inconclusive", |u| u.label()))
+        }
     };
     let mut t = Map::new();
     t.insert("name".into(), json!(format!("{} [{}]", s.name, s.id)));
@@ -148,6 +151,7 @@ fn test(run: &RunReport, s: &ScenarioResult) -> Value {
                     ScenarioStatus::Skipped => "skipped",
                     ScenarioStatus::Failed if warning => "other",
                     ScenarioStatus::Failed => "failed",
+                    ScenarioStatus::Inconclusive => "other",
                 };
                 json!({ "name": format!("{} {}", st.keyword, st.text), "status": status })
             })
@@ -158,7 +162,7 @@ fn test(run: &RunReport, s: &ScenarioResult) -> Value {
         "extra".into(),
         json!({
             "psa-conformance.warning": warning,
-            "psa-conformance.harnessError": s.harness_error,
+            "psa-conformance.inconclusive": s.undecided,
         }),
     );
     Value::Object(t)

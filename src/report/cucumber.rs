@@ -12,6 +12,7 @@
 //! | passed                             | `passed`    |
 //! | failed (a finding or harness error)| `failed`    |
 //! | a SHOULD warning (no `--strict`)   | `pending`: neither passed nor failed |
+//! | inconclusive (could not decide)    | `undefined`: no outcome, the reason as message |
 //! | skipped, or never reached          | `skipped`   |
 //!
 //! Messages are the model's: expected vs actual, redacted, without the
@@ -105,9 +106,11 @@ fn element(run: &RunReport, s: &ScenarioResult, index: usize) -> Value {
             "WARNING (SHOULD, {}): not met; counts as a failure only with --strict.",
             s.requirements.join(", ")
         )
-    } else if s.harness_error {
-        "Harness error: the check could not be made; the target is neither passed nor failed on it."
-            .into()
+    } else if s.status == ScenarioStatus::Inconclusive {
+        format!(
+            "{}: the check could not be made; the target is neither passed nor failed on it.",
+            s.undecided.map_or("inconclusive", |u| u.label())
+        )
     } else {
         String::new()
     };
@@ -136,8 +139,20 @@ fn at_tag(tag: &str) -> String {
 /// step carries (a hook) gets one more, so the element never looks passed.
 fn steps(s: &ScenarioResult, warning: bool, line: usize) -> Vec<Value> {
     let mut out: Vec<Value> = s.steps.iter().map(|st| step(s, st, warning)).collect();
-    let failure_shown = s.steps.iter().any(|st| st.status == ScenarioStatus::Failed);
-    if s.steps.is_empty() || (s.status == ScenarioStatus::Failed && !failure_shown) {
+    // The scenario's outcome must show in its steps: a failure a hook
+    // raised, or an inconclusive scenario whose steps all passed.
+    let shown = s.steps.iter().any(|st| {
+        matches!(
+            st.status,
+            ScenarioStatus::Failed | ScenarioStatus::Inconclusive
+        )
+    });
+    if s.steps.is_empty()
+        || (matches!(
+            s.status,
+            ScenarioStatus::Failed | ScenarioStatus::Inconclusive
+        ) && !shown)
+    {
         let synthetic = StepResult {
             line,
             keyword: "Then".into(),
@@ -151,14 +166,24 @@ fn steps(s: &ScenarioResult, warning: bool, line: usize) -> Vec<Value> {
 }
 
 fn step(s: &ScenarioResult, st: &StepResult, warning: bool) -> Value {
+    // A step that failed has the outcome of its scenario: a finding, a
+    // warning, or no decision.
     let status = match st.status {
         ScenarioStatus::Passed => "passed",
         ScenarioStatus::Skipped => "skipped",
+        ScenarioStatus::Failed | ScenarioStatus::Inconclusive
+            if s.status == ScenarioStatus::Inconclusive =>
+        {
+            "undefined"
+        }
         ScenarioStatus::Failed if warning => "pending",
-        ScenarioStatus::Failed => "failed",
+        ScenarioStatus::Failed | ScenarioStatus::Inconclusive => "failed",
     };
     let mut result = json!({ "status": status });
-    if st.status == ScenarioStatus::Failed {
+    if matches!(
+        st.status,
+        ScenarioStatus::Failed | ScenarioStatus::Inconclusive
+    ) {
         let message = st
             .error
             .clone()

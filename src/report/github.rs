@@ -1,8 +1,8 @@
 //! GitHub Actions: when `GITHUB_ACTIONS=true`, a run prints one workflow
 //! command per failed requirement (`::error file=…,line=…,title=REQ::…`,
 //! `::warning` for a warned one), pointing at the feature file and line
-//! of its first failing scenario, and appends `summary.md` to
-//! `$GITHUB_STEP_SUMMARY`.
+//! of its first failing scenario (`::warning` too for one left
+//! inconclusive), and appends `summary.md` to `$GITHUB_STEP_SUMMARY`.
 //!
 //! GitHub shows at most 10 annotations of each kind per step and takes at
 //! most 1 MiB of step summary: past 10, the tenth annotation says how
@@ -39,29 +39,42 @@ pub fn publish(run: &RunReport) {
     }
 }
 
-/// The workflow commands for the failed (`error`) and warned (`warning`)
-/// requirements, at most [`MAX_ANNOTATIONS`] of each.
+/// The workflow commands for the failed (`error`), warned and
+/// inconclusive (`warning`) requirements, at most [`MAX_ANNOTATIONS`] of
+/// each kind.
 pub fn annotations(run: &RunReport) -> Vec<String> {
     let mut out = Vec::new();
-    for (kind, status) in [
-        ("error", RequirementStatus::Failed),
-        ("warning", RequirementStatus::Warned),
+    for (kind, statuses) in [
+        ("error", &[RequirementStatus::Failed][..]),
+        (
+            "warning",
+            &[RequirementStatus::Warned, RequirementStatus::Inconclusive][..],
+        ),
     ] {
         let reqs: Vec<_> = run
             .requirements
             .iter()
-            .filter(|r| r.status == status)
+            .filter(|r| statuses.contains(&r.status))
             .collect();
         for (i, r) in reqs.iter().enumerate() {
-            let failing = run.scenarios.iter().find(|s| {
-                s.status == ScenarioStatus::Failed
-                    && !s.harness_error
-                    && s.requirements.iter().any(|id| id == r.id)
-            });
+            let wanted = if r.status == RequirementStatus::Inconclusive {
+                ScenarioStatus::Inconclusive
+            } else {
+                ScenarioStatus::Failed
+            };
+            let failing = run
+                .scenarios
+                .iter()
+                .find(|s| s.status == wanted && s.requirements.iter().any(|id| id == r.id));
             let mut message = format!(
-                "{} {} not met: {}",
+                "{} {} {}: {}",
                 r.level,
                 r.id,
+                if r.status == RequirementStatus::Inconclusive {
+                    "could not be decided"
+                } else {
+                    "not met"
+                },
                 failing
                     .and_then(ScenarioResult::failure_title)
                     .unwrap_or(r.title)
@@ -73,7 +86,11 @@ pub fn annotations(run: &RunReport) -> Vec<String> {
                 message.push_str(&format!(
                     "\n…and {} more requirement(s) {}: see summary.md",
                     reqs.len() - i - 1,
-                    if kind == "error" { "failed" } else { "warned" }
+                    if kind == "error" {
+                        "failed"
+                    } else {
+                        "warned or inconclusive"
+                    }
                 ));
             }
             let mut props = Vec::new();

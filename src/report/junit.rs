@@ -2,8 +2,10 @@
 //! scenario, valid against the Jenkins xunit-plugin `junit-10.xsd`
 //! (`tests/data/junit/junit-10.xsd`).
 //!
-//! A finding about the target is a `<failure>`; a harness problem (no
-//! response) is an `<error>`; a SHOULD failure without `--strict` passes,
+//! A finding about the target is a `<failure>`; a scenario that ran but
+//! could not decide (harness error, rate-limited, interrupted) is an
+//! `<error>` whose type says why, one whose precondition did not hold
+//! `<skipped>` ("not tested: …"); a SHOULD failure without `--strict` passes,
 //! with the warning in `<system-out>`, so a CI build reading the file does
 //! not break on it; a skipped scenario is `<skipped>` with its reason; a
 //! scenario that passed only after a 429 was waited out carries a
@@ -12,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RunReport, ScenarioResult, ScenarioStatus};
+use super::{RunReport, ScenarioResult, ScenarioStatus, Undecided};
 
 pub fn render(run: &RunReport) -> String {
     let mut suites: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();
@@ -29,14 +31,15 @@ pub fn render(run: &RunReport) -> String {
     let counts = |list: &[&ScenarioResult]| {
         let failures = list
             .iter()
-            .filter(|s| {
-                s.status == ScenarioStatus::Failed && !s.harness_error && !s.is_warning(run.strict)
-            })
+            .filter(|s| s.status == ScenarioStatus::Failed && !s.is_warning(run.strict))
             .count();
-        let errors = list.iter().filter(|s| s.harness_error).count();
+        let errors = list
+            .iter()
+            .filter(|s| s.status == ScenarioStatus::Inconclusive && !not_tested(s))
+            .count();
         let skipped = list
             .iter()
-            .filter(|s| s.status == ScenarioStatus::Skipped)
+            .filter(|s| s.status == ScenarioStatus::Skipped || not_tested(s))
             .count();
         let millis: u64 = list.iter().map(|s| s.duration_ms).sum();
         (list.len(), failures, errors, skipped, millis)
@@ -126,11 +129,20 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
                 attr(s.skip_reason.as_deref().unwrap_or("not run"))
             );
         }
-        ScenarioStatus::Failed => {
-            let (element, ty) = if s.harness_error {
-                ("error", "harness-error")
-            } else {
-                ("failure", "requirement-failed")
+        ScenarioStatus::Inconclusive if not_tested(s) => {
+            let _ = write!(
+                xml,
+                r#"<skipped message="{}"/>"#,
+                attr(&format!(
+                    "not tested: {}",
+                    s.failure_title().unwrap_or("a precondition did not hold")
+                ))
+            );
+        }
+        ScenarioStatus::Failed | ScenarioStatus::Inconclusive => {
+            let (element, ty) = match s.undecided {
+                Some(u) if s.status == ScenarioStatus::Inconclusive => ("error", u.label()),
+                _ => ("failure", "requirement-failed"),
             };
             let _ = write!(
                 xml,
@@ -144,6 +156,11 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
         }
     }
     xml.push_str("</testcase>\n");
+}
+
+/// Inconclusive because a precondition of the check did not hold.
+fn not_tested(s: &ScenarioResult) -> bool {
+    s.status == ScenarioStatus::Inconclusive && s.undecided == Some(Undecided::NotTested)
 }
 
 /// `1.234`: seconds with milliseconds, as Surefire writes them.

@@ -58,12 +58,16 @@ fn error_matching_status(w: &mut PsaWorld) -> Result<(), Finding> {
 fn no_echo(w: &mut PsaWorld) -> Result<(), Finding> {
     let ctx = w.ctx()?.clone();
     for exchange in &w.exchanges {
-        if let Some(place) = crate::runner::echoed_secret(exchange, &ctx.redactor) {
+        if let Some(echo) = ctx.monitor.echo.echoes_in(exchange).first() {
             return Err(Finding::failure("the response echoes a secret")
                 .expected(
                     "no submitted password, integration key or bearer token in any header or body",
                 )
-                .actual(format!("a secret (shown as ***) appears in the {place}"))
+                .actual(format!(
+                    "{} (shown as ***) appears in the {}",
+                    echo.role,
+                    echo.place.describe()
+                ))
                 .exchange(exchange.summary_line())
                 .hint("error messages must not quote credentials back"));
         }
