@@ -18,25 +18,36 @@ pub const MAX_ANNOTATIONS: usize = 10;
 /// The most a step summary may hold.
 pub const MAX_SUMMARY_BYTES: u64 = 1024 * 1024;
 
-/// Under GitHub Actions, prints the annotations and appends the step
-/// summary; elsewhere does nothing. A summary that cannot be written is
-/// reported, not fatal: the reports are already on disk.
-pub fn publish(run: &RunReport) {
+/// What a run under GitHub Actions hands the workflow.
+#[derive(Debug, Default)]
+pub struct Publication {
+    /// Workflow commands, one a line, for standard output.
+    pub annotations: Vec<String>,
+    /// Why the step summary could not be appended to, if it could not.
+    pub problem: Option<String>,
+}
+
+/// Under GitHub Actions, appends the step summary and returns the
+/// annotations to print; elsewhere does nothing. A summary that cannot be
+/// written is reported, not fatal: the reports are already on disk.
+pub fn publish(run: &RunReport) -> Publication {
     if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
-        return;
+        return Publication::default();
     }
-    for line in annotations(run) {
-        println!("{line}");
-    }
+    let mut publication = Publication {
+        annotations: annotations(run),
+        problem: None,
+    };
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
         let path = Path::new(&path);
         if let Err(e) = append_summary(path, &super::markdown::render(run)) {
-            eprintln!(
-                "warning: could not append to GITHUB_STEP_SUMMARY ({}): {e}",
+            publication.problem = Some(format!(
+                "could not append to GITHUB_STEP_SUMMARY ({}): {e}",
                 path.display()
-            );
+            ));
         }
     }
+    publication
 }
 
 /// The workflow commands for the failed (`error`), warned and
