@@ -2,7 +2,7 @@
 //! pipelines read them with — not by look-alikes written here:
 //!
 //! - `cucumber.json` against cucumber/cucumber-json-schema's cucumber-jvm
-//!   flavour, `ctrf.json` against ctrf-io/ctrf's schema (and, with node,
+//!   flavour and through a Cucumber HTML reporter, `ctrf.json` against ctrf-io/ctrf's schema (and, with node,
 //!   the reference implementation's `validateStrict`), `junit.xml` against
 //!   the Jenkins xunit-plugin `junit-10.xsd` with `xmllint`;
 //! - `report.html` through axe-core in headless Chromium;
@@ -33,7 +33,8 @@ fn data(path: &str) -> PathBuf {
     Path::new(ROOT).join("tests/data").join(path)
 }
 
-/// The npm packages `.ci/run` installs (axe-core, ctrf).
+/// The npm packages `.ci/run` installs (axe-core, ctrf,
+/// multiple-cucumber-html-reporter).
 fn node_modules() -> PathBuf {
     std::env::var_os("PSA_NODE_MODULES")
         .map(PathBuf::from)
@@ -235,6 +236,56 @@ fn cucumber_json_is_valid_cucumber_jvm_json_with_every_scenario() {
             assert!(texts
                 .iter()
                 .any(|t| t.contains("expected") && t.contains("actual")));
+        }
+    }
+}
+
+#[test]
+fn a_cucumber_html_reporter_counts_what_summary_json_counts() {
+    let reporter = node_modules().join("multiple-cucumber-html-reporter");
+    let Some(()) = require(
+        runs("node") && reporter.exists(),
+        "node with the npm package multiple-cucumber-html-reporter",
+    ) else {
+        return;
+    };
+    for run in reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        std::fs::copy(run.dir.join("cucumber.json"), input.join("cucumber.json")).unwrap();
+        let out = dir.path().join("out");
+        let script = format!(
+            "require({:?}).generate({{ jsonDir: process.argv[1], reportPath: process.argv[2], saveCollectedJSON: true, disableLog: true }})",
+            reporter.display().to_string()
+        );
+        let status = Command::new("node")
+            .args(["-e", &script])
+            .arg(&input)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{}: the reporter failed", run.name);
+        assert!(out.join("index.html").exists());
+        let enriched: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("enriched-output.json")).unwrap(),
+        )
+        .unwrap();
+        let counted = &enriched["scenarios"];
+        for (theirs, ours) in [
+            ("total", run.scenarios().len() as u64),
+            ("passed", run.count("passed")),
+            ("failed", run.count("failed")),
+            ("pending", run.count("warned")),
+            ("notDefined", run.count("inconclusive")),
+            ("skipped", run.count("skipped")),
+        ] {
+            assert_eq!(
+                counted[theirs].as_u64(),
+                Some(ours),
+                "{}: the reporter's {theirs}",
+                run.name
+            );
         }
     }
 }
