@@ -421,7 +421,10 @@ mod tests {
             "2024-02-21T06:28-05:00[America/New_York]",
             "2024-02-21T12:28:10.624+01:00[UTC+01:00]",
         ] {
-            assert!(set.validate("ticket-info", &body(ok)).unwrap().is_empty(), "{ok}");
+            assert!(
+                set.validate("ticket-info", &body(ok)).unwrap().is_empty(),
+                "{ok}"
+            );
         }
         for bad in ["02/21/2024", "2024-02-21T06:28:10.624"] {
             let v = set.validate("ticket-info", &body(bad)).unwrap();

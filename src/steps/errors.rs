@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use super::{body_preview, last_json, last_line};
 use crate::finding::Finding;
+use crate::http::Exchange;
+use crate::redact::Redactor;
 use crate::world::PsaWorld;
 
 fn error_response(w: &PsaWorld, expected_status: Option<u16>) -> Result<(), Finding> {
@@ -26,7 +28,7 @@ fn error_response(w: &PsaWorld, expected_status: Option<u16>) -> Result<(), Find
         .ok_or_else(|| Finding::harness("no error-response schema"))?;
     if let Some(v) = violations.first() {
         return Err(Finding::failure("the error body is not an ErrorResponse")
-            .expected("{\"status\": <int>, \"message\": <string>, \"errors\"?: [...]}")
+            .expected("{\"status\": <int>, \"message\": <string>, \"errors\"?: [...] or null}")
             .actual(v.to_string())
             .at(v.instance_path.clone())
             .exchange(last_line(w)));
@@ -57,8 +59,30 @@ fn error_matching_status(w: &mut PsaWorld) -> Result<(), Finding> {
 #[then("no response so far echoes the PSA password, the integration key or the bearer token")]
 fn no_echo(w: &mut PsaWorld) -> Result<(), Finding> {
     let ctx = w.ctx()?.clone();
-    for exchange in &w.exchanges {
-        if let Some(place) = crate::runner::echoed_secret(exchange, &ctx.redactor) {
+    check_no_echo(&w.exchanges, &ctx.redactor)
+}
+
+/// ERR-03 over a scenario's exchanges. An answer that never came proves
+/// nothing: the check cannot be made, so it does not pass.
+pub fn check_no_echo(exchanges: &[Exchange], redactor: &Redactor) -> Result<(), Finding> {
+    if exchanges.is_empty() {
+        return Err(Finding::harness(
+            "no request was sent before the echo check",
+        ));
+    }
+    if let Some(unanswered) = exchanges.iter().find(|e| e.response().is_none()) {
+        let why = match &unanswered.outcome {
+            Err(e) => e.message.clone(),
+            Ok(_) => String::new(),
+        };
+        return Err(Finding::harness(format!(
+            "cannot check for echoed secrets: {} got no answer ({})",
+            unanswered.summary_line(),
+            redactor.redact(&why)
+        )));
+    }
+    for exchange in exchanges {
+        if let Some(place) = crate::runner::echoed_secret(exchange, redactor) {
             return Err(Finding::failure("the response echoes a secret")
                 .expected(
                     "no submitted password, integration key or bearer token in any header or body",
@@ -69,4 +93,68 @@ fn no_echo(w: &mut PsaWorld) -> Result<(), Finding> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{ReceivedResponse, SentRequest, TransportError, TransportErrorKind};
+    use crate::redact::Secret;
+    use std::time::Duration;
+
+    const PASSWORD: &str = "wrong-0123456789abcdef";
+
+    fn exchange(outcome: Result<&str, TransportErrorKind>) -> Exchange {
+        Exchange {
+            request: SentRequest {
+                method: "POST".into(),
+                url: "http://127.0.0.1:1/api/standard-psa/3/credential".into(),
+                headers: vec![],
+                body: Some(format!(r#"{{"username":"u","password":"{PASSWORD}"}}"#).into_bytes()),
+            },
+            outcome: match outcome {
+                Ok(body) => Ok(ReceivedResponse {
+                    status: 400,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: body.as_bytes().to_vec(),
+                    truncated: false,
+                }),
+                Err(kind) => Err(TransportError {
+                    kind,
+                    message: "connection closed before message completed".into(),
+                }),
+            },
+            elapsed: Duration::ZERO,
+            waited_out: vec![],
+        }
+    }
+
+    fn redactor() -> Redactor {
+        let r = Redactor::new();
+        r.add(&Secret::new(PASSWORD));
+        r
+    }
+
+    #[test]
+    fn err_03_passes_only_answers_that_came_and_echo_nothing() {
+        let clean = || {
+            exchange(Ok(
+                r#"{"status":400,"message":"PSA credentials were rejected."}"#,
+            ))
+        };
+        assert!(check_no_echo(&[clean()], &redactor()).is_ok());
+
+        let echo = exchange(Ok(&format!(
+            r#"{{"status":400,"message":"bad {PASSWORD}"}}"#
+        )));
+        let f = check_no_echo(&[clean(), echo], &redactor()).unwrap_err();
+        assert_eq!(f.kind, crate::finding::FindingKind::Failure);
+
+        for kind in [TransportErrorKind::Protocol, TransportErrorKind::Timeout] {
+            let f = check_no_echo(&[clean(), exchange(Err(kind))], &redactor()).unwrap_err();
+            assert_eq!(f.kind, crate::finding::FindingKind::Harness, "{f}");
+            assert!(f.title.contains("got no answer"), "{f}");
+        }
+        assert!(check_no_echo(&[], &redactor()).is_err());
+    }
 }
