@@ -132,7 +132,7 @@ fn wait_with_rusage(child: std::process::Child) -> (std::process::ExitStatus, i6
     }
     (
         std::process::ExitStatus::from_raw(status),
-        i64::from(usage.ru_maxrss),
+        usage.ru_maxrss,
     )
 }
 
