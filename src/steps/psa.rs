@@ -9,7 +9,7 @@
 use cucumber::then;
 use serde_json::Value;
 
-use super::request::INVALID_CREDENTIAL_BODIES;
+use super::request::{InvalidBody, INVALID_CREDENTIAL_BODIES};
 use super::{last_json, last_line};
 use crate::finding::Finding;
 use crate::http::ReceivedResponse;
@@ -194,38 +194,84 @@ pub fn check_huge_body_answer(r: &ReceivedResponse) -> Result<(), Finding> {
     Ok(())
 }
 
-/// CRED-04 and TCKT-07: each invalid body, by case, with the status it got
-/// (`None` for no answer), must have been answered 400.
-pub fn check_invalid_bodies_refused(answers: &[(&str, Option<u16>)]) -> Result<(), Finding> {
-    let wrong: Vec<String> = answers
-        .iter()
-        .filter(|(_, status)| *status != Some(400))
-        .map(|(case, status)| match status {
-            Some(s) => format!("{case} → {s}"),
-            None => format!("{case} → no answer"),
-        })
-        .collect();
+/// Which endpoint an invalid body went to: what "like wrong credentials"
+/// means differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialEndpoint {
+    /// `POST /api/standard-psa/{psaType}/credential` (CRED-04).
+    Credential,
+    /// `POST /api/custom-psa/tickets/{customPsaTicketId}` (TCKT-07).
+    Ticket,
+}
+
+/// CRED-04 and TCKT-07 (MUST): every invalid body is answered 400; a number
+/// or boolean where a string is due, which Jackson's defaults read as a
+/// string, may instead be answered like any wrong credentials (CRED-02's
+/// rule on the credential endpoint, TCKT-08's on the ticket endpoint).
+/// `strict` (the SHOULD) wants 400 for those too.
+pub fn check_invalid_bodies_refused(
+    endpoint: CredentialEndpoint,
+    answers: &[(&InvalidBody, Option<&ReceivedResponse>)],
+    strict: bool,
+) -> Result<(), Finding> {
+    let mut wrong = Vec::new();
+    for (invalid, answer) in answers {
+        let Some(r) = answer else {
+            wrong.push(format!("{} → no answer", invalid.case));
+            continue;
+        };
+        if r.status == 400 {
+            continue;
+        }
+        if invalid.jackson_reads_as_string && !strict {
+            let like_wrong_credentials = match endpoint {
+                CredentialEndpoint::Credential => check_not_reported_valid(r),
+                CredentialEndpoint::Ticket => check_no_ticket_data(r),
+            };
+            match like_wrong_credentials {
+                Ok(()) => continue,
+                Err(f) => wrong.push(format!("{} → {} ({})", invalid.case, r.status, f.title)),
+            }
+        } else {
+            wrong.push(format!("{} → {}", invalid.case, r.status));
+        }
+    }
     if wrong.is_empty() && !answers.is_empty() {
         return Ok(());
     }
+    let expected = if strict {
+        "400 for each invalid body".to_string()
+    } else {
+        "400 for each invalid body; for a number or boolean where a string is due          (Jackson reads it as a string) 400 or an answer like any wrong credentials"
+            .to_string()
+    };
     Err(Finding::failure(format!(
-        "{} of {} invalid bodies not refused with 400",
+        "{} of {} invalid bodies not refused",
         wrong.len(),
         answers.len()
     ))
     .expected(format!(
-        "400 for each of: {}",
+        "{expected}: {}",
         INVALID_CREDENTIAL_BODIES
             .iter()
-            .map(|(c, _)| *c)
+            .map(|b| b.case)
             .collect::<Vec<_>>()
             .join(", ")
     ))
     .actual(wrong.join("\n")))
 }
 
-#[then("every invalid credential body is answered 400")]
-fn invalid_bodies_refused(w: &mut PsaWorld) -> Result<(), Finding> {
+/// The last `INVALID_CREDENTIAL_BODIES.len()` exchanges, paired with the
+/// bodies they carried, and the endpoint they went to.
+fn invalid_body_answers(
+    w: &PsaWorld,
+) -> Result<
+    (
+        CredentialEndpoint,
+        Vec<(&'static InvalidBody, Option<&ReceivedResponse>)>,
+    ),
+    Finding,
+> {
     let n = INVALID_CREDENTIAL_BODIES.len();
     let sent = w
         .exchanges
@@ -235,18 +281,49 @@ fn invalid_bodies_refused(w: &mut PsaWorld) -> Result<(), Finding> {
         .ok_or_else(|| {
             Finding::harness("the invalid credential bodies were not sent before this check")
         })?;
-    let answers: Vec<(&str, Option<u16>)> = INVALID_CREDENTIAL_BODIES
+    let endpoint = if sent
+        .first()
+        .is_some_and(|e| e.request.url.contains("/api/custom-psa/tickets/"))
+    {
+        CredentialEndpoint::Ticket
+    } else {
+        CredentialEndpoint::Credential
+    };
+    let answers = INVALID_CREDENTIAL_BODIES
         .iter()
         .zip(sent)
-        .map(|((case, _), e)| (*case, e.response().map(|r| r.status)))
+        .map(|(b, e)| (b, e.response()))
         .collect();
-    w.notes.extend(answers.iter().map(|(case, status)| {
-        format!(
-            "{case}: {}",
-            status.map_or("no answer".to_string(), |s| s.to_string())
-        )
-    }));
-    check_invalid_bodies_refused(&answers)
+    Ok((endpoint, answers))
+}
+
+fn invalid_bodies(w: &mut PsaWorld, strict: bool) -> Result<(), Finding> {
+    let (endpoint, answers) = invalid_body_answers(w)?;
+    let notes: Vec<String> = answers
+        .iter()
+        .map(|(b, r)| {
+            format!(
+                "{}: {}",
+                b.case,
+                r.map_or("no answer".to_string(), |r| r.status.to_string())
+            )
+        })
+        .collect();
+    let verdict = check_invalid_bodies_refused(endpoint, &answers, strict);
+    w.notes.extend(notes);
+    verdict
+}
+
+#[then(
+    "every invalid credential body is refused with 400, or like wrong credentials where Jackson reads it as a string"
+)]
+fn invalid_bodies_refused(w: &mut PsaWorld) -> Result<(), Finding> {
+    invalid_bodies(w, false)
+}
+
+#[then("every invalid credential body is answered 400")]
+fn invalid_bodies_400(w: &mut PsaWorld) -> Result<(), Finding> {
+    invalid_bodies(w, true)
 }
 
 #[then("the credentials are not reported valid")]
@@ -327,21 +404,93 @@ pub(crate) mod tests {
     const TICKET: &str = r#"{"data":{"ticketId":"1","ticketTitle":"Printer","ticketDetails":"Jammed","ticketStatus":"OPEN","creationDate":"2024-02-21T06:28-05:00[America/New_York]"},"_links":{}}"#;
 
     #[test]
-    fn cred_04_and_tckt_07_need_400_for_every_case() {
-        let all = |status| -> Vec<(&str, Option<u16>)> {
+    fn cred_04_and_tckt_07_need_400_and_allow_jackson_coercion_only_as_wrong_credentials() {
+        use CredentialEndpoint::{Credential, Ticket};
+        let bad_request = json(400, r#"{"status":400,"message":"m","errors":null}"#);
+        let spring_false = json(
+            200,
+            r#"{"data":{"isPsaCredentialsValid":false},"_links":{}}"#,
+        );
+        let spring_true = json(
+            200,
+            r#"{"data":{"isPsaCredentialsValid":true},"_links":{}}"#,
+        );
+        let wrong_creds_ticket = json(
+            400,
+            r#"{"status":400,"message":"PSA credentials were rejected."}"#,
+        );
+        let forbidden = json(
+            401,
+            r#"{"status":401,"message":"PSA credentials were rejected."}"#,
+        );
+        let ticket = json(200, TICKET);
+        let crash = json(500, r#"{"status":500,"message":"boom"}"#);
+        // Every body, each answered `answer` where `pick` says so, else 400.
+        let answers = |pick: &dyn Fn(&InvalidBody) -> bool, answer: &ReceivedResponse| {
             INVALID_CREDENTIAL_BODIES
                 .iter()
-                .map(|(c, _)| (*c, status))
-                .collect()
+                .map(|b| {
+                    (
+                        b,
+                        Some(if pick(b) {
+                            answer.clone()
+                        } else {
+                            bad_request.clone()
+                        }),
+                    )
+                })
+                .collect::<Vec<_>>()
         };
-        assert!(check_invalid_bodies_refused(&all(Some(400))).is_ok());
-        for status in [Some(200), Some(422), Some(500), None] {
-            let mut answers = all(Some(400));
-            answers[5].1 = status;
-            let f = check_invalid_bodies_refused(&answers).unwrap_err();
-            assert!(f.actual.as_deref().unwrap().contains(answers[5].0), "{f}");
+        fn view<'a>(
+            a: &'a [(&'static InvalidBody, Option<ReceivedResponse>)],
+        ) -> Vec<(&'static InvalidBody, Option<&'a ReceivedResponse>)> {
+            a.iter().map(|(b, r)| (*b, r.as_ref())).collect()
         }
-        assert!(check_invalid_bodies_refused(&[]).is_err());
+        let coerced = |b: &InvalidBody| b.jackson_reads_as_string;
+        let plain = |b: &InvalidBody| !b.jackson_reads_as_string;
+        assert!(INVALID_CREDENTIAL_BODIES.iter().any(coerced));
+
+        // All 400: passes the MUST and the SHOULD, on both endpoints.
+        let all = answers(&|_| false, &bad_request);
+        for endpoint in [Credential, Ticket] {
+            assert!(check_invalid_bodies_refused(endpoint, &view(&all), false).is_ok());
+            assert!(check_invalid_bodies_refused(endpoint, &view(&all), true).is_ok());
+        }
+        // Spring reads 42 as "42": 200 false on the credential endpoint
+        // passes the MUST, not the SHOULD.
+        let a = answers(&coerced, &spring_false);
+        assert!(check_invalid_bodies_refused(Credential, &view(&a), false).is_ok());
+        assert!(check_invalid_bodies_refused(Credential, &view(&a), true).is_err());
+        let a = answers(&coerced, &forbidden);
+        assert!(check_invalid_bodies_refused(Ticket, &view(&a), false).is_ok());
+        let a = answers(&coerced, &wrong_creds_ticket);
+        assert!(check_invalid_bodies_refused(Ticket, &view(&a), true).is_ok());
+        // ... but never valid credentials, ticket data or a crash.
+        for (endpoint, answer) in [
+            (Credential, &spring_true),
+            (Credential, &crash),
+            (Ticket, &ticket),
+            (Ticket, &spring_false),
+            (Ticket, &crash),
+        ] {
+            let a = answers(&coerced, answer);
+            assert!(
+                check_invalid_bodies_refused(endpoint, &view(&a), false).is_err(),
+                "{endpoint:?} {}",
+                answer.body_preview(60)
+            );
+        }
+        // Any other body must be 400, whatever the answer.
+        for answer in [&spring_false, &forbidden, &json(422, "{}"), &crash] {
+            let a = answers(&plain, answer);
+            let f = check_invalid_bodies_refused(Credential, &view(&a), false).unwrap_err();
+            assert!(f.actual.as_deref().unwrap().contains("no username"), "{f}");
+        }
+        // No answer is no pass.
+        let mut a = answers(&|_| false, &bad_request);
+        a[0].1 = None;
+        assert!(check_invalid_bodies_refused(Credential, &view(&a), false).is_err());
+        assert!(check_invalid_bodies_refused(Credential, &[], false).is_err());
     }
 
     #[test]

@@ -76,55 +76,89 @@ async fn send(w: &mut PsaWorld, method: String, template: String) -> Result<(), 
     w.send(spec).await
 }
 
-/// The invalid bodies CRED-04 and TCKT-07 both send, by case: one list, so
-/// the two requirements try exactly the same set. `{username}` and
-/// `{password}` are the endpoint's configured PSA credentials, so only the
-/// flaw named can be the reason for a refusal.
-pub const INVALID_CREDENTIAL_BODIES: &[(&str, &str)] = &[
-    ("no username", r#"{"password": "{password}"}"#),
-    ("no password", r#"{"username": "{username}"}"#),
-    (
+/// One invalid credential body of CRED-04 and TCKT-07.
+#[derive(Debug, Clone, Copy)]
+pub struct InvalidBody {
+    /// What is wrong with it, as reports name it.
+    pub case: &'static str,
+    /// The body; `{username}` and `{password}` are the endpoint's
+    /// configured PSA credentials, so only the flaw named can be the reason
+    /// for a refusal.
+    pub text: &'static str,
+    /// A number or boolean where a string is due: Jackson's defaults read
+    /// it as a string (`42` → `"42"`), so N-central sees merely wrong
+    /// credentials. For these 400 is a SHOULD; the MUST is an answer like
+    /// any wrong credentials.
+    pub jackson_reads_as_string: bool,
+}
+
+const fn body(case: &'static str, text: &'static str) -> InvalidBody {
+    InvalidBody {
+        case,
+        text,
+        jackson_reads_as_string: false,
+    }
+}
+
+const fn coerced(case: &'static str, text: &'static str) -> InvalidBody {
+    InvalidBody {
+        case,
+        text,
+        jackson_reads_as_string: true,
+    }
+}
+
+/// The invalid bodies CRED-04 and TCKT-07 both send: one list, so the two
+/// requirements try exactly the same set.
+pub const INVALID_CREDENTIAL_BODIES: &[InvalidBody] = &[
+    body("no username", r#"{"password": "{password}"}"#),
+    body("no password", r#"{"username": "{username}"}"#),
+    body(
         "an empty username",
         r#"{"username": "", "password": "{password}"}"#,
     ),
-    (
+    body(
         "an empty password",
         r#"{"username": "{username}", "password": ""}"#,
     ),
-    ("empty strings", r#"{"username": "", "password": ""}"#),
-    (
-        "a numeric username",
-        r#"{"username": 42, "password": "{password}"}"#,
-    ),
-    (
-        "a boolean password",
-        r#"{"username": "{username}", "password": true}"#,
-    ),
-    (
+    body("empty strings", r#"{"username": "", "password": ""}"#),
+    body(
         "a null password",
         r#"{"username": "{username}", "password": null}"#,
     ),
-    (
+    body(
         "an object username",
         r#"{"username": {"name": "{username}"}, "password": "{password}"}"#,
     ),
-    (
+    body(
+        "an array password",
+        r#"{"username": "{username}", "password": ["{password}"]}"#,
+    ),
+    coerced(
+        "a numeric username",
+        r#"{"username": 42, "password": "{password}"}"#,
+    ),
+    coerced(
+        "a boolean password",
+        r#"{"username": "{username}", "password": true}"#,
+    ),
+    body(
         "malformed JSON",
         r#"{"username": "{username}", "password":"#,
     ),
-    ("an empty body", ""),
-    (
+    body("an empty body", ""),
+    body(
         "a JSON array",
         r#"[{"username": "{username}", "password": "{password}"}]"#,
     ),
-    ("a JSON string", r#""{username}""#),
+    body("a JSON string", r#""{username}""#),
 ];
 
 #[when(regex = r"^the client sends every invalid credential body to POST (/\S*)$")]
 async fn send_invalid_bodies(w: &mut PsaWorld, template: String) -> Result<(), Finding> {
     let path = w.expand_path(&template)?;
-    for (_, text) in INVALID_CREDENTIAL_BODIES {
-        let body = expand_credentials(w, &path, text)?;
+    for invalid in INVALID_CREDENTIAL_BODIES {
+        let body = expand_credentials(w, &path, invalid.text)?;
         w.draft.body = BodyChoice::Raw(body.into_bytes());
         let spec = w.build_request(Method::POST, &path)?;
         w.send(spec).await?;
