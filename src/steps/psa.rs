@@ -261,17 +261,14 @@ pub fn check_invalid_bodies_refused(
     .actual(wrong.join("\n")))
 }
 
+/// Each invalid body with the answer it got (`None`: no answer).
+type InvalidBodyAnswers<'a> = Vec<(&'static InvalidBody, Option<&'a ReceivedResponse>)>;
+
 /// The last `INVALID_CREDENTIAL_BODIES.len()` exchanges, paired with the
 /// bodies they carried, and the endpoint they went to.
 fn invalid_body_answers(
     w: &PsaWorld,
-) -> Result<
-    (
-        CredentialEndpoint,
-        Vec<(&'static InvalidBody, Option<&ReceivedResponse>)>,
-    ),
-    Finding,
-> {
+) -> Result<(CredentialEndpoint, InvalidBodyAnswers<'_>), Finding> {
     let n = INVALID_CREDENTIAL_BODIES.len();
     let sent = w
         .exchanges
