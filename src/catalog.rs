@@ -36,6 +36,9 @@ pub enum Profile {
     /// Core plus rate limiting (7) and robustness (8).
     #[default]
     Full,
+    /// Full plus N-central's ticket lifecycle (9) and token lifecycle (10).
+    /// It changes data on the target, so it is never the default.
+    Extended,
 }
 
 impl fmt::Display for Profile {
@@ -43,6 +46,7 @@ impl fmt::Display for Profile {
         f.write_str(match self {
             Profile::Core => "core",
             Profile::Full => "full",
+            Profile::Extended => "extended",
         })
     }
 }
@@ -52,9 +56,12 @@ impl fmt::Display for Profile {
 pub struct Requirement {
     pub id: &'static str,
     pub level: Level,
-    /// REQUIREMENTS.md section number (1–8).
+    /// docs/REQUIREMENTS.md section number (1–10).
     pub section: u8,
+    /// The short form reports show.
     pub title: &'static str,
+    /// The requirement's full text, as docs/REQUIREMENTS.md words it.
+    pub text: &'static str,
     pub source: &'static str,
 }
 
@@ -63,7 +70,8 @@ impl Requirement {
     pub fn in_profile(&self, profile: Profile) -> bool {
         match profile {
             Profile::Core => self.section <= 6,
-            Profile::Full => true,
+            Profile::Full => self.section <= 8,
+            Profile::Extended => self.section <= 10,
         }
     }
 
@@ -85,7 +93,7 @@ pub fn in_profile(profile: Profile) -> impl Iterator<Item = &'static Requirement
 }
 
 /// Section titles, for listings and reports.
-pub const SECTIONS: [(u8, &str); 8] = [
+pub const SECTIONS: [(u8, &str); 10] = [
     (1, "Discovery"),
     (2, "Authentication"),
     (3, "Integration key"),
@@ -94,64 +102,437 @@ pub const SECTIONS: [(u8, &str); 8] = [
     (6, "Error responses"),
     (7, "Rate limiting"),
     (8, "Robustness and hostile input"),
+    (9, "Custom PSA ticket lifecycle"),
+    (10, "Token lifecycle"),
 ];
 
-macro_rules! req {
-    ($id:literal, $level:ident, $section:literal, $title:literal, $source:literal) => {
-        Requirement {
-            id: $id,
-            level: Level::$level,
-            section: $section,
-            title: $title,
-            source: $source,
-        }
-    };
-}
-
-/// Every requirement, in the order of REQUIREMENTS.md.
+/// Every requirement, in the order of docs/REQUIREMENTS.md: `title` is the
+/// short form reports show, `text` the row's full text.
 pub static REQUIREMENTS: &[Requirement] = &[
-    req!("DISC-01", Must, 1, "GET /api/standard-psa → 200 with the standard-psa-validate-credential link", "seed"),
-    req!("DISC-02", Must, 1, "GET /api/custom-psa → 200 with the custom-psa-ticket-info and custom-psa-tickets links", "seed"),
-    req!("DISC-03", Must, 1, "GET /api/custom-psa/tickets → 200 with the custom-psa-ticket-info link", "OpenAPI"),
-    req!("DISC-04", Must, 1, "every _links value is a string; extra relations are allowed", "OpenAPI"),
-    req!("DISC-05", Must, 1, "200 responses have Content-Type application/json (any charset)", "OpenAPI"),
-    req!("AUTH-01", Must, 2, "no Authorization header → 401", "seed"),
-    req!("AUTH-02", Must, 2, "malformed Authorization header → 401, never 5xx", "seed, design"),
-    req!("AUTH-03", Must, 2, "well-formed but invalid token (random, alg none, altered signature) → 401", "design"),
-    req!("AUTH-04", Must, 2, "authentication is checked first: no token + every other fault → 401", "design"),
-    req!("AUTH-05", Should, 2, "401 body is an ErrorResponse whose status is 401", "OpenAPI"),
-    req!("AUTH-06", Must, 2, "token exchange at POST /api/auth/authenticate issues a working Bearer token (when configured)", "OpenAPI"),
-    req!("KEY-01", Must, 3, "wrong INTEGRATION-KEY → 403", "seed"),
-    req!("KEY-02", Must, 3, "missing INTEGRATION-KEY → 400 or 403, never 2xx", "seed, design"),
-    req!("KEY-03", Should, 3, "missing INTEGRATION-KEY → 403", "design"),
-    req!("KEY-04", Must, 3, "the key is checked before body validation and resource lookup", "design"),
-    req!("KEY-05", Should, 3, "403 body is an ErrorResponse whose status is 403", "OpenAPI"),
-    req!("CRED-01", Must, 4, "valid credentials for psaType 3 → 200 with data.isPsaCredentialsValid true (boolean)", "seed"),
-    req!("CRED-02", Must, 4, "wrong PSA password → never 2xx with isPsaCredentialsValid true", "design"),
-    req!("CRED-03", Should, 4, "wrong PSA password → 200 with isPsaCredentialsValid false", "design"),
-    req!("CRED-04", Must, 4, "invalid credential body → 400", "seed, OpenAPI"),
-    req!("CRED-05", Must, 4, "unsupported numeric psaType → 404", "OpenAPI"),
-    req!("CRED-06", Must, 4, "non-numeric psaType → 400 or 404, never 2xx/5xx", "design"),
-    req!("CRED-07", Should, 4, "a text/plain body → 400 or 415", "design"),
-    req!("TCKT-01", Must, 5, "known ticket → 200 with string ticketId, ticketTitle, ticketDetails, ticketStatus, creationDate and _links", "seed"),
-    req!("TCKT-02", Must, 5, "data.ticketId equals the requested id", "design"),
-    req!("TCKT-03", Must, 5, "creationDate is RFC 3339 with an optional [Zone/Id] suffix", "seed"),
-    req!("TCKT-04", Should, 5, "ticketStatus is UPPER_SNAKE_CASE", "seed"),
-    req!("TCKT-05", Must, 5, "unknown well-formed ticket id → 404", "seed"),
-    req!("TCKT-06", Must, 5, "malformed ticket id → 400 or 404, never 2xx/5xx; SHOULD be 400", "OpenAPI"),
-    req!("TCKT-07", Must, 5, "invalid ticket request body → 400", "seed"),
-    req!("TCKT-08", Must, 5, "wrong PSA credentials → 4xx, never ticket data", "design"),
-    req!("ERR-01", Should, 6, "every 4xx is application/json with an ErrorResponse whose status equals the HTTP status", "OpenAPI"),
-    req!("ERR-02", Must, 6, "no request the suite sends gets a 5xx", "seed"),
-    req!("ERR-03", Must, 6, "no response echoes the PSA password, the integration key or the bearer token", "design"),
-    req!("RATE-01", Must, 7, "a bounded concurrent burst gets at least one 429", "seed"),
-    req!("RATE-02", Must, 7, "every burst response is 200 or 429, no 5xx, no dropped connection", "design"),
-    req!("RATE-03", Must, 7, "after the burst a single request succeeds within the recovery window", "N-able rate-limit guide"),
-    req!("RATE-04", Should, 7, "429 carries Retry-After and an ErrorResponse body", "design"),
-    req!("SEC-01", Must, 8, "a 1 MiB JSON body → 400 or 413, never 5xx or a dropped connection", "design"),
-    req!("SEC-02", Must, 8, "hostile path parameters → 4xx", "design"),
-    req!("SEC-03", Must, 8, "a 10 000-deep JSON body → 400; duplicate keys → never 5xx", "design"),
-    req!("SEC-04", Must, 8, "wrong methods → 404 or 405, never 2xx; SHOULD be 405", "design"),
+    Requirement {
+        id: "DISC-01",
+        level: Level::Must,
+        section: 1,
+        title: "GET /api/standard-psa → 200 with the standard-psa-validate-credential link",
+        text: "`GET /api/standard-psa` → 200, JSON object whose `_links.standard-psa-validate-credential` is `/api/standard-psa/{psaType}/credential`",
+        source: "seed",
+    },
+    Requirement {
+        id: "DISC-02",
+        level: Level::Must,
+        section: 1,
+        title: "GET /api/custom-psa → 200 with the custom-psa-ticket-info and custom-psa-tickets links",
+        text: "`GET /api/custom-psa` → 200, `_links.custom-psa-ticket-info` is `/api/custom-psa/tickets/{customPsaTicketId}` and `_links.custom-psa-tickets` is `/api/custom-psa/tickets`",
+        source: "seed",
+    },
+    Requirement {
+        id: "DISC-03",
+        level: Level::Must,
+        section: 1,
+        title: "GET /api/custom-psa/tickets → 200 with the custom-psa-ticket-info link",
+        text: "`GET /api/custom-psa/tickets` → 200, JSON object with `_links.custom-psa-ticket-info` = `/api/custom-psa/tickets/{customPsaTicketId}`",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "DISC-04",
+        level: Level::Must,
+        section: 1,
+        title: "every _links value is a string; extra relations are allowed",
+        text: "every `_links` value is a string; extra relations do not fail the check",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "DISC-05",
+        level: Level::Must,
+        section: 1,
+        title: "200 responses have Content-Type application/json (any charset)",
+        text: "200 responses have `Content-Type: application/json` (any charset)",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "AUTH-01",
+        level: Level::Must,
+        section: 2,
+        title: "no Authorization header → 401",
+        text: "no `Authorization` header → 401",
+        source: "seed",
+    },
+    Requirement {
+        id: "AUTH-02",
+        level: Level::Must,
+        section: 2,
+        title: "malformed Authorization header → 401, never 5xx",
+        text: "malformed header (`Bearer` with no token, `Basic …`, garbage) → 401, never 5xx",
+        source: "seed, design",
+    },
+    Requirement {
+        id: "AUTH-03",
+        level: Level::Must,
+        section: 2,
+        title: "well-formed but invalid token (random, alg none, altered signature) → 401",
+        text: "well-formed but invalid token → 401: a random JWT-shaped string, an unsigned `alg: none` JWT, and (when the configured token is a JWT) the configured token with its signature altered",
+        source: "design",
+    },
+    Requirement {
+        id: "AUTH-04",
+        level: Level::Must,
+        section: 2,
+        title: "authentication is checked first: no token + every other fault → 401",
+        text: "authentication is checked first: no token + wrong integration key + invalid body + unknown ticket → 401 (unauthenticated callers learn nothing)",
+        source: "design",
+    },
+    Requirement {
+        id: "AUTH-05",
+        level: Level::Should,
+        section: 2,
+        title: "401 body is an ErrorResponse whose status is 401",
+        text: "401 body is an `ErrorResponse` whose `status` is 401",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "AUTH-06",
+        level: Level::Must,
+        section: 2,
+        title: "token exchange at POST /api/auth/authenticate issues a working Bearer token (type in any case)",
+        text: "`POST /api/auth/authenticate` with the User-API JWT → 200 with a string `tokens.access.token`, `tokens.access.type` = `Bearer` (any case), integer `expirySeconds`; the issued token works on the PSA endpoints. Without token exchange AUTH-06 is *not applicable*, which never makes a run partial",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "KEY-01",
+        level: Level::Must,
+        section: 3,
+        title: "wrong INTEGRATION-KEY → 403",
+        text: "wrong `INTEGRATION-KEY` → 403",
+        source: "seed",
+    },
+    Requirement {
+        id: "KEY-02",
+        level: Level::Must,
+        section: 3,
+        title: "missing INTEGRATION-KEY → 400 or 403, never 2xx",
+        text: "missing `INTEGRATION-KEY` → 400 or 403, never 2xx",
+        source: "seed, design",
+    },
+    Requirement {
+        id: "KEY-03",
+        level: Level::Should,
+        section: 3,
+        title: "missing INTEGRATION-KEY → 403",
+        text: "missing `INTEGRATION-KEY` → 403",
+        source: "design",
+    },
+    Requirement {
+        id: "KEY-04",
+        level: Level::Must,
+        section: 3,
+        title: "the key is checked before body validation and resource lookup",
+        text: "the key is checked before body validation and resource lookup: wrong key + invalid body → 403; wrong key + unknown ticket → 403",
+        source: "design",
+    },
+    Requirement {
+        id: "KEY-05",
+        level: Level::Should,
+        section: 3,
+        title: "403 body is an ErrorResponse whose status is 403",
+        text: "403 body is an `ErrorResponse` whose `status` is 403",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "CRED-01",
+        level: Level::Must,
+        section: 4,
+        title: "valid credentials for psaType 3 → 200 with data.isPsaCredentialsValid true (boolean)",
+        text: "valid token, key and PSA credentials for psaType 3 → 200, body `{\"data\":{\"isPsaCredentialsValid\": true}, \"_links\": {…}}` (boolean, not string)",
+        source: "seed",
+    },
+    Requirement {
+        id: "CRED-02",
+        level: Level::Must,
+        section: 4,
+        title: "wrong PSA password → never 2xx with isPsaCredentialsValid true",
+        text: "wrong PSA password → never 2xx with `isPsaCredentialsValid: true`",
+        source: "design",
+    },
+    Requirement {
+        id: "CRED-03",
+        level: Level::Should,
+        section: 4,
+        title: "wrong PSA password → 200 with isPsaCredentialsValid false",
+        text: "wrong PSA password → 200 with `isPsaCredentialsValid: false`",
+        source: "design",
+    },
+    Requirement {
+        id: "CRED-04",
+        level: Level::Must,
+        section: 4,
+        title: "invalid credential body → 400",
+        text: "invalid body → 400: missing `username`, missing `password`, empty strings, non-string values, malformed JSON, empty body, a JSON array",
+        source: "seed, OpenAPI",
+    },
+    Requirement {
+        id: "CRED-05",
+        level: Level::Must,
+        section: 4,
+        title: "unsupported numeric psaType → 404",
+        text: "unsupported numeric psaType (e.g. `5`, `999`) → 404",
+        source: "OpenAPI (\"Psa with type 5.0 was not found!\")",
+    },
+    Requirement {
+        id: "CRED-06",
+        level: Level::Must,
+        section: 4,
+        title: "non-numeric psaType → 400 or 404, never 2xx/5xx",
+        text: "non-numeric psaType (`abc`) → 400 or 404, never 2xx/5xx",
+        source: "design",
+    },
+    Requirement {
+        id: "CRED-07",
+        level: Level::Should,
+        section: 4,
+        title: "a text/plain body → 400 or 415",
+        text: "a `text/plain` body → 400 or 415",
+        source: "design",
+    },
+    Requirement {
+        id: "TCKT-01",
+        level: Level::Must,
+        section: 5,
+        title: "known ticket → 200 with string ticketId, ticketTitle, ticketDetails, ticketStatus, creationDate and _links",
+        text: "known ticket, valid token, key and credentials → 200, `data` has string `ticketId`, `ticketTitle`, `ticketDetails`, `ticketStatus`, `creationDate`; `_links` object",
+        source: "seed",
+    },
+    Requirement {
+        id: "TCKT-02",
+        level: Level::Must,
+        section: 5,
+        title: "data.ticketId equals the requested id",
+        text: "`data.ticketId` equals the requested id",
+        source: "design",
+    },
+    Requirement {
+        id: "TCKT-03",
+        level: Level::Must,
+        section: 5,
+        title: "creationDate is a Java ZonedDateTime text (offset, optional [zone id]) or RFC 3339",
+        text: "`creationDate` parses as described under Conventions",
+        source: "seed",
+    },
+    Requirement {
+        id: "TCKT-04",
+        level: Level::Should,
+        section: 5,
+        title: "ticketStatus is UPPER_SNAKE_CASE",
+        text: "`ticketStatus` is UPPER_SNAKE_CASE (`^[A-Z][A-Z0-9_]*$`), e.g. `CREATE_TICKET_CREATED_IN_NCENTRAL`",
+        source: "seed",
+    },
+    Requirement {
+        id: "TCKT-05",
+        level: Level::Must,
+        section: 5,
+        title: "unknown well-formed ticket id → 404",
+        text: "unknown well-formed ticket id → 404",
+        source: "seed",
+    },
+    Requirement {
+        id: "TCKT-06",
+        level: Level::Must,
+        section: 5,
+        title: "malformed ticket id → 400 or 404, never 2xx/5xx; SHOULD be 400",
+        text: "malformed ticket id (`abc`, `0`, `-1`) → 400 or 404, never 2xx/5xx; SHOULD be 400",
+        source: "OpenAPI (\"Invalid customPsaTicketId format\")",
+    },
+    Requirement {
+        id: "TCKT-07",
+        level: Level::Must,
+        section: 5,
+        title: "invalid ticket request body → 400 (the same bodies as CRED-04)",
+        text: "invalid body → 400: every body CRED-04 tries, the same set",
+        source: "seed",
+    },
+    Requirement {
+        id: "TCKT-08",
+        level: Level::Must,
+        section: 5,
+        title: "wrong PSA credentials → 4xx, never ticket data",
+        text: "wrong PSA credentials → 4xx, never ticket data",
+        source: "design",
+    },
+    Requirement {
+        id: "ERR-01",
+        level: Level::Should,
+        section: 6,
+        title: "every 4xx is application/json with an ErrorResponse whose status equals the HTTP status",
+        text: "every 4xx is `application/json` with an `ErrorResponse` body whose `status` equals the HTTP status",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "ERR-02",
+        level: Level::Must,
+        section: 6,
+        title: "no request the suite sends gets a 5xx",
+        text: "no request the suite sends gets a 5xx",
+        source: "seed (\"handle these codes\")",
+    },
+    Requirement {
+        id: "ERR-03",
+        level: Level::Must,
+        section: 6,
+        title: "no response echoes the submitted PSA password, the integration key or the bearer token",
+        text: "no response (body or headers) echoes the submitted PSA password, the integration key or the bearer token. An echo is the secret itself in the answer, not an innocent coincidence: a secret that also occurs in answers to requests that never carried it, or only inside a longer word, is no echo. A secret too short to tell (under 8 characters) is reported as not checkable, never failed",
+        source: "design (security)",
+    },
+    Requirement {
+        id: "RATE-01",
+        level: Level::Must,
+        section: 7,
+        title: "a bounded concurrent burst gets at least one 429",
+        text: "a bounded concurrent burst at the configured endpoint (default `GET /api/custom-psa/tickets`, 32 in flight, at most 300 requests, stops at the first 429) gets at least one 429",
+        source: "seed",
+    },
+    Requirement {
+        id: "RATE-02",
+        level: Level::Must,
+        section: 7,
+        title: "every burst response is 200 or 429, no 5xx, no dropped connection",
+        text: "every burst response is 200 or 429 — no 5xx, no dropped connection",
+        source: "design",
+    },
+    Requirement {
+        id: "RATE-03",
+        level: Level::Must,
+        section: 7,
+        title: "after the burst a single request succeeds within the recovery window (untested without a 429)",
+        text: "once the burst is over, a single request succeeds within the recovery window (default 30 s), waiting `Retry-After` when given and backing off 2 s, 5 s, 10 s, 10 s … otherwise, until the window ends. When the burst got no 429, RATE-03 is untested, not passed",
+        source: "N-able rate-limit guide",
+    },
+    Requirement {
+        id: "RATE-04",
+        level: Level::Should,
+        section: 7,
+        title: "429 carries Retry-After and an ErrorResponse body",
+        text: "429 carries `Retry-After` (delta-seconds or HTTP-date) and an `ErrorResponse` body",
+        source: "design",
+    },
+    Requirement {
+        id: "SEC-01",
+        level: Level::Must,
+        section: 8,
+        title: "a 1 MiB JSON body → never 5xx, a dropped connection, valid credentials or ticket data; SHOULD be 400 or 413",
+        text: "a 1 MiB JSON body (huge `username`) → never 5xx, a dropped connection, valid credentials or ticket data; SHOULD be 400 or 413 (Spring's defaults accept such a body and answer it like any wrong credentials)",
+        source: "design",
+    },
+    Requirement {
+        id: "SEC-02",
+        level: Level::Must,
+        section: 8,
+        title: "hostile path parameters, percent-encoded once → 4xx",
+        text: "hostile path parameters (`..%2F..%2Fetc%2Fpasswd`, `%2e%2e%2f`, `1' OR '1'='1`, `%00`, a 4 KiB id) → 4xx; a percent-encoded value is sent exactly as written here, encoded once",
+        source: "design",
+    },
+    Requirement {
+        id: "SEC-03",
+        level: Level::Must,
+        section: 8,
+        title: "a 10 000-deep JSON body → 400; duplicate keys → never 5xx",
+        text: "a JSON body nested 10 000 levels deep → 400; a body with duplicate keys → never 5xx",
+        source: "design",
+    },
+    Requirement {
+        id: "SEC-04",
+        level: Level::Must,
+        section: 8,
+        title: "methods N-central does not serve → 404 or 405, never 2xx; SHOULD be 405",
+        text: "methods N-central does not serve → 404 or 405, never 2xx; SHOULD be 405. These are: `PUT`/`DELETE`/`PATCH` on `/api/standard-psa/{psaType}/credential` and on `/api/custom-psa/tickets/{customPsaTicketId}`, and `POST` on `/api/standard-psa` and `/api/custom-psa`. Never `POST /api/custom-psa/tickets` (N-central's `createCustomTicket`) nor `GET /api/custom-psa/tickets/{customPsaTicketId}` (`getCustomTicketInfoWithoutPsaCreds`): N-central serves both",
+        source: "design, OpenAPI",
+    },
+    Requirement {
+        id: "LIFE-01",
+        level: Level::Must,
+        section: 9,
+        title: "POST /api/custom-psa/tickets creates the pending ticket's link → 200/201 with the id sent",
+        text: "`POST /api/custom-psa/tickets` with a valid create request for the pending ticket → 200 or 201, `data.psaCustomTicketId` equals the id sent",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "LIFE-02",
+        level: Level::Must,
+        section: 9,
+        title: "an invalid create request → 400, never 2xx/5xx",
+        text: "a create request missing `psaCustomTicketId`, `ticketNumber` or `ticketUrl`, or with a `ticketUrl` that is not http(s), or a `psaCustomTicketId` that is no number at all (`\"abc\"`, `true`, an object) → 400, never 2xx/5xx. Not tested: `\"123\"` or `1.5`, which Jackson's defaults coerce to an int",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "LIFE-03",
+        level: Level::Must,
+        section: 9,
+        title: "GET /api/custom-psa/tickets/{id} without PSA credentials → the same ticket data; 404 unknown, 400 malformed",
+        text: "`GET /api/custom-psa/tickets/{id}` (no PSA credentials) → 200 with the same `data` as `POST /api/custom-psa/tickets/{id}` with credentials, valid against the ticket-info schema; unknown id → 404; malformed id → 400",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "LIFE-04",
+        level: Level::Must,
+        section: 9,
+        title: "resolve then reopen the resolvable ticket → 200 each with its id; 404 unknown, 400 malformed",
+        text: "`POST …/{id}/resolve` then `POST …/{id}/reopen` on the resolvable ticket → 200 each, `data.psaCustomTicketId` equals the id; unknown id → 404; malformed id → 400",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "LIFE-05",
+        level: Level::Should,
+        section: 9,
+        title: "resolving a resolved or reopening an open ticket → 409 or an idempotent 200, never 5xx",
+        text: "resolving a resolved ticket, or reopening an open one, → 409 or an idempotent 200; never 5xx",
+        source: "OpenAPI (409 listed), design",
+    },
+    Requirement {
+        id: "LIFE-06",
+        level: Level::Must,
+        section: 9,
+        title: "every lifecycle operation without a valid bearer token → 401, and nothing changes",
+        text: "every lifecycle operation without a valid bearer token → 401, and nothing is changed (the suite looks afterwards)",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "TOKEN-01",
+        level: Level::Must,
+        section: 10,
+        title: "POST /api/auth/refresh with the refresh token → 200 with new tokens that work",
+        text: "`POST /api/auth/refresh` with the refresh token as a `text/plain` body → 200 with new tokens; the new access token works on the PSA endpoints",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "TOKEN-02",
+        level: Level::Must,
+        section: 10,
+        title: "GET /api/auth/validate → 200 with the access token, 401 with a forged one",
+        text: "`GET /api/auth/validate` with the access token → 200; with a forged token → 401",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "TOKEN-03",
+        level: Level::Must,
+        section: 10,
+        title: "the User-API JWT or the refresh token as bearer on a PSA endpoint → 401",
+        text: "the User-API JWT itself, or the refresh token, used as the bearer on a PSA endpoint → 401 (the User-API JWT is \"solely used for fetching access and refresh tokens\")",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "TOKEN-04",
+        level: Level::Should,
+        section: 10,
+        title: "an access token issued with X-ACCESS-EXPIRY-OVERRIDE: 5s → 401 once expired",
+        text: "an access token issued with `X-ACCESS-EXPIRY-OVERRIDE: 5s` → 401 on a PSA endpoint once expired (the scenario waits ≤ 10 s; tagged `@slow`)",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "TOKEN-05",
+        level: Level::Must,
+        section: 10,
+        title: "a refresh with a forged refresh token → 401 or 400, never new tokens",
+        text: "a refresh with a forged refresh token (random, or the real one altered) → 401 or 400, never new tokens",
+        source: "design",
+    },
 ];
 
 #[cfg(test)]
@@ -166,7 +547,7 @@ mod tests {
             assert!(re.is_match(r.id), "{} is not PREFIX-NN", r.id);
             assert!(seen.insert(r.id), "{} twice", r.id);
         }
-        assert_eq!(REQUIREMENTS.len(), 42);
+        assert_eq!(REQUIREMENTS.len(), 53);
     }
 
     #[test]
@@ -174,7 +555,48 @@ mod tests {
         assert!(in_profile(Profile::Core).all(|r| r.section <= 6));
         assert!(in_profile(Profile::Core).any(|r| r.id == "ERR-03"));
         assert!(!in_profile(Profile::Core).any(|r| r.id == "RATE-01"));
-        assert_eq!(in_profile(Profile::Full).count(), REQUIREMENTS.len());
+        assert_eq!(in_profile(Profile::Full).count(), 42);
+        assert!(in_profile(Profile::Full).all(|r| r.section <= 8));
+        assert_eq!(in_profile(Profile::Extended).count(), REQUIREMENTS.len());
+    }
+
+    /// docs/REQUIREMENTS.md is the specification a reader gets; this
+    /// table is the same rows as data. Every row must stand in both, with
+    /// the same ID, section, level, text and source.
+    #[test]
+    fn the_catalog_is_docs_requirements_md() {
+        let doc = include_str!("../docs/REQUIREMENTS.md");
+        let row =
+            regex::Regex::new(r"(?m)^\| ([A-Z]+-\d\d) \| (.*?) \| (.*) \| (.*?) \|$").unwrap();
+        let section = regex::Regex::new(r"(?m)^## (\d+)\. ").unwrap();
+        let mut current = 0u8;
+        let mut seen = Vec::new();
+        for line in doc.lines() {
+            if let Some(c) = section.captures(line) {
+                current = c[1].parse().unwrap();
+            }
+            let Some(c) = row.captures(line) else {
+                continue;
+            };
+            let r =
+                find(&c[1]).unwrap_or_else(|| panic!("{} is in the doc, not the catalog", &c[1]));
+            assert_eq!(r.section, current, "{}: section", r.id);
+            assert!(
+                c[2].starts_with(&r.level.to_string()),
+                "{}: level {} vs {}",
+                r.id,
+                &c[2],
+                r.level
+            );
+            assert_eq!(r.text, &c[3], "{}: text", r.id);
+            assert_eq!(r.source, &c[4], "{}: source", r.id);
+            seen.push(r.id);
+        }
+        let ids: Vec<&str> = REQUIREMENTS.iter().map(|r| r.id).collect();
+        assert_eq!(
+            seen, ids,
+            "the doc and the catalog list the same rows in the same order"
+        );
     }
 
     #[test]

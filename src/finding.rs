@@ -14,10 +14,16 @@ pub enum FindingKind {
     Failure,
     /// The harness could not check (network, configuration, a suite bug).
     Harness,
+    /// A precondition of the check did not hold on this target (RATE-03
+    /// after a burst that got no 429): the requirement stays untested.
+    NotTested,
 }
 
 /// Marks a harness finding's text so the report can tell it from a failure.
 pub const HARNESS_PREFIX: &str = "harness error: ";
+
+/// Marks a not-tested finding's text likewise.
+pub const NOT_TESTED_PREFIX: &str = "not tested: ";
 
 /// A failed check. Its fields live behind one box, so a step's
 /// `Result<(), Finding>` stays a pointer wide.
@@ -59,6 +65,13 @@ impl Finding {
         f
     }
 
+    /// The check could not be made on this target; nothing is wrong with it.
+    pub fn not_tested(title: impl Into<String>) -> Self {
+        let mut f = Finding::failure(title);
+        f.0.kind = FindingKind::NotTested;
+        f
+    }
+
     pub fn expected(mut self, v: impl Into<String>) -> Self {
         self.0.expected = Some(v.into());
         self
@@ -94,8 +107,10 @@ impl std::ops::Deref for Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == FindingKind::Harness {
-            f.write_str(HARNESS_PREFIX)?;
+        match self.kind {
+            FindingKind::Harness => f.write_str(HARNESS_PREFIX)?,
+            FindingKind::NotTested => f.write_str(NOT_TESTED_PREFIX)?,
+            FindingKind::Failure => {}
         }
         f.write_str(&self.title)?;
         let rows = [

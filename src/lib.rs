@@ -11,6 +11,7 @@ pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod echo;
 pub mod features;
 pub mod finding;
 pub mod http;

@@ -71,15 +71,7 @@ impl Redactor {
         if value.len() < MIN_SECRET_LEN {
             return;
         }
-        let mut forms = vec![value.to_string()];
-        // Inside a JSON string `"` and `\` are escaped, and so are control
-        // characters and sometimes `/`.
-        if let Ok(quoted) = serde_json::to_string(value) {
-            forms.push(quoted[1..quoted.len() - 1].to_string());
-        }
-        forms.push(value.replace('/', "\\/"));
-        forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
-        forms.push(percent_encode_all_reserved(value));
+        let forms = wire_forms(value);
         let mut needles = self.needles.write().unwrap_or_else(|e| e.into_inner());
         for form in forms {
             if !form.is_empty() && !needles.contains(&form) {
@@ -115,6 +107,27 @@ impl Redactor {
     pub fn redact_bytes(&self, bytes: &[u8]) -> String {
         self.redact(&String::from_utf8_lossy(bytes)).into_owned()
     }
+}
+
+/// The forms a secret takes on the wire: plain, inside a JSON string (`"`
+/// and `\` escaped, and so are control characters and sometimes `/`),
+/// form-urlencoded and percent-encoded. The plain form comes first; no form
+/// is empty or repeated.
+pub fn wire_forms(value: &str) -> Vec<String> {
+    let mut forms = vec![value.to_string()];
+    if let Ok(quoted) = serde_json::to_string(value) {
+        forms.push(quoted[1..quoted.len() - 1].to_string());
+    }
+    forms.push(value.replace('/', "\\/"));
+    forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
+    forms.push(percent_encode_all_reserved(value));
+    let mut unique: Vec<String> = Vec::with_capacity(forms.len());
+    for form in forms {
+        if !form.is_empty() && !unique.contains(&form) {
+            unique.push(form);
+        }
+    }
+    unique
 }
 
 /// Shows any JWT-shaped value (three base64url segments) by its first

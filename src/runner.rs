@@ -19,6 +19,7 @@ use reqwest::Method;
 
 use crate::catalog::{self, Level, Profile};
 use crate::config::{AuthMode, ConfigError, RunConfig, Target, TargetSource};
+use crate::echo::{Echo, EchoCheck};
 use crate::features::{scenario_id, EmbeddedFeatures};
 use crate::finding::HARNESS_PREFIX;
 use crate::http::{
@@ -93,6 +94,8 @@ pub struct RunContext {
 pub struct Monitor {
     findings: Mutex<MonitorFindings>,
     schemas: SchemaSet,
+    /// The ERR-03 rule: which secrets each answer echoes.
+    pub echo: EchoCheck,
 }
 
 #[derive(Default, Clone)]
@@ -100,31 +103,39 @@ struct MonitorFindings {
     observed: usize,
     observed_4xx: usize,
     server_errors: Vec<(String, Exchange)>,
-    echoes: Vec<(String, Exchange)>,
+    /// Candidate echoes; judged at the end of the run ([`EchoCheck::stands`]).
+    echoes: Vec<(Echo, Exchange)>,
     bad_errors: Vec<(String, Exchange)>,
 }
 
 impl Monitor {
-    fn new(schemas: SchemaSet) -> Self {
+    fn new(schemas: SchemaSet, echo: EchoCheck) -> Self {
         Monitor {
             findings: Mutex::default(),
             schemas,
+            echo,
         }
     }
 
+    /// The secrets ERR-03 could not check, by role and length.
+    pub fn secrets_not_checked(&self) -> Vec<String> {
+        self.echo.not_checkable()
+    }
+
     /// Looks at one exchange.
-    pub fn observe(&self, exchange: &Exchange, redactor: &Redactor) {
+    pub fn observe(&self, exchange: &Exchange) {
         let Some(r) = exchange.response() else { return };
+        let echoes = self.echo.observe(exchange);
         let mut f = self.findings.lock().unwrap_or_else(|e| e.into_inner());
         f.observed += 1;
         if r.status >= 500 {
             f.server_errors.push(("a 5xx".into(), exchange.clone()));
         }
-        if let Some(place) = echoed_secret(exchange, redactor) {
-            f.echoes
-                .push((format!("a secret in the {place}"), exchange.clone()));
+        for echo in echoes {
+            f.echoes.push((echo, exchange.clone()));
         }
-        if (400..500).contains(&r.status) {
+        // A 429 is RATE-04's to judge, never a finding outside section 7.
+        if (400..500).contains(&r.status) && r.status != 429 {
             f.observed_4xx += 1;
             if let Some(problem) = self.error_body_problem(r) {
                 f.bad_errors.push((problem, exchange.clone()));
@@ -175,23 +186,26 @@ pub fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
     }
 }
 
-/// Where, if anywhere, a response repeats a secret of the run (ERR-03).
-/// The token exchange's own answer is exempt: issuing a token is its job.
-pub fn echoed_secret(exchange: &Exchange, redactor: &Redactor) -> Option<&'static str> {
-    let r = exchange.response()?;
-    if exchange.request.url.ends_with("/api/auth/authenticate") {
-        return None;
+/// The secrets ERR-03 watches, by role: what the suite sends as the PSA
+/// password, the integration key and the bearer token, right or wrong.
+fn echo_check(
+    target: &Target,
+    access_token: &Secret,
+    wrong_key: &Secret,
+    wrong_password: &Secret,
+) -> EchoCheck {
+    let mut watched: Vec<(&str, &Secret)> = vec![
+        ("the PSA password", &target.standard_psa.password),
+        ("the custom PSA password", &target.custom_psa.password),
+        ("the integration key", &target.integration_key),
+        ("the bearer token", access_token),
+        ("the wrong PSA password the suite sent", wrong_password),
+        ("the wrong integration key the suite sent", wrong_key),
+    ];
+    if let AuthMode::Exchange { user_api_jwt } = &target.auth {
+        watched.push(("the User-API JWT", user_api_jwt));
     }
-    if r.headers
-        .iter()
-        .any(|(k, v)| redactor.finds_secret_in(k) || redactor.finds_secret_in(v))
-    {
-        return Some("response headers");
-    }
-    if redactor.finds_secret_in(&String::from_utf8_lossy(&r.body)) {
-        return Some("response body");
-    }
-    None
+    EchoCheck::new(watched)
 }
 
 /// Whether a scenario runs, and if not, why.
@@ -291,14 +305,16 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
 
     let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
     redactor.add(&wrong_password);
+    let wrong_key = Secret::new(format!("not-the-key-{:016x}", rand::random::<u64>()));
+    let echo = echo_check(&target, &access_token, &wrong_key, &wrong_password);
     let ctx = Arc::new(RunContext {
         access_token,
         client,
         schemas: schemas.clone(),
         redactor: redactor.clone(),
-        wrong_key: Secret::new(format!("not-the-key-{:016x}", rand::random::<u64>())),
+        wrong_key,
         wrong_password,
-        monitor: Monitor::new(schemas),
+        monitor: Monitor::new(schemas, echo),
         strict: config.strict,
         target,
     });
@@ -486,60 +502,59 @@ fn step_error_text(err: &event::StepError) -> String {
     }
 }
 
-async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
-    let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
-    let collector = StepCollector::default();
-    let json = SharedBuffer::default();
-    let profile = config.profile;
-    let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
+/// Whether a scenario sends a rate-limit burst: such scenarios run after
+/// every other one, so a limiter that misbehaves disturbs nothing else.
+fn is_burst(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
+    feature
+        .tags
+        .iter()
+        .chain(scenario.tags.iter())
+        .any(|t| t == "rate-limit")
+}
 
-    let skipped = results.clone();
-    let filter =
-        move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, s: &gherkin::Scenario| match select(
-            f,
-            s,
-            profile,
-            tags.as_ref(),
-            token_exchange,
-        ) {
+/// What both phases of a run share.
+#[derive(Clone)]
+struct PhaseShared {
+    ctx: Arc<RunContext>,
+    results: Arc<Mutex<Vec<ScenarioResult>>>,
+    collector: StepCollector,
+    progress: Arc<crate::report::terminal::Progress>,
+    profile: Profile,
+    tags: Option<TagOperation>,
+    token_exchange: Option<bool>,
+    strict: bool,
+}
+
+/// Runs the scenarios of `features` that belong to the phase (`bursts`:
+/// the rate-limit scenarios, else all the others) and returns cucumber's
+/// JSON for them.
+async fn run_phase(
+    shared: &PhaseShared,
+    features: crate::features::ParsedFeatures,
+    bursts: bool,
+) -> Vec<u8> {
+    let json = SharedBuffer::default();
+    let s = shared.clone();
+    let filter = move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
+        if is_burst(f, sc) != bursts {
+            return false;
+        }
+        match select(f, sc, s.profile, s.tags.as_ref(), s.token_exchange) {
             Selection::Run => true,
             Selection::Exclude => false,
             Selection::Skip(reason) => {
-                skipped
+                s.results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push(ScenarioResult::skipped(f, s, reason));
+                    .push(ScenarioResult::skipped(f, sc, reason));
                 false
             }
-        };
-
-    let features = crate::features::parse_repeated(config.repeat_features);
-    let total = features
-        .iter()
-        .flatten()
-        .map(|f| {
-            f.scenarios
-                .iter()
-                .filter(|s| {
-                    select(
-                        f,
-                        s,
-                        profile,
-                        config.tags.as_ref().map(|(_, op)| op),
-                        token_exchange,
-                    ) == Selection::Run
-                })
-                .count()
-        })
-        .sum();
-    let progress = Arc::new(crate::report::terminal::Progress::new(total, config.quiet));
-    let after_progress = progress.clone();
-    let strict = config.strict;
-    let before_ctx = ctx.clone();
-    let after_ctx = ctx.clone();
-    let finished = results.clone();
-    let writer = collector
+        }
+    };
+    let before = shared.clone();
+    let after = shared.clone();
+    let writer = shared
+        .collector
         .clone()
         .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
         .normalized();
@@ -547,7 +562,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         .with_parser(EmbeddedFeatures)
         .with_writer(writer)
         .with_default_cli()
-        .max_concurrent_scenarios(16)
+        .max_concurrent_scenarios(if bursts { 1 } else { 16 })
         .which_scenario(|f, _, s| {
             let serial = f
                 .tags
@@ -562,16 +577,18 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         })
         .before(move |feature, _, scenario, world| {
             world.attach(
-                before_ctx.clone(),
+                before.ctx.clone(),
                 feature.tags.iter().chain(scenario.tags.iter()),
             );
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, outcome, world| {
-            let result = ScenarioResult::finished(feature, scenario, outcome, world, &after_ctx);
-            after_progress
-                .tick(result.status == ScenarioStatus::Failed && !result.is_warning(strict));
-            finished
+            let result = ScenarioResult::finished(feature, scenario, outcome, world, &after.ctx);
+            after
+                .progress
+                .tick(result.status == ScenarioStatus::Failed && !result.is_warning(after.strict));
+            after
+                .results
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(result);
@@ -579,10 +596,71 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         })
         .filter_run(features, filter)
         .await;
-    progress.finish();
+    let bytes = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
+    bytes
+}
 
-    let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
-    let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));
+/// Joins the JSON arrays cucumber wrote for each phase into one.
+fn join_json_arrays(parts: &[Vec<u8>]) -> Vec<u8> {
+    let mut all: Vec<serde_json::Value> = Vec::new();
+    for part in parts {
+        if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(part) {
+            all.extend(items);
+        }
+    }
+    serde_json::to_vec_pretty(&all).unwrap_or_else(|_| b"[]".to_vec())
+}
+
+async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
+    let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
+    let profile = config.profile;
+    let tags = config.tags.as_ref().map(|(_, op)| op.clone());
+    let features = crate::features::parse_repeated(config.repeat_features);
+    let total = features
+        .iter()
+        .flatten()
+        .map(|f| {
+            f.scenarios
+                .iter()
+                .filter(|s| select(f, s, profile, tags.as_ref(), token_exchange) == Selection::Run)
+                .count()
+        })
+        .sum();
+    // The burst features, for the second phase.
+    let burst_features: crate::features::ParsedFeatures = features
+        .iter()
+        .flatten()
+        .filter(|f| f.scenarios.iter().any(|s| is_burst(f, s)))
+        .cloned()
+        .map(Ok)
+        .collect();
+    let shared = PhaseShared {
+        ctx: ctx.clone(),
+        results: Arc::default(),
+        collector: StepCollector::default(),
+        progress: Arc::new(crate::report::terminal::Progress::new(total, config.quiet)),
+        profile,
+        tags,
+        token_exchange,
+        strict: config.strict,
+    };
+    let first = run_phase(&shared, features, false).await;
+    let second = if burst_features.is_empty() {
+        Vec::new()
+    } else {
+        run_phase(&shared, burst_features, true).await
+    };
+    shared.progress.finish();
+
+    let mut scenarios =
+        std::mem::take(&mut *shared.results.lock().unwrap_or_else(|e| e.into_inner()));
+    let steps = std::mem::take(
+        &mut *shared
+            .collector
+            .steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     for s in &mut scenarios {
         if let Some(st) = steps.get(&s.id) {
             s.steps = st
@@ -598,16 +676,16 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
     scenarios.extend(run_wide_checks(&ctx, config));
     scenarios.sort_by_key(ScenarioResult::sort_key);
     let parse_errors = std::mem::take(
-        &mut *collector
+        &mut *shared
+            .collector
             .parse_errors
             .lock()
             .unwrap_or_else(|e| e.into_inner()),
     );
-    let cucumber_json = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
     ScenariosOutcome {
         scenarios,
         parse_errors,
-        cucumber_json,
+        cucumber_json: join_json_arrays(&[first, second]),
     }
 }
 
@@ -621,6 +699,17 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     let mut out = Vec::new();
+    let echoes: Vec<(String, Exchange)> = f
+        .echoes
+        .iter()
+        .filter(|(echo, _)| ctx.monitor.echo.stands(echo))
+        .map(|(echo, e)| {
+            (
+                format!("{} in the {}", echo.role, echo.place.describe()),
+                e.clone(),
+            )
+        })
+        .collect();
     type Check<'a> = (&'a str, &'a str, &'a Vec<(String, Exchange)>, usize);
     let checks: [Check; 3] = [
         (
@@ -638,7 +727,7 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
         (
             "ERR-03",
             "no response of the run echoes a password, the integration key or a token",
-            &f.echoes,
+            &echoes,
             f.observed,
         ),
     ];
@@ -659,6 +748,16 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
             observed,
             &ctx.redactor,
         ));
+    }
+    let not_checked = ctx.monitor.secrets_not_checked();
+    if let Some(err03) = out.iter_mut().find(|s| s.id == "run-wide:ERR-03") {
+        if !not_checked.is_empty() {
+            err03.notes.push(format!(
+                "not checkable (under {} characters, too short to tell from ordinary words): {}",
+                crate::echo::MIN_CHECKABLE_LEN,
+                not_checked.join(", ")
+            ));
+        }
     }
     out
 }

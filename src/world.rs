@@ -102,6 +102,9 @@ pub struct PsaWorld {
     pub dropped_connection_is_a_finding: bool,
     /// The last burst: each exchange with the time since the burst began.
     pub burst: Vec<(std::time::Duration, Exchange)>,
+    /// Requests that still got 429 when their retry budget was spent: the
+    /// scenario is then inconclusive (rate-limited), never failed.
+    pub rate_limited: Vec<String>,
 }
 
 impl fmt::Debug for PsaWorld {
@@ -130,6 +133,7 @@ impl PsaWorld {
             started: Instant::now(),
             dropped_connection_is_a_finding: false,
             burst: Vec::new(),
+            rate_limited: Vec::new(),
         }
     }
 
@@ -245,7 +249,17 @@ impl PsaWorld {
         let ctx = self.ctx()?.clone();
         let exchange = ctx.client.send(&spec).await;
         crate::runner::learn_issued_tokens(&exchange, &ctx.redactor);
-        ctx.monitor.observe(&exchange, &ctx.redactor);
+        ctx.monitor.observe(&exchange);
+        if spec.on_429 == On429::WaitAndRetry
+            && exchange.response().is_some_and(|r| r.status == 429)
+        {
+            let waited: u128 = exchange.waited_out.iter().map(|w| w.waited_ms).sum();
+            self.rate_limited.push(format!(
+                "{} after {} retries over {waited} ms",
+                exchange.summary_line(),
+                exchange.waited_out.len()
+            ));
+        }
         if let (Err(e), false) = (&exchange.outcome, self.dropped_connection_is_a_finding) {
             self.harness_errors.push(
                 ctx.redactor

@@ -180,8 +180,10 @@ fn anchor(scenario_id: &str) -> String {
 
 /// What a reader should make of a scenario: one word, also its CSS class.
 fn scenario_label(s: &ScenarioResult, strict: bool) -> &'static str {
-    if s.harness_error {
+    if s.harness_error() {
         "error"
+    } else if s.status == ScenarioStatus::Inconclusive {
+        "inconclusive"
     } else if s.is_warning(strict) {
         "warned"
     } else if s.is_flaky() {
@@ -190,6 +192,7 @@ fn scenario_label(s: &ScenarioResult, strict: bool) -> &'static str {
         match s.status {
             ScenarioStatus::Passed => "passed",
             ScenarioStatus::Failed => "failed",
+            ScenarioStatus::Inconclusive => "inconclusive",
             ScenarioStatus::Skipped => "skipped",
         }
     }
@@ -199,7 +202,7 @@ fn scenario_label(s: &ScenarioResult, strict: bool) -> &'static str {
 fn scenario_rank(label: &str) -> u8 {
     match label {
         "failed" | "error" => 0,
-        "warned" => 1,
+        "inconclusive" | "warned" => 1,
         "flaky" => 2,
         "passed" => 3,
         _ => 4,
@@ -207,13 +210,7 @@ fn scenario_rank(label: &str) -> u8 {
 }
 
 fn requirement_label(status: RequirementStatus) -> &'static str {
-    match status {
-        RequirementStatus::Failed => "failed",
-        RequirementStatus::Warned => "warned",
-        RequirementStatus::Passed => "passed",
-        RequirementStatus::Skipped => "skipped",
-        RequirementStatus::Untested => "untested",
-    }
+    status.name()
 }
 
 fn duration_text(ms: u64) -> String {
@@ -342,6 +339,7 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
         .collect();
     let (class, mark) = match run.verdict {
         Verdict::Conformant => ("conformant", "✓"),
+        Verdict::Partial => ("partial", "◐"),
         Verdict::NotConformant => ("not-conformant", "✗"),
         Verdict::Inconclusive => ("inconclusive", "?"),
     };
@@ -374,12 +372,17 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
     if run.tls_insecure {
         page.push_str(r#"<div class="notice"><b>⚠ TLS certificate verification was skipped for this run</b> (<code>tls.insecure_skip_verify</code>): the suite did not verify whom it was talking to.</div>"#);
     }
-    if !run.inconclusive_reasons.is_empty() {
-        page.push_str(r#"<div class="notice"><b>Why the run is inconclusive</b><ul>"#);
-        for reason in &run.inconclusive_reasons {
-            let _ = write!(page, "<li>{}</li>", escape(reason));
-        }
-        page.push_str("</ul></div>");
+    let _ = write!(
+        page,
+        r#"<p class="why"><b>Why:</b> {}</p>"#,
+        escape(&run.verdict_explanation())
+    );
+    if !run.secrets_not_checked.is_empty() {
+        let _ = write!(
+            page,
+            r#"<div class="notice"><b>ERR-03 could not check every secret</b>: too short to tell from ordinary words: {}.</div>"#,
+            escape(&run.secrets_not_checked.join(", "))
+        );
     }
     page.push_str("</section>\n");
 }
@@ -418,8 +421,9 @@ fn headline(run: &RunReport) -> String {
     }
     for (status, word) in [
         (RequirementStatus::Passed, "passed"),
+        (RequirementStatus::Inconclusive, "inconclusive"),
         (RequirementStatus::Untested, "untested"),
-        (RequirementStatus::Skipped, "skipped"),
+        (RequirementStatus::NotApplicable, "not applicable"),
     ] {
         let n = with(status).len();
         if n > 0 {
@@ -786,6 +790,7 @@ fn scenario_body(page: &mut String, run: &RunReport, s: &ScenarioResult, label: 
             let (class, mark) = match step.status {
                 ScenarioStatus::Passed => ("st-passed", "✓"),
                 ScenarioStatus::Failed => ("st-failed", "✗"),
+                ScenarioStatus::Inconclusive => ("st-skipped", "?"),
                 ScenarioStatus::Skipped => ("st-skipped", "–"),
             };
             let _ = write!(
@@ -940,7 +945,7 @@ mod tests {
             requirements: vec!["TCKT-05".into()],
             level: Level::Must,
             status,
-            harness_error: false,
+            undecided: None,
             failure: (status == ScenarioStatus::Failed).then(|| {
                 "status <b>200</b> & 'not' \"404\"\n  expected  404\n  actual    200".into()
             }),
@@ -991,6 +996,7 @@ mod tests {
                 failed: 1,
                 warned: 0,
                 skipped: 0,
+                inconclusive: 0,
             },
             requirements: vec![RequirementResult {
                 id: "TCKT-05",
@@ -1005,6 +1011,7 @@ mod tests {
             }],
             scenarios: vec![flaky, failing],
             inconclusive_reasons: Vec::new(),
+            secrets_not_checked: Vec::new(),
             tls_insecure: true,
             cucumber_json: "[]".into(),
             regressions: None,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{RunReport, ScenarioStatus};
+use super::{RunReport, ScenarioStatus, Undecided};
 
 pub fn render(run: &RunReport) -> String {
     let mut report = Report::new("psa-conformance");
@@ -34,9 +34,16 @@ pub fn render(run: &RunReport) -> String {
                 }
                 st
             }
+            ScenarioStatus::Inconclusive if s.undecided == Some(Undecided::NotTested) => {
+                let mut st = TestCaseStatus::skipped();
+                if let TestCaseStatus::Skipped { message, .. } = &mut st {
+                    *message = s.failure_title().map(|t| format!("not tested: {t}").into());
+                }
+                st
+            }
             ScenarioStatus::Failed if s.is_warning(run.strict) => TestCaseStatus::success(),
-            ScenarioStatus::Failed => {
-                let kind = if s.harness_error {
+            ScenarioStatus::Failed | ScenarioStatus::Inconclusive => {
+                let kind = if s.status == ScenarioStatus::Inconclusive {
                     NonSuccessKind::Error
                 } else {
                     NonSuccessKind::Failure
@@ -54,10 +61,9 @@ pub fn render(run: &RunReport) -> String {
                         .map(|t| format!("{}: {t}", s.requirements.join(", ")).into());
                     *description = s.failure.clone().map(Into::into);
                     *ty = Some(
-                        if s.harness_error {
-                            "harness-error"
-                        } else {
-                            "requirement-failed"
+                        match s.undecided {
+                            Some(u) => u.label(),
+                            None => "requirement-failed",
                         }
                         .into(),
                     );

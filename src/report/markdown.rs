@@ -10,10 +10,13 @@ pub fn render(run: &RunReport) -> String {
     let mut md = String::new();
     let icon = match run.verdict {
         super::Verdict::Conformant => "✅",
+        super::Verdict::Partial => "◐",
         super::Verdict::NotConformant => "❌",
         super::Verdict::Inconclusive => "⚠️",
     };
     let _ = writeln!(md, "## {icon} PSA conformance: {}", run.verdict.label());
+    let _ = writeln!(md);
+    let _ = writeln!(md, "**Why:** {}", run.verdict_explanation());
     let _ = writeln!(md);
     let _ = writeln!(
         md,
@@ -34,9 +37,16 @@ pub fn render(run: &RunReport) -> String {
     let c = run.counts;
     let _ = writeln!(
         md,
-        "\n| scenarios passed | failed | warned | skipped |\n|---:|---:|---:|---:|\n| {} | {} | {} | {} |",
-        c.passed, c.failed, c.warned, c.skipped
+        "\n| scenarios passed | failed | warned | inconclusive | skipped |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |",
+        c.passed, c.failed, c.warned, c.inconclusive, c.skipped
     );
+    if !run.secrets_not_checked.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nERR-03 could not check (too short to tell from ordinary words): {}.",
+            run.secrets_not_checked.join(", ")
+        );
+    }
     let flagged: Vec<_> = run
         .requirements
         .iter()

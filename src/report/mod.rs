@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::catalog::{self, Level};
 use crate::config::RunConfig;
 use crate::features::scenario_id;
-use crate::finding::HARNESS_PREFIX;
+use crate::finding::{HARNESS_PREFIX, NOT_TESTED_PREFIX};
 use crate::http::{Exchange, ExchangeRecord};
 use crate::redact::Redactor;
 use crate::runner::{self, RunContext, RunError, ScenariosOutcome};
@@ -34,35 +34,99 @@ use crate::world::PsaWorld;
 pub enum ScenarioStatus {
     Passed,
     Failed,
+    /// It ran, but could not decide (see [`Undecided`]).
+    Inconclusive,
     Skipped,
+}
+
+/// Why a scenario that ran could not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Undecided {
+    /// The harness failed: no response, a suite bug.
+    Harness,
+    /// Its requests still got only 429 when their retry budget was spent.
+    RateLimited,
+    /// A precondition of the check did not hold (RATE-03 after a burst that
+    /// got no 429): the requirement stays untested.
+    NotTested,
+    /// The run was interrupted before the scenario ended.
+    Interrupted,
+}
+
+impl Undecided {
+    /// How reports name it: `inconclusive (rate-limited)`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Undecided::Harness => "inconclusive (harness error)",
+            Undecided::RateLimited => "inconclusive (rate-limited)",
+            Undecided::NotTested => "not tested",
+            Undecided::Interrupted => "inconclusive (interrupted)",
+        }
+    }
 }
 
 /// A requirement's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum RequirementStatus {
     Failed,
     Warned,
+    /// Checked, but some check could not decide (rate-limited, harness).
+    Inconclusive,
     Passed,
-    Skipped,
+    /// Does not apply to this target (AUTH-06 without token exchange).
+    #[serde(alias = "skipped")]
+    NotApplicable,
+    /// Nothing checked it in this run.
     Untested,
 }
 
-/// The run's verdict.
+impl RequirementStatus {
+    /// The name summary.json uses: `not-applicable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequirementStatus::Failed => "failed",
+            RequirementStatus::Warned => "warned",
+            RequirementStatus::Inconclusive => "inconclusive",
+            RequirementStatus::Passed => "passed",
+            RequirementStatus::NotApplicable => "not-applicable",
+            RequirementStatus::Untested => "untested",
+        }
+    }
+}
+
+/// The run's verdict (CLI.md, "Verdicts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Every MUST of the profile was checked and passed.
     Conformant,
+    /// Nothing failed, but MUSTs were left untested (`--tags`, a skip).
+    Partial,
     NotConformant,
     Inconclusive,
 }
 
 impl Verdict {
+    /// The word every report and the terminal show. Only a complete,
+    /// passing run reads CONFORMANT; no other label contains that word.
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Conformant => "CONFORMANT",
+            Verdict::Partial => "PARTIAL",
             Verdict::NotConformant => "NOT CONFORMANT",
             Verdict::Inconclusive => "INCONCLUSIVE",
+        }
+    }
+
+    /// The name summary.json uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Conformant => "conformant",
+            Verdict::Partial => "partial",
+            Verdict::NotConformant => "not-conformant",
+            Verdict::Inconclusive => "inconclusive",
         }
     }
 }
@@ -88,8 +152,9 @@ pub struct ScenarioResult {
     pub requirements: Vec<String>,
     pub level: Level,
     pub status: ScenarioStatus,
-    /// The failure is the harness's (no response, a suite bug), not the target's.
-    pub harness_error: bool,
+    /// Why an inconclusive scenario could not decide.
+    pub undecided: Option<Undecided>,
+    /// The failure, or for an inconclusive scenario the reason.
     pub failure: Option<String>,
     pub skip_reason: Option<String>,
     pub duration_ms: u64,
@@ -99,6 +164,11 @@ pub struct ScenarioResult {
 }
 
 impl ScenarioResult {
+    /// The harness could not check (no response, a suite bug): not the target's fault.
+    pub fn harness_error(&self) -> bool {
+        self.undecided == Some(Undecided::Harness)
+    }
+
     /// Passed, but only after a 429 was waited out and the request retried.
     pub fn is_flaky(&self) -> bool {
         self.status == ScenarioStatus::Passed
@@ -127,7 +197,7 @@ impl ScenarioResult {
             requirements: requirement_ids(&scenario.tags),
             level: runner::scenario_level(&scenario.tags),
             status: ScenarioStatus::Skipped,
-            harness_error: false,
+            undecided: None,
             failure: None,
             skip_reason: None,
             duration_ms: 0,
@@ -157,7 +227,7 @@ impl ScenarioResult {
         world: Option<&mut PsaWorld>,
         ctx: &RunContext,
     ) -> Self {
-        let (status, failure) = runner::outcome_of(outcome);
+        let (status, mut failure) = runner::outcome_of(outcome);
         let mut result = ScenarioResult {
             status,
             ..Self::base(feature, scenario)
@@ -165,9 +235,22 @@ impl ScenarioResult {
         let mut harness = failure
             .as_deref()
             .is_some_and(|f| f.starts_with(HARNESS_PREFIX));
+        let not_tested = failure
+            .as_deref()
+            .is_some_and(|f| f.starts_with(NOT_TESTED_PREFIX));
+        let mut rate_limited = false;
         if let Some(w) = world {
             result.duration_ms = runner::millis(w.started.elapsed());
             harness |= status == ScenarioStatus::Failed && !w.harness_errors.is_empty();
+            if !w.rate_limited.is_empty() {
+                // Outside section 7 a 429 is never a finding: the check
+                // could not be made (REQUIREMENTS.md §7).
+                rate_limited = true;
+                failure = Some(format!(
+                    "the target still answered 429 when the retry budget was spent\n  actual    {}\n  hint      the run was rate-limited; lower --concurrency or run again later",
+                    w.rate_limited.join("\n            ")
+                ));
+            }
             result.exchanges = w
                 .exchanges
                 .iter()
@@ -182,7 +265,18 @@ impl ScenarioResult {
                 result.notes.extend(w.harness_errors.iter().cloned());
             }
         }
-        result.harness_error = harness;
+        result.undecided = if rate_limited {
+            Some(Undecided::RateLimited)
+        } else if harness {
+            Some(Undecided::Harness)
+        } else if not_tested {
+            Some(Undecided::NotTested)
+        } else {
+            None
+        };
+        if result.undecided.is_some() {
+            result.status = ScenarioStatus::Inconclusive;
+        }
         result.failure = failure.map(|f| ctx.redactor.redact(&f).into_owned());
         result
     }
@@ -228,7 +322,7 @@ impl ScenarioResult {
             } else {
                 ScenarioStatus::Passed
             },
-            harness_error: false,
+            undecided: None,
             failure,
             skip_reason: None,
             duration_ms: 0,
@@ -252,10 +346,7 @@ impl ScenarioResult {
 
     /// A SHOULD-level failure that does not count (no `--strict`).
     pub fn is_warning(&self, strict: bool) -> bool {
-        self.status == ScenarioStatus::Failed
-            && !self.harness_error
-            && self.level == Level::Should
-            && !strict
+        self.status == ScenarioStatus::Failed && self.level == Level::Should && !strict
     }
 
     /// The first line of the failure.
@@ -282,6 +373,9 @@ pub struct Counts {
     pub failed: usize,
     pub warned: usize,
     pub skipped: usize,
+    /// Ran but could not decide (rate-limited, harness error, interrupted).
+    #[serde(default)]
+    pub inconclusive: usize,
 }
 
 /// A whole run.
@@ -298,6 +392,9 @@ pub struct RunReport {
     pub scenarios: Vec<ScenarioResult>,
     /// Why the run is inconclusive, when it is.
     pub inconclusive_reasons: Vec<String>,
+    /// Secrets ERR-03 could not check (too short to tell from ordinary
+    /// words), by role and length: never their value.
+    pub secrets_not_checked: Vec<String>,
     /// TLS verification was switched off for this run.
     pub tls_insecure: bool,
     /// Cucumber's JSON report, redacted.
@@ -330,6 +427,7 @@ impl RunReport {
                 .collect(),
             scenarios: Vec::new(),
             inconclusive_reasons: vec![reason],
+            secrets_not_checked: Vec::new(),
             tls_insecure: matches!(&config.target, crate::config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
             cucumber_json: "[]".into(),
             regressions: None,
@@ -353,6 +451,7 @@ impl RunReport {
             match s.status {
                 ScenarioStatus::Passed => counts.passed += 1,
                 ScenarioStatus::Skipped => counts.skipped += 1,
+                ScenarioStatus::Inconclusive => counts.inconclusive += 1,
                 ScenarioStatus::Failed if s.is_warning(strict) => counts.warned += 1,
                 ScenarioStatus::Failed => counts.failed += 1,
             }
@@ -362,7 +461,7 @@ impl RunReport {
             .iter()
             .map(|e| format!("a feature file did not parse: {e}"))
             .collect();
-        for s in scenarios.iter().filter(|s| s.harness_error) {
+        for s in scenarios.iter().filter(|s| s.harness_error()) {
             inconclusive_reasons.push(format!(
                 "{}: {}",
                 s.id,
@@ -375,16 +474,7 @@ impl RunReport {
         {
             inconclusive_reasons.push("no scenario ran (check --tags and --profile)".into());
         }
-        let any_failed = requirements
-            .iter()
-            .any(|r| r.status == RequirementStatus::Failed);
-        let verdict = if any_failed {
-            Verdict::NotConformant
-        } else if !inconclusive_reasons.is_empty() {
-            Verdict::Inconclusive
-        } else {
-            Verdict::Conformant
-        };
+        let verdict = verdict_of(&requirements, &inconclusive_reasons, strict);
         let cucumber_json = ctx
             .redactor
             .redact(&String::from_utf8_lossy(&outcome.cucumber_json))
@@ -404,6 +494,7 @@ impl RunReport {
             requirements,
             scenarios,
             inconclusive_reasons,
+            secrets_not_checked: ctx.monitor.secrets_not_checked(),
             tls_insecure: ctx.target.tls.insecure_skip_verify,
             cucumber_json,
             regressions: None,
@@ -414,10 +505,69 @@ impl RunReport {
     /// baseline makes a conformant run exit 1.
     pub fn exit_code(&self) -> u8 {
         match self.verdict {
-            Verdict::Conformant if self.regressions.as_ref().is_some_and(|c| c.regressed()) => 1,
-            Verdict::Conformant => 0,
+            Verdict::Conformant | Verdict::Partial
+                if self.regressions.as_ref().is_some_and(|c| c.regressed()) =>
+            {
+                1
+            }
+            Verdict::Conformant | Verdict::Partial => 0,
             Verdict::NotConformant => 1,
             Verdict::Inconclusive => 3,
+        }
+    }
+
+    /// The requirements that count toward the verdict (every MUST; with
+    /// `--strict` every SHOULD too) and were left in this status.
+    pub fn counted_with_status(&self, status: RequirementStatus) -> Vec<&'static str> {
+        self.requirements
+            .iter()
+            .filter(|r| r.status == status && (r.level == Level::Must || self.strict))
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// One line on why the verdict is what it is, for every report and the
+    /// terminal: which requirements failed, were left untested, or could not
+    /// be decided.
+    pub fn verdict_explanation(&self) -> String {
+        let counted = self
+            .requirements
+            .iter()
+            .filter(|r| r.level == Level::Must || self.strict)
+            .filter(|r| r.status != RequirementStatus::NotApplicable)
+            .count();
+        let kind = if self.strict { "MUST/SHOULD" } else { "MUST" };
+        let list = |ids: Vec<&str>| ids.join(", ");
+        match self.verdict {
+            Verdict::Conformant => {
+                format!(
+                    "every {kind} requirement of the profile ({counted}) was checked and passed"
+                )
+            }
+            Verdict::Partial => {
+                let untested = self.counted_with_status(RequirementStatus::Untested);
+                format!(
+                    "nothing failed, but {} of {counted} {kind} requirements were not checked: {}",
+                    untested.len(),
+                    list(untested)
+                )
+            }
+            Verdict::NotConformant => {
+                let failed = self.counted_with_status(RequirementStatus::Failed);
+                format!("{} requirement(s) failed: {}", failed.len(), list(failed))
+            }
+            Verdict::Inconclusive => {
+                let undecided = self.counted_with_status(RequirementStatus::Inconclusive);
+                let mut parts = self.inconclusive_reasons.clone();
+                if !undecided.is_empty() {
+                    parts.push(format!(
+                        "{} {kind} requirement(s) could not be decided: {}",
+                        undecided.len(),
+                        list(undecided)
+                    ));
+                }
+                parts.join("; ")
+            }
         }
     }
 
@@ -470,12 +620,13 @@ fn requirement_result(
         .collect();
     let counted_failure = |s: &&ScenarioResult| {
         s.status == ScenarioStatus::Failed
-            && !s.harness_error
             && (s.level == Level::Must || strict)
             && r.level == Level::Must
     };
-    let should_failure =
-        |s: &&ScenarioResult| s.status == ScenarioStatus::Failed && !s.harness_error;
+    let should_failure = |s: &&ScenarioResult| s.status == ScenarioStatus::Failed;
+    let undecided = |s: &&ScenarioResult| {
+        s.status == ScenarioStatus::Inconclusive && s.undecided != Some(Undecided::NotTested)
+    };
     let status = if mine.is_empty() {
         RequirementStatus::Untested
     } else if mine.iter().any(counted_failure) {
@@ -487,9 +638,15 @@ fn requirement_result(
             RequirementStatus::Warned
         }
     } else if mine.iter().all(|s| s.status == ScenarioStatus::Skipped) {
-        RequirementStatus::Skipped
-    } else if mine.iter().any(|s| s.harness_error) {
+        RequirementStatus::NotApplicable
+    } else if mine.iter().any(undecided) {
         // Some checks could not be made: not passed, not failed.
+        RequirementStatus::Inconclusive
+    } else if mine
+        .iter()
+        .any(|s| s.status == ScenarioStatus::Inconclusive)
+    {
+        // A check whose precondition did not hold (RATE-03 without a 429).
         RequirementStatus::Untested
     } else {
         RequirementStatus::Passed
@@ -501,5 +658,187 @@ fn requirement_result(
         title: r.title,
         status,
         scenarios: mine.iter().map(|s| s.id.clone()).collect(),
+    }
+}
+
+/// The verdict of CLI.md from the requirements' statuses: `not-conformant`
+/// when a counted requirement failed; `inconclusive` when the harness could
+/// not decide (the reasons are given, or added here); `partial` when nothing
+/// failed but counted requirements were left untested; else `conformant`.
+fn verdict_of(
+    requirements: &[RequirementResult],
+    inconclusive_reasons: &[String],
+    strict: bool,
+) -> Verdict {
+    let counted = |r: &&RequirementResult| r.level == Level::Must || strict;
+    let with = |status| {
+        requirements
+            .iter()
+            .filter(counted)
+            .filter(move |r| r.status == status)
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    if requirements
+        .iter()
+        .any(|r| r.status == RequirementStatus::Failed)
+    {
+        return Verdict::NotConformant;
+    }
+    if !inconclusive_reasons.is_empty() || !with(RequirementStatus::Inconclusive).is_empty() {
+        return Verdict::Inconclusive;
+    }
+    if !with(RequirementStatus::Untested).is_empty() {
+        return Verdict::Partial;
+    }
+    Verdict::Conformant
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+
+    fn req(id: &'static str, level: Level, status: RequirementStatus) -> RequirementResult {
+        RequirementResult {
+            id,
+            level,
+            section: 1,
+            title: "t",
+            status,
+            scenarios: Vec::new(),
+        }
+    }
+
+    fn scenario(req: &str, level: Level, status: ScenarioStatus) -> ScenarioResult {
+        ScenarioResult {
+            id: format!("features/x.feature:{}", req.len()),
+            feature: "x".into(),
+            name: "n".into(),
+            tags: vec![format!("@{req}")],
+            requirements: vec![req.to_string()],
+            level,
+            status,
+            undecided: (status == ScenarioStatus::Inconclusive).then_some(Undecided::RateLimited),
+            failure: None,
+            skip_reason: None,
+            duration_ms: 0,
+            steps: Vec::new(),
+            exchanges: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    use Level::{Must, Should};
+    use RequirementStatus as R;
+
+    #[test]
+    fn every_must_passed_is_conformant() {
+        let reqs = [
+            req("A-01", Must, R::Passed),
+            req("B-01", Should, R::Untested),
+        ];
+        assert_eq!(verdict_of(&reqs, &[], false), Verdict::Conformant);
+    }
+
+    #[test]
+    fn an_untested_must_makes_the_run_partial_never_conformant() {
+        let reqs = [req("A-01", Must, R::Passed), req("A-02", Must, R::Untested)];
+        assert_eq!(verdict_of(&reqs, &[], false), Verdict::Partial);
+        // With --strict an untested SHOULD counts too.
+        let reqs = [
+            req("A-01", Must, R::Passed),
+            req("B-01", Should, R::Untested),
+        ];
+        assert_eq!(verdict_of(&reqs, &[], true), Verdict::Partial);
+    }
+
+    #[test]
+    fn not_applicable_never_makes_a_run_partial() {
+        let reqs = [
+            req("A-01", Must, R::Passed),
+            req("AUTH-06", Must, R::NotApplicable),
+        ];
+        assert_eq!(verdict_of(&reqs, &[], false), Verdict::Conformant);
+    }
+
+    #[test]
+    fn a_failure_wins_over_everything_else() {
+        let reqs = [
+            req("A-01", Must, R::Failed),
+            req("A-02", Must, R::Untested),
+            req("A-03", Must, R::Inconclusive),
+        ];
+        assert_eq!(
+            verdict_of(&reqs, &["unreachable".into()], false),
+            Verdict::NotConformant
+        );
+    }
+
+    #[test]
+    fn an_undecided_must_or_a_harness_reason_is_inconclusive() {
+        let reqs = [
+            req("A-01", Must, R::Passed),
+            req("A-02", Must, R::Inconclusive),
+        ];
+        assert_eq!(verdict_of(&reqs, &[], false), Verdict::Inconclusive);
+        let reqs = [req("A-01", Must, R::Passed)];
+        assert_eq!(
+            verdict_of(&reqs, &["interrupted".into()], false),
+            Verdict::Inconclusive
+        );
+    }
+
+    #[test]
+    fn only_conformant_reads_conformant() {
+        for v in [
+            Verdict::Partial,
+            Verdict::NotConformant,
+            Verdict::Inconclusive,
+        ] {
+            assert_ne!(v.label(), "CONFORMANT");
+            assert!(!v.label().split_whitespace().eq(["CONFORMANT"]));
+        }
+        assert_eq!(
+            serde_json::to_string(&Verdict::Partial).unwrap(),
+            "\"partial\""
+        );
+        assert_eq!(
+            serde_json::to_string(&RequirementStatus::NotApplicable).unwrap(),
+            "\"not-applicable\""
+        );
+    }
+
+    #[test]
+    fn a_rate_limited_scenario_makes_its_requirement_inconclusive_not_failed() {
+        let r = catalog::find("AUTH-01").unwrap();
+        let scenarios = [
+            scenario("AUTH-01", Must, ScenarioStatus::Passed),
+            scenario("AUTH-01", Must, ScenarioStatus::Inconclusive),
+        ];
+        assert_eq!(
+            requirement_result(r, &scenarios, false).status,
+            R::Inconclusive
+        );
+    }
+
+    #[test]
+    fn a_not_tested_scenario_leaves_its_requirement_untested() {
+        let r = catalog::find("RATE-03").unwrap();
+        let mut s = scenario("RATE-03", Must, ScenarioStatus::Inconclusive);
+        s.undecided = Some(Undecided::NotTested);
+        assert_eq!(requirement_result(r, &[s], false).status, R::Untested);
+    }
+
+    #[test]
+    fn skipped_everywhere_is_not_applicable() {
+        let r = catalog::find("AUTH-06").unwrap();
+        let s = scenario("AUTH-06", Must, ScenarioStatus::Skipped);
+        assert_eq!(requirement_result(r, &[s], false).status, R::NotApplicable);
+    }
+
+    #[test]
+    fn a_baseline_that_says_skipped_still_reads() {
+        let s: RequirementStatus = serde_json::from_str("\"skipped\"").unwrap();
+        assert_eq!(s, R::NotApplicable);
     }
 }

@@ -21,6 +21,17 @@ pub struct Summary {
     /// Why the verdict is inconclusive (empty otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inconclusive_reasons: Vec<String>,
+    /// One sentence on why the verdict is what it is.
+    #[serde(default)]
+    pub verdict_reason: String,
+    /// MUST requirements (with --strict, SHOULDs too) that nothing checked:
+    /// what makes a run `partial`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub untested_requirements: Vec<String>,
+    /// Secrets ERR-03 could not check: too short to tell from ordinary
+    /// words. By role and length, never by value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets_not_checked: Vec<String>,
     /// TLS certificate verification was switched off.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tls_verification_skipped: bool,
@@ -53,6 +64,10 @@ pub struct SummaryScenario {
     /// The failure is the harness's (no response), not the target's.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub harness_error: bool,
+    /// Why an inconclusive scenario could not decide: `harness`,
+    /// `rate-limited`, `not-tested`, `interrupted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inconclusive_reason: Option<super::Undecided>,
     /// Why the scenario did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
@@ -94,12 +109,20 @@ impl Summary {
                     duration_ms: s.duration_ms,
                     failure: s.failure.clone(),
                     warning: s.is_warning(r.strict),
-                    harness_error: s.harness_error,
+                    harness_error: s.harness_error(),
+                    inconclusive_reason: s.undecided,
                     skip_reason: s.skip_reason.clone(),
                     flaky: s.is_flaky(),
                 })
                 .collect(),
             inconclusive_reasons: r.inconclusive_reasons.clone(),
+            verdict_reason: r.verdict_explanation(),
+            untested_requirements: r
+                .counted_with_status(super::RequirementStatus::Untested)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            secrets_not_checked: r.secrets_not_checked.clone(),
             tls_verification_skipped: r.tls_insecure,
             regressions: r.regressions.clone(),
         }

@@ -9,13 +9,16 @@ use super::{RequirementStatus, RunReport, ScenarioStatus};
 pub fn render(run: &RunReport, quiet: bool) -> String {
     let mut out = String::new();
     if !quiet {
-        for s in run
-            .scenarios
-            .iter()
-            .filter(|s| s.status == ScenarioStatus::Failed)
-        {
-            let tag = if s.harness_error {
+        for s in run.scenarios.iter().filter(|s| {
+            matches!(
+                s.status,
+                ScenarioStatus::Failed | ScenarioStatus::Inconclusive
+            )
+        }) {
+            let tag = if s.harness_error() {
                 "ERROR"
+            } else if s.status == ScenarioStatus::Inconclusive {
+                "UNDEC"
             } else if s.is_warning(run.strict) {
                 "WARN "
             } else {
@@ -42,8 +45,8 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
         for (status, ids) in by_status {
             let _ = writeln!(
                 out,
-                "  {:<9} {:>2}  {}",
-                format!("{status:?}").to_lowercase(),
+                "  {:<14} {:>2}  {}",
+                status.name(),
                 ids.len(),
                 ids.join(" ")
             );
@@ -51,11 +54,15 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
         let c = run.counts;
         let _ = writeln!(
             out,
-            "scenarios:  {} passed, {} failed, {} warned, {} skipped",
-            c.passed, c.failed, c.warned, c.skipped
+            "scenarios:  {} passed, {} failed, {} warned, {} inconclusive, {} skipped",
+            c.passed, c.failed, c.warned, c.inconclusive, c.skipped
         );
-        for reason in &run.inconclusive_reasons {
-            let _ = writeln!(out, "inconclusive: {reason}");
+        if !run.secrets_not_checked.is_empty() {
+            let _ = writeln!(
+                out,
+                "ERR-03 could not check (too short to tell from ordinary words): {}",
+                run.secrets_not_checked.join(", ")
+            );
         }
     }
     let _ = writeln!(
@@ -67,6 +74,7 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
         run.target,
         run.duration_ms
     );
+    let _ = writeln!(out, "  why: {}", run.verdict_explanation());
     out
 }
 

@@ -5,6 +5,7 @@ use cucumber::then;
 use serde_json::Value;
 
 use super::{body_preview, last_json, last_line};
+use crate::echo::EchoCheck;
 use crate::finding::Finding;
 use crate::http::Exchange;
 use crate::redact::Redactor;
@@ -59,12 +60,17 @@ fn error_matching_status(w: &mut PsaWorld) -> Result<(), Finding> {
 #[then("no response so far echoes the PSA password, the integration key or the bearer token")]
 fn no_echo(w: &mut PsaWorld) -> Result<(), Finding> {
     let ctx = w.ctx()?.clone();
-    check_no_echo(&w.exchanges, &ctx.redactor)
+    check_no_echo(&w.exchanges, &ctx.monitor.echo, &ctx.redactor)
 }
 
-/// ERR-03 over a scenario's exchanges. An answer that never came proves
-/// nothing: the check cannot be made, so it does not pass.
-pub fn check_no_echo(exchanges: &[Exchange], redactor: &Redactor) -> Result<(), Finding> {
+/// ERR-03 over a scenario's exchanges, by the run's echo rule. An answer
+/// that never came proves nothing: the check cannot be made, so it does
+/// not pass.
+pub fn check_no_echo(
+    exchanges: &[Exchange],
+    echo: &EchoCheck,
+    redactor: &Redactor,
+) -> Result<(), Finding> {
     if exchanges.is_empty() {
         return Err(Finding::harness(
             "no request was sent before the echo check",
@@ -82,12 +88,16 @@ pub fn check_no_echo(exchanges: &[Exchange], redactor: &Redactor) -> Result<(), 
         )));
     }
     for exchange in exchanges {
-        if let Some(place) = crate::runner::echoed_secret(exchange, redactor) {
+        if let Some(echo) = echo.echoes_in(exchange).first() {
             return Err(Finding::failure("the response echoes a secret")
                 .expected(
                     "no submitted password, integration key or bearer token in any header or body",
                 )
-                .actual(format!("a secret (shown as ***) appears in the {place}"))
+                .actual(format!(
+                    "{} (shown as ***) appears in the {}",
+                    echo.role,
+                    echo.place.describe()
+                ))
                 .exchange(exchange.summary_line())
                 .hint("error messages must not quote credentials back"));
         }
@@ -135,6 +145,12 @@ mod tests {
         r
     }
 
+    fn check(exchanges: &[Exchange]) -> Result<(), Finding> {
+        let secret = Secret::new(PASSWORD);
+        let echo = EchoCheck::new([("the PSA password", &secret)]);
+        check_no_echo(exchanges, &echo, &redactor())
+    }
+
     #[test]
     fn err_03_passes_only_answers_that_came_and_echo_nothing() {
         let clean = || {
@@ -142,19 +158,19 @@ mod tests {
                 r#"{"status":400,"message":"PSA credentials were rejected."}"#,
             ))
         };
-        assert!(check_no_echo(&[clean()], &redactor()).is_ok());
+        assert!(check(&[clean()]).is_ok());
 
         let echo = exchange(Ok(&format!(
             r#"{{"status":400,"message":"bad {PASSWORD}"}}"#
         )));
-        let f = check_no_echo(&[clean(), echo], &redactor()).unwrap_err();
+        let f = check(&[clean(), echo]).unwrap_err();
         assert_eq!(f.kind, crate::finding::FindingKind::Failure);
 
         for kind in [TransportErrorKind::Protocol, TransportErrorKind::Timeout] {
-            let f = check_no_echo(&[clean(), exchange(Err(kind))], &redactor()).unwrap_err();
+            let f = check(&[clean(), exchange(Err(kind))]).unwrap_err();
             assert_eq!(f.kind, crate::finding::FindingKind::Harness, "{f}");
             assert!(f.title.contains("got no answer"), "{f}");
         }
-        assert!(check_no_echo(&[], &redactor()).is_err());
+        assert!(check(&[]).is_err());
     }
 }

@@ -55,7 +55,7 @@ async fn burst(w: &mut PsaWorld) -> Result<(), Finding> {
         .burst(&spec, rl.concurrency, rl.max_requests)
         .await;
     for (_, e) in &burst {
-        ctx.monitor.observe(e, &ctx.redactor);
+        ctx.monitor.observe(e);
     }
     let counts = status_counts(&burst);
     let first_429 = burst
@@ -172,14 +172,36 @@ fn retry_after_and_body(w: &mut PsaWorld) -> Result<(), Finding> {
     Ok(())
 }
 
+/// The waits between recovery attempts without a `Retry-After`: 2 s, 5 s,
+/// then 10 s for as long as the recovery window lasts.
+fn recovery_backoff() -> impl Iterator<Item = Duration> {
+    BACKOFF
+        .iter()
+        .copied()
+        .chain(std::iter::repeat(BACKOFF[BACKOFF.len() - 1]))
+}
+
 #[then("a single request to the rate-limit endpoint succeeds within the recovery window")]
 async fn recovers(w: &mut PsaWorld) -> Result<(), Finding> {
     let ctx = w.ctx()?.clone();
     let rl = ctx.target.rate_limit.clone();
+    let burst = burst_of(w)?;
+    if !burst
+        .iter()
+        .any(|(_, e)| e.response().is_some_and(|r| r.status == 429))
+    {
+        // Nothing was limited, so there is nothing to recover from: RATE-03
+        // stays untested (RATE-01 reports the missing 429).
+        return Err(
+            Finding::not_tested("the burst got no 429, so recovery could not be observed")
+                .actual(describe(&status_counts(burst)))
+                .at(format!("[rate_limit] endpoint {}", rl.endpoint)),
+        );
+    }
     let started = Instant::now();
     let deadline = started + rl.recovery_timeout;
-    let mut backoff = BACKOFF.iter();
-    let mut retry_after = burst_of(w)?
+    let mut backoff = recovery_backoff();
+    let mut retry_after = burst
         .iter()
         .filter_map(|(_, e)| {
             e.response()
@@ -193,10 +215,9 @@ async fn recovers(w: &mut PsaWorld) -> Result<(), Finding> {
     let mut attempts = 0;
     loop {
         if let Some(wait) = retry_after.take() {
-            if Instant::now() + wait > deadline {
-                break;
-            }
-            tokio::time::sleep(wait).await;
+            // Never wait past the window; the last attempt is at its end.
+            let left = deadline.saturating_duration_since(Instant::now());
+            tokio::time::sleep(wait.min(left)).await;
         }
         let mut spec = w.build_request(method.clone(), &path)?;
         spec.on_429 = On429::Return;
@@ -211,15 +232,12 @@ async fn recovers(w: &mut PsaWorld) -> Result<(), Finding> {
                 ));
                 return Ok(());
             }
-            Some(429) => {
+            Some(429) if Instant::now() < deadline => {
                 let given = w
                     .last_response()?
                     .header("retry-after")
                     .and_then(parse_retry_after);
-                retry_after = given.or_else(|| backoff.next().copied());
-                if retry_after.is_none() {
-                    break;
-                }
+                retry_after = given.or_else(|| backoff.next());
             }
             _ => break,
         }
@@ -238,4 +256,15 @@ async fn recovers(w: &mut PsaWorld) -> Result<(), Finding> {
             .at(format!("[rate_limit] endpoint {}", rl.endpoint))
             .hint("N-central accepts requests again once earlier ones complete"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_backs_off_2_5_10_then_10_for_good() {
+        let waits: Vec<u64> = recovery_backoff().take(6).map(|d| d.as_secs()).collect();
+        assert_eq!(waits, [2, 5, 10, 10, 10, 10]);
+    }
 }
