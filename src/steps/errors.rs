@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{body_preview, last_json, last_line};
 use crate::echo::EchoCheck;
 use crate::finding::Finding;
-use crate::http::Exchange;
+use crate::http::{Exchange, ReceivedResponse};
 use crate::redact::Redactor;
 use crate::world::PsaWorld;
 
@@ -105,6 +105,73 @@ pub fn check_no_echo(
     Ok(())
 }
 
+/// Whether an answer holds `secret` (in any of its wire forms) as a whole
+/// word, in a header or the body: ERR-03's notion of "the secret itself".
+pub fn answer_reveals(r: &ReceivedResponse, secret: &str) -> bool {
+    fn is_word(c: char) -> bool {
+        c.is_alphanumeric() || c == '_'
+    }
+    let forms = crate::redact::wire_forms(secret);
+    let has = |text: &str| {
+        forms.iter().filter(|f| !f.is_empty()).any(|f| {
+            text.match_indices(f.as_str()).any(|(start, m)| {
+                let before = text[..start].chars().next_back();
+                let after = text[start + m.len()..].chars().next();
+                !before.is_some_and(is_word) && !after.is_some_and(is_word)
+            })
+        })
+    };
+    r.headers.iter().any(|(k, v)| has(k) || has(v)) || has(&String::from_utf8_lossy(&r.body))
+}
+
+/// ERR-03 for a request with a wrong key: its answer must not reveal the
+/// configured key — a leak worse than an echo, which the echo rule (the
+/// secret the request carried) does not see. `plain` is the answer to a
+/// request that carried no key at all: a key found there too is a word the
+/// target says anyway, not a leak. A key too short to tell from ordinary
+/// text (under [`crate::echo::MIN_CHECKABLE_LEN`]) is not checked; the
+/// reports list it as not checkable.
+pub fn check_key_not_revealed(
+    wrong_key_answer: &ReceivedResponse,
+    plain: Option<&ReceivedResponse>,
+    key: &str,
+) -> Result<(), Finding> {
+    if key.chars().count() < crate::echo::MIN_CHECKABLE_LEN
+        || !answer_reveals(wrong_key_answer, key)
+        || plain.is_some_and(|p| answer_reveals(p, key))
+    {
+        return Ok(());
+    }
+    Err(
+        Finding::failure("the answer to a wrong integration key reveals the configured one")
+            .expected("no configured integration key in any header or body")
+            .actual(format!(
+                "the integration key (shown as ***) appears in a {} answer",
+                wrong_key_answer.status
+            ))
+            .hint("error messages must not quote credentials back"),
+    )
+}
+
+#[then("the answer does not reveal the configured integration key")]
+async fn key_not_revealed(w: &mut PsaWorld) -> Result<(), Finding> {
+    let ctx = w.ctx()?.clone();
+    let before = super::last_line(w);
+    let key = ctx.target.integration_key.expose();
+    if !answer_reveals(w.last_response()?, key) {
+        return Ok(());
+    }
+    // Found: is it a word the target says to anyone?
+    let spec = w.build_request(reqwest::Method::GET, "/api/standard-psa")?;
+    w.send(spec).await?;
+    let n = w.exchanges.len();
+    let wrong_key_answer = w.exchanges[n - 2]
+        .response()
+        .ok_or_else(|| Finding::harness("the wrong-key answer went missing"))?;
+    let plain = w.exchanges[n - 1].response();
+    check_key_not_revealed(wrong_key_answer, plain, key).map_err(|f| f.exchange(before))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +216,35 @@ mod tests {
         let secret = Secret::new(PASSWORD);
         let echo = EchoCheck::new([("the PSA password", &secret)]);
         check_no_echo(exchanges, &echo, &redactor())
+    }
+
+    #[test]
+    fn a_wrong_key_answer_must_not_reveal_the_configured_key() {
+        let key = "configured-key-0123456789";
+        let answer = |body: &str| ReceivedResponse {
+            status: 403,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+        };
+        let leak = answer(&format!(
+            r#"{{"status":403,"message":"Invalid integration key; expected {key}."}}"#
+        ));
+        let clean = answer(r#"{"status":403,"message":"Invalid integration key."}"#);
+        assert!(check_key_not_revealed(&leak, Some(&clean), key).is_err());
+        assert!(check_key_not_revealed(&leak, None, key).is_err());
+        let in_header = ReceivedResponse {
+            headers: vec![("x-expected-key".into(), key.into())],
+            ..clean.clone()
+        };
+        assert!(check_key_not_revealed(&in_header, Some(&clean), key).is_err());
+        assert!(check_key_not_revealed(&clean, Some(&clean), key).is_ok());
+        // Inside a longer word, or said to everyone, or too short: no leak.
+        let longer = answer(&format!(r#"{{"message":"x{key}y"}}"#));
+        assert!(check_key_not_revealed(&longer, None, key).is_ok());
+        assert!(check_key_not_revealed(&leak, Some(&leak), key).is_ok());
+        let short = answer(r#"{"message":"expected k3y"}"#);
+        assert!(check_key_not_revealed(&short, None, "k3y").is_ok());
     }
 
     #[test]
