@@ -25,6 +25,7 @@ use crate::finding::HARNESS_PREFIX;
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
+use crate::interrupt::{Interrupt, Stop};
 use crate::mock::{MockServer, Style};
 use crate::redact::{Redactor, Secret};
 use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
@@ -57,6 +58,8 @@ pub enum RunError {
         status: String,
         message: String,
     },
+    #[error("interrupted ({}) before the first scenario\n  hint: nothing was tested; run again and let it finish", .0.name())]
+    Interrupted(Interrupt),
     #[error("cannot write reports to {path}: {source}")]
     Reports {
         path: String,
@@ -65,10 +68,12 @@ pub enum RunError {
 }
 
 impl RunError {
-    /// 2 for configuration problems (nothing sent), 3 otherwise.
+    /// 2 for configuration problems (nothing sent), 130/143 when a signal
+    /// stopped the run, 3 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
             RunError::Config(_) | RunError::Client(_) => 2,
+            RunError::Interrupted(signal) => signal.exit_code(),
             _ => 3,
         }
     }
@@ -266,6 +271,18 @@ pub fn scenario_level(tags: &[String]) -> Level {
 
 /// Runs the suite as configured and returns its report (not yet written).
 pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
+    execute_until(config, Stop::never())
+        .await
+        .map(|(report, _)| report)
+}
+
+/// [`execute`], stopping early when `stop` is asked for: then the report
+/// covers what ran (see [`crate::interrupt::mark_interrupted`]) and comes
+/// with the signal.
+pub async fn execute_until(
+    config: &RunConfig,
+    mut stop: Stop,
+) -> Result<(RunReport, Option<Interrupt>), RunError> {
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
     let schemas = SchemaSet::load()?;
@@ -300,8 +317,13 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
             ..ClientSettings::default()
         },
     )?;
-    preflight(&client).await?;
-    let access_token = obtain_access_token(&client, &target, &redactor).await?;
+    let access_token = tokio::select! {
+        ready = async {
+            preflight(&client).await?;
+            obtain_access_token(&client, &target, &redactor).await
+        } => ready?,
+        signal = stop.wait() => return Err(RunError::Interrupted(signal)),
+    };
 
     let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
     redactor.add(&wrong_password);
@@ -318,15 +340,14 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
         strict: config.strict,
         target,
     });
-    let outcome = run_scenarios(ctx.clone(), config).await;
+    let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
     drop(guard);
-    Ok(RunReport::build(
-        config,
-        &ctx,
-        outcome,
-        started_at,
-        started.elapsed(),
-    ))
+    let interrupted = outcome.interrupted.take();
+    let mut report = RunReport::build(config, &ctx, outcome, started_at, started.elapsed());
+    if let Some(i) = &interrupted {
+        crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
+    }
+    Ok((report, interrupted.map(|i| i.signal)))
 }
 
 /// One request to see that something answers HTTP at the base URL.
@@ -411,6 +432,8 @@ pub struct ScenariosOutcome {
     pub parse_errors: Vec<String>,
     /// Cucumber's own JSON report, not yet redacted.
     pub cucumber_json: Vec<u8>,
+    /// Set when a signal stopped the run before every scenario finished.
+    pub interrupted: Option<crate::interrupt::Interrupted>,
 }
 
 #[derive(Clone, Default)]
@@ -527,13 +550,15 @@ struct PhaseShared {
 
 /// Runs the scenarios of `features` that belong to the phase (`bursts`:
 /// the rate-limit scenarios, else all the others) and returns cucumber's
-/// JSON for them.
+/// JSON for them — and the signal, when one stopped the phase.
 async fn run_phase(
     shared: &PhaseShared,
     features: crate::features::ParsedFeatures,
     bursts: bool,
-) -> Vec<u8> {
+    stop: &mut Stop,
+) -> (Vec<u8>, Option<Interrupt>) {
     let json = SharedBuffer::default();
+    let json_writer = crate::interrupt::SharedJson::new(writer::Json::raw(json.clone()));
     let s = shared.clone();
     let filter = move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
         if is_burst(f, sc) != bursts {
@@ -556,9 +581,9 @@ async fn run_phase(
     let writer = shared
         .collector
         .clone()
-        .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
+        .tee::<PsaWorld, _>(json_writer.clone())
         .normalized();
-    PsaWorld::cucumber::<&str>()
+    let run = PsaWorld::cucumber::<&str>()
         .with_parser(EmbeddedFeatures)
         .with_writer(writer)
         .with_default_cli()
@@ -594,10 +619,18 @@ async fn run_phase(
                 .push(result);
             async {}.boxed_local()
         })
-        .filter_run(features, filter)
-        .await;
+        .filter_run(features, filter);
+    // Dropping the run future on a signal cancels every request in flight
+    // and sends no more.
+    let signal = tokio::select! {
+        _ = run => None,
+        signal = stop.wait() => Some(signal),
+    };
+    if signal.is_some() {
+        json_writer.finish().await;
+    }
     let bytes = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
-    bytes
+    (bytes, signal)
 }
 
 /// Joins the JSON arrays cucumber wrote for each phase into one.
@@ -611,21 +644,27 @@ fn join_json_arrays(parts: &[Vec<u8>]) -> Vec<u8> {
     serde_json::to_vec_pretty(&all).unwrap_or_else(|_| b"[]".to_vec())
 }
 
-async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
+async fn run_scenarios(
+    ctx: Arc<RunContext>,
+    config: &RunConfig,
+    mut stop: Stop,
+) -> ScenariosOutcome {
     let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let features = crate::features::parse_repeated(config.repeat_features);
-    let total = features
+    // What an interrupted run lists for the scenarios it did not finish.
+    let planned: Vec<ScenarioResult> = features
         .iter()
         .flatten()
-        .map(|f| {
+        .flat_map(|f| {
             f.scenarios
                 .iter()
                 .filter(|s| select(f, s, profile, tags.as_ref(), token_exchange) == Selection::Run)
-                .count()
+                .map(|s| ScenarioResult::skipped(f, s, String::new()))
         })
-        .sum();
+        .collect();
+    let total = planned.len();
     // The burst features, for the second phase.
     let burst_features: crate::features::ParsedFeatures = features
         .iter()
@@ -644,11 +683,13 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         token_exchange,
         strict: config.strict,
     };
-    let first = run_phase(&shared, features, false).await;
-    let second = if burst_features.is_empty() {
+    let (first, mut signal) = run_phase(&shared, features, false, &mut stop).await;
+    let second = if burst_features.is_empty() || signal.is_some() {
         Vec::new()
     } else {
-        run_phase(&shared, burst_features, true).await
+        let (json, s) = run_phase(&shared, burst_features, true, &mut stop).await;
+        signal = s;
+        json
     };
     shared.progress.finish();
 
@@ -673,6 +714,8 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
                 .collect();
         }
     }
+    let interrupted =
+        signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
     scenarios.extend(run_wide_checks(&ctx, config));
     scenarios.sort_by_key(ScenarioResult::sort_key);
     let parse_errors = std::mem::take(
@@ -686,6 +729,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         scenarios,
         parse_errors,
         cucumber_json: join_json_arrays(&[first, second]),
+        interrupted,
     }
 }
 
