@@ -1,6 +1,11 @@
 //! The subcommands: each takes its parsed flags and returns the process
 //! exit status, printing errors in the one format users see — a title, then
 //! actual vs expected or the cause, then a hint.
+//!
+//! Every line a command prints goes through [`output`]: a reader that goes
+//! away early (`psa-conformance list | head -1`) ends the output quietly
+//! instead of panicking, and the command still finishes with its own status.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Read as _;
 use std::path::Path;
@@ -14,11 +19,77 @@ use crate::cli::{
 };
 use crate::config::{self, RunConfig};
 use crate::features;
+use crate::interrupt::Stop;
 use crate::mock::{Fault, MockServer};
 use crate::report::compare::Comparison;
 use crate::report::{terminal, Summary};
 use crate::runner::{self, Selection};
 use crate::schema::{SchemaSet, SCHEMA_SOURCES};
+
+/// Standard output and standard error for every command.
+///
+/// `println!` panics ("failed printing to stdout: Broken pipe") when the
+/// reader of a pipe has gone; here the first failed write marks standard
+/// output as gone, later writes are dropped, and the command goes on to
+/// finish (a run still writes its reports) and exit with its own status. A
+/// failure other than a closed pipe (a full disk) is said once on stderr and
+/// turns a success into exit 3.
+pub mod output {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    const OPEN: u8 = 0;
+    const CLOSED_BY_READER: u8 = 1;
+    const FAILED: u8 = 2;
+    static STDOUT: AtomicU8 = AtomicU8::new(OPEN);
+
+    /// Writes to standard output; see the module documentation.
+    pub fn out(args: std::fmt::Arguments<'_>) {
+        if STDOUT.load(Ordering::SeqCst) != OPEN {
+            return;
+        }
+        let mut stdout = std::io::stdout().lock();
+        let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) else {
+            return;
+        };
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT.store(CLOSED_BY_READER, Ordering::SeqCst);
+        } else {
+            STDOUT.store(FAILED, Ordering::SeqCst);
+            err(format_args!(
+                "error: cannot write to standard output\n  cause: {e}\n  hint: check where the output is redirected to\n"
+            ));
+        }
+    }
+
+    /// Writes to standard error, ignoring failure: there is nowhere left to
+    /// say anything.
+    pub fn err(args: std::fmt::Arguments<'_>) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
+    }
+
+    /// The exit status once output is done: a success whose output could not
+    /// be written (for a reason other than a closed pipe) becomes 3.
+    pub fn final_status(code: u8) -> u8 {
+        if code == 0 && STDOUT.load(Ordering::SeqCst) == FAILED {
+            3
+        } else {
+            code
+        }
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { output::out(format_args!($($arg)*)) };
+}
+macro_rules! outln {
+    () => { output::out(format_args!("\n")) };
+    ($($arg:tt)*) => { output::out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! errln {
+    ($($arg:tt)*) => { output::err(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 /// Runs one parsed command line.
 pub fn main(cli: Cli) -> ExitCode {
@@ -28,7 +99,7 @@ pub fn main(cli: Cli) -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            errln!("error: cannot start the async runtime\n  cause: {e}");
             return ExitCode::from(3);
         }
     };
@@ -42,17 +113,21 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Keygen(args) => keygen(&args),
         Command::Verify(args) => verify(&args),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::final_status(code))
 }
 
 async fn run(args: &RunArgs) -> u8 {
     let config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
+    if let Err(e) = config::check_out_dir(&config.out) {
+        errln!("error: {e}");
+        return 2;
+    }
     // A signed run checks its key and its selection before any request.
     let signing = match args
         .sign_with
@@ -62,17 +137,33 @@ async fn run(args: &RunArgs) -> u8 {
         None => None,
         Some(Ok(key)) => Some(key),
         Some(Err(message)) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return 2;
+        }
+    };
+    // A baseline that cannot be read is found before anything is sent too.
+    let baseline = match config.baseline.as_deref().map(read_summary).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            errln!("error: --baseline: {e}\n  hint: give the summary.json of an earlier run");
+            return 2;
+        }
+    };
+    // From here on Ctrl-C and SIGTERM stop the run and leave its report.
+    let stop = match Stop::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("error: cannot listen for Ctrl-C and SIGTERM\n  cause: {e}");
+            return 3;
         }
     };
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
-    let report = match runner::execute(&config).await {
+    let (report, interrupted) = match runner::execute_until(&config, stop).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
-            if e.exit_code() == 3 {
+            errln!("error: {e}");
+            if e.exit_code() != 2 {
                 // Something was attempted: leave an inconclusive report set.
                 let target = match &config.target {
                     config::TargetSource::Live(t) => {
@@ -98,10 +189,10 @@ async fn run(args: &RunArgs) -> u8 {
                     let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
                 }
                 if let Err(w) = report.write_all(&config.out) {
-                    eprintln!("error: {w}");
+                    errln!("error: {w}");
                 }
-                if signing.is_some() {
-                    eprintln!(
+                if signing.is_some() && e.exit_code() == 3 {
+                    errln!(
                         "error: not signed: the run is inconclusive: only a complete run is signed"
                     );
                     return 2;
@@ -111,14 +202,8 @@ async fn run(args: &RunArgs) -> u8 {
         }
     };
     let mut report = report;
-    if let Some(path) = &config.baseline {
-        match read_summary(path) {
-            Ok(baseline) => report.compare_with(&baseline),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        }
+    if let Some(baseline) = &baseline {
+        report.compare_with(baseline);
     }
     // Decided before the reports are rendered: they name the signing key.
     let refusal = signing
@@ -127,20 +212,33 @@ async fn run(args: &RunArgs) -> u8 {
     let written = match report.write_all(&config.out) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 3;
         }
     };
-    print!("{}", terminal::render(&report, config.quiet));
+    out!("{}", terminal::render(&report, config.quiet));
+    let github = crate::report::github::publish(&report);
+    for line in &github.annotations {
+        outln!("{line}");
+    }
+    if let Some(problem) = &github.problem {
+        errln!("warning: {problem}");
+    }
     if let Some(cmp) = &report.regressions {
-        print!("against the baseline:\n{}", cmp.render());
+        out!("against the baseline:\n{}", cmp.render());
     }
     if !config.quiet {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-        println!("reports: {}", names.join(", "));
+        outln!("reports: {}", names.join(", "));
+    }
+    if let Some(signal) = interrupted {
+        if signing.is_some() {
+            errln!("error: not signed: the run was interrupted");
+        }
+        return signal.exit_code();
     }
     if let Some(reason) = refusal {
-        eprintln!("error: not signed: {reason}");
+        errln!("error: not signed: {reason}");
         return 2;
     }
     if let Some(key) = &signing {
@@ -149,13 +247,13 @@ async fn run(args: &RunArgs) -> u8 {
             side: "ncentral",
         };
         match attest::write_attestation(&config.out, &written, &facts, key) {
-            Ok(path) => println!(
+            Ok(path) => outln!(
                 "signed: {} (Ed25519 key {})",
                 path.display(),
                 key.fingerprint()
             ),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return 3;
             }
         }
@@ -168,7 +266,7 @@ async fn run(args: &RunArgs) -> u8 {
 fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, String> {
     let key = attest::keys::PrivateKey::load(path).map_err(|e| e.to_string())?;
     if let Some(warning) = attest::keys::permission_warning(path) {
-        eprintln!("{warning}");
+        errln!("{warning}");
     }
     let unchecked = attest::unchecked_requirements(
         config.profile,
@@ -202,16 +300,16 @@ fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::Priv
 fn keygen(args: &KeygenArgs) -> u8 {
     match attest::keys::generate(&args.out) {
         Ok(files) => {
-            println!(
+            outln!(
                 "private key  {} (mode 0600: keep it secret)",
                 files.private.display()
             );
-            println!("public key   {}", files.public.display());
-            println!("fingerprint  {}", files.fingerprint);
+            outln!("public key   {}", files.public.display());
+            outln!("fingerprint  {}", files.fingerprint);
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             2
         }
     }
@@ -221,31 +319,31 @@ fn verify(args: &VerifyArgs) -> u8 {
     let key = match attest::keys::PublicKey::load(&args.key) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
     let (envelope, files) = match attest::read_bundle(&args.path) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
     match attest::verify(&envelope, &files, &key) {
         Ok(attested) => {
-            println!(
+            outln!(
                 "valid: {} is signed by key {}, and every report is as signed",
                 args.path.display(),
                 attested.key
             );
-            print!("{attested}");
+            out!("{attested}");
             0
         }
         Err(problems) => {
-            println!("INVALID: {}", args.path.display());
+            outln!("INVALID: {}", args.path.display());
             for p in problems {
-                println!("  {p}");
+                outln!("  {p}");
             }
             1
         }
@@ -255,7 +353,7 @@ fn verify(args: &VerifyArgs) -> u8 {
 async fn mock(args: &MockArgs) -> u8 {
     if args.list_faults {
         for f in Fault::ALL {
-            println!(
+            outln!(
                 "{:<26} {:<8} {}",
                 f.name(),
                 f.requirement(),
@@ -269,7 +367,7 @@ async fn mock(args: &MockArgs) -> u8 {
         match name.parse::<Fault>() {
             Ok(f) => faults.push(f),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return 2;
             }
         }
@@ -281,7 +379,7 @@ async fn mock(args: &MockArgs) -> u8 {
     {
         Some(a) => a,
         None => {
-            eprintln!(
+            errln!(
                 "error: --listen {:?} is not an address such as 127.0.0.1:8080",
                 args.listen
             );
@@ -296,36 +394,39 @@ async fn mock(args: &MockArgs) -> u8 {
     {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "error: cannot listen on {addr}: {e}\n  hint: choose another port with --listen"
             );
             return 3;
         }
     };
     let c = server.credentials();
-    println!(
+    outln!(
         "psa-conformance reference mock listening on {}",
         server.uri()
     );
     if !faults.is_empty() {
         let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
-        println!("faults on: {}", names.join(", "));
+        outln!("faults on: {}", names.join(", "));
     }
-    println!("It accepts (test credentials of this process only):");
-    println!("  export PSA_USER_API_JWT='{}'", c.user_api_jwt.expose());
-    println!("  export PSA_BEARER_TOKEN='{}'", c.access_token.expose());
-    println!(
+    outln!("It accepts (test credentials of this process only):");
+    outln!(
+        "  export NCENTRAL_USER_API_JWT='{}'",
+        c.user_api_jwt.expose()
+    );
+    outln!("  export PSA_BEARER_TOKEN='{}'", c.access_token.expose());
+    outln!(
         "  export PSA_INTEGRATION_KEY='{}'",
         c.integration_key.expose()
     );
-    println!("  export PSA_PASSWORD='{}'", c.password.expose());
-    println!(
+    outln!("  export PSA_PASSWORD='{}'", c.password.expose());
+    outln!(
         "  username {}  psaType {}  tickets {}",
         c.username,
         c.psa_type,
         c.ticket_ids.join(", ")
     );
-    println!("Press Ctrl-C to stop.");
+    outln!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.stop().await;
     0
@@ -335,7 +436,7 @@ fn list(args: &ListArgs) -> u8 {
     let tags = match args.tags.as_deref().map(config::parse_tags).transpose() {
         Ok(t) => t.map(|(_, op)| op),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
@@ -344,7 +445,7 @@ fn list(args: &ListArgs) -> u8 {
         let feature = match feature {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return 3;
             }
         };
@@ -370,11 +471,11 @@ fn list(args: &ListArgs) -> u8 {
         if reqs.is_empty() {
             continue;
         }
-        println!("{section}. {title}");
+        outln!("{section}. {title}");
         for r in reqs {
             let scenarios = by_requirement.get(r.id).cloned().unwrap_or_default();
             let untested = scenarios.is_empty() && !run_wide.contains(&r.id);
-            println!(
+            outln!(
                 "  {:<8} {:<6} {}{}",
                 r.id,
                 r.level,
@@ -386,15 +487,15 @@ fn list(args: &ListArgs) -> u8 {
                 }
             );
             if run_wide.contains(&r.id) {
-                println!("      run-wide:{}  every exchange of the run", r.id);
+                outln!("      run-wide:{}  every exchange of the run", r.id);
             }
             for s in scenarios {
-                println!("      {s}");
+                outln!("      {s}");
             }
         }
     }
     if args.profile == Profile::Core {
-        println!("(profile core: sections 7–8 left out)");
+        outln!("(profile core: sections 7–8 left out)");
     }
     0
 }
@@ -410,18 +511,21 @@ fn compare(args: &CompareArgs) -> u8 {
     let (baseline, new) = match (read_summary(&args.baseline), read_summary(&args.new)) {
         (Ok(b), Ok(n)) => (b, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
     let cmp = Comparison::between(&baseline, &new);
-    print!("{}", cmp.render());
+    out!("{}", cmp.render());
     u8::from(cmp.regressed())
 }
 
 fn schemas(args: &SchemasArgs) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
-        eprintln!("error: cannot create {}: {e}", args.out.display());
+        errln!(
+            "error: cannot create --out {}\n  cause: {e}\n  hint: choose another directory with --out",
+            args.out.display()
+        );
         return 2;
     }
     let mut files: Vec<(String, String)> = SCHEMA_SOURCES
@@ -432,10 +536,13 @@ fn schemas(args: &SchemasArgs) -> u8 {
     for (name, text) in files {
         let path = args.out.join(&name);
         if let Err(e) = std::fs::write(&path, text) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            errln!(
+                "error: cannot write {}\n  cause: {e}\n  hint: choose another directory with --out",
+                path.display()
+            );
             return 2;
         }
-        println!("{}", path.display());
+        outln!("{}", path.display());
     }
     0
 }
@@ -444,13 +551,13 @@ fn validate(args: &ValidateArgs) -> u8 {
     let schemas = match SchemaSet::load() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 3;
         }
     };
     if !schemas.names().any(|n| n == args.schema) {
         let names: Vec<&str> = schemas.names().collect();
-        eprintln!(
+        errln!(
             "error: no schema named {:?}\n  hint: one of {}",
             args.schema,
             names.join(", ")
@@ -460,7 +567,7 @@ fn validate(args: &ValidateArgs) -> u8 {
     let text = if args.file == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            eprintln!("error: cannot read standard input: {e}");
+            errln!("error: cannot read standard input: {e}");
             return 2;
         }
         s
@@ -468,7 +575,7 @@ fn validate(args: &ValidateArgs) -> u8 {
         match std::fs::read_to_string(&args.file) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", args.file);
+                errln!("error: cannot read {}: {e}", args.file);
                 return 2;
             }
         }
@@ -476,23 +583,23 @@ fn validate(args: &ValidateArgs) -> u8 {
     let value: serde_json::Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            println!("{}: not JSON: {e}", args.file);
+            outln!("{}: not JSON: {e}", args.file);
             return 1;
         }
     };
     let violations = schemas.validate(&args.schema, &value).unwrap_or_default();
     if violations.is_empty() {
-        println!("{}: valid against {}", args.file, args.schema);
+        outln!("{}: valid against {}", args.file, args.schema);
         return 0;
     }
-    println!(
+    outln!(
         "{}: {} violation(s) of {}",
         args.file,
         violations.len(),
         args.schema
     );
     for v in violations {
-        println!("  {v}");
+        outln!("  {v}");
     }
     1
 }

@@ -16,8 +16,10 @@ use crate::catalog::Profile;
 #[derive(Debug, Parser)]
 #[command(name = "psa-conformance", version, about, long_about = None)]
 #[command(
-    after_help = "Exit status: 0 conformant, 1 not conformant or regressed, \
-2 usage or configuration error (nothing was sent), 3 inconclusive (target unreachable or harness failure)."
+    after_help = "Exit status: 0 conformant or partial (nothing failed, some MUSTs unchecked), \
+1 not conformant or regressed, 2 usage or configuration error (nothing was sent), \
+3 inconclusive (target unreachable or harness failure), \
+130/143 interrupted by Ctrl-C/SIGTERM (the reports of what ran are written)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -64,18 +66,32 @@ pub struct RunArgs {
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
 
-    /// Directory that receives junit.xml, cucumber.json, summary.json,
-    /// summary.md and report.html.
+    /// Directory that receives junit.xml, cucumber.json, ctrf.json,
+    /// summary.json, summary.md and report.html — also when the run is interrupted. It is
+    /// created if absent, and checked to be writable before anything is sent.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 
-    /// Most requests in flight at once to any one endpoint. Real N-central
-    /// answers 429 beyond 3 to 50 concurrent requests per endpoint.
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    pub concurrency: usize,
+    /// Most requests in flight at once to any one endpoint, 1 to 64. Real
+    /// N-central answers 429 beyond 3 to 50 concurrent requests per endpoint.
+    // Negative numbers are read as values, so `-1` is refused as a number
+    // out of range rather than as an unknown flag.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        allow_negative_numbers = true
+    )]
+    pub concurrency: i64,
 
-    /// Per-request timeout in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    /// Per-request timeout in seconds: more than 0, at most 600; fractions
+    /// allowed (2.5).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 
     /// An earlier summary.json: new failures make the exit status 1.

@@ -42,10 +42,17 @@ pub enum ConfigError {
     },
     #[error("invalid tag expression {expr:?}: {message}\n  hint: tags look like `@CRED-01 or @KEY-01`, `not @rate-limit`")]
     BadTags { expr: String, message: String },
-    #[error("invalid option {option}: {message}")]
-    BadOption {
-        option: &'static str,
-        message: String,
+    /// `message` is the one-line title (what is wrong, and what was given).
+    #[error("{message}\n  hint: {hint}")]
+    BadOption { message: String, hint: String },
+    #[error("cannot write reports to --out {path}\n  cause: {cause}\n  where: {at}\n  hint: {hint}\n  nothing was sent")]
+    OutUnwritable {
+        path: PathBuf,
+        /// The path the failure happened at (the directory, a file in the
+        /// way, or the probe file).
+        at: PathBuf,
+        cause: std::io::Error,
+        hint: String,
     },
 }
 
@@ -161,26 +168,39 @@ impl RunConfig {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let tags = args.tags.as_deref().map(parse_tags).transpose()?;
-        if args.concurrency == 0 || args.concurrency > 64 {
+        let concurrency = usize::try_from(args.concurrency).unwrap_or(0);
+        if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
             return Err(ConfigError::BadOption {
-                option: "--concurrency",
-                message: format!("{} is not between 1 and 64", args.concurrency),
+                message: format!(
+                    "--concurrency must be at least 1 and at most {MAX_CONCURRENCY} requests in flight per endpoint; got {}",
+                    args.concurrency
+                ),
+                hint: "the default is 2; real N-central answers 429 beyond 3 to 50 concurrent requests per endpoint".into(),
             });
         }
-        if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+        if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_SECS) {
             return Err(ConfigError::BadOption {
-                option: "--timeout",
                 message: format!(
-                    "{} is not a number of seconds between 0 and 600",
+                    "--timeout must be more than 0 and at most {MAX_TIMEOUT_SECS} seconds; got {}",
                     args.timeout
                 ),
+                hint: "the default is 10; fractions are allowed, e.g. --timeout 2.5".into(),
+            });
+        }
+        if !(1..=MAX_REPEAT_FEATURES).contains(&args.repeat_features) {
+            return Err(ConfigError::BadOption {
+                message: format!(
+                    "--repeat-features must be at least 1 and at most {MAX_REPEAT_FEATURES}; got {}",
+                    args.repeat_features
+                ),
+                hint: "1 (the default) runs every feature once".into(),
             });
         }
         if let Some(b) = &args.baseline {
             if !b.is_file() {
                 return Err(ConfigError::BadOption {
-                    option: "--baseline",
-                    message: format!("{} is not a readable file", b.display()),
+                    message: format!("--baseline {} is not a readable file", b.display()),
+                    hint: "give the summary.json of an earlier run".into(),
                 });
             }
         }
@@ -188,8 +208,8 @@ impl RunConfig {
         for name in &args.mock_faults {
             faults.push(name.parse().map_err(|e: crate::mock::UnknownFault| {
                 ConfigError::BadOption {
-                    option: "--mock-fault",
-                    message: e.to_string(),
+                    message: format!("--mock-fault: {e}"),
+                    hint: "`psa-conformance mock --list-faults` prints every fault".into(),
                 }
             })?);
         }
@@ -206,13 +226,58 @@ impl RunConfig {
             strict: args.strict,
             tags,
             out: args.out.clone(),
-            concurrency: args.concurrency,
+            concurrency,
             timeout: Duration::from_secs_f64(args.timeout),
             baseline: args.baseline.clone(),
             quiet: args.quiet,
-            repeat_features: args.repeat_features.clamp(1, 100),
+            repeat_features: args.repeat_features,
         })
     }
+}
+
+/// Largest `--concurrency`.
+pub const MAX_CONCURRENCY: usize = 64;
+/// Largest `--timeout`, in seconds.
+pub const MAX_TIMEOUT_SECS: f64 = 600.0;
+/// Largest `--repeat-features`.
+pub const MAX_REPEAT_FEATURES: usize = 100;
+
+/// Makes sure reports can be written to `dir` before anything is sent:
+/// creates it (as the run would) and writes and removes a probe file there.
+/// A run that cannot leave its reports must not spend the target's time.
+pub fn check_out_dir(dir: &Path) -> Result<(), ConfigError> {
+    let unwritable = |at: &Path, cause: std::io::Error| {
+        let hint = match file_in_the_way(dir) {
+            Some(file) => format!(
+                "{} is a file, not a directory; choose another --out or move the file",
+                file.display()
+            ),
+            None if cause.kind() == std::io::ErrorKind::PermissionDenied => format!(
+                "make {} writable for this user, or choose another --out",
+                at.display()
+            ),
+            None => "choose another directory with --out".to_string(),
+        };
+        ConfigError::OutUnwritable {
+            path: dir.to_path_buf(),
+            at: at.to_path_buf(),
+            cause,
+            hint,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(|e| unwritable(dir, e))?;
+    let probe = dir.join(format!(".psa-conformance-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| unwritable(&probe, e))?;
+    std::fs::remove_file(&probe).map_err(|e| unwritable(&probe, e))?;
+    Ok(())
+}
+
+/// The nearest of `dir` and its ancestors that exists and is not a directory.
+fn file_in_the_way(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|a| a.exists())
+        .filter(|a| !a.is_dir())
+        .map(Path::to_path_buf)
 }
 
 /// Parses a cucumber tag expression (`@CRED-01 or not @rate-limit`).

@@ -16,6 +16,7 @@ pub mod echo;
 pub mod features;
 pub mod finding;
 pub mod http;
+pub mod interrupt;
 pub mod mock;
 pub mod openapi;
 pub mod redact;

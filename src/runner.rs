@@ -25,6 +25,7 @@ use crate::finding::HARNESS_PREFIX;
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
+use crate::interrupt::{Interrupt, Stop};
 use crate::mock::{MockServer, Style};
 use crate::redact::{Redactor, Secret};
 use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
@@ -57,6 +58,8 @@ pub enum RunError {
         status: String,
         message: String,
     },
+    #[error("interrupted ({}) before the first scenario\n  hint: nothing was tested; run again and let it finish", .0.name())]
+    Interrupted(Interrupt),
     #[error("cannot write reports to {path}: {source}")]
     Reports {
         path: String,
@@ -65,10 +68,12 @@ pub enum RunError {
 }
 
 impl RunError {
-    /// 2 for configuration problems (nothing sent), 3 otherwise.
+    /// 2 for configuration problems (nothing sent), 130/143 when a signal
+    /// stopped the run, 3 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
             RunError::Config(_) | RunError::Client(_) => 2,
+            RunError::Interrupted(signal) => signal.exit_code(),
             _ => 3,
         }
     }
@@ -266,6 +271,18 @@ pub fn scenario_level(tags: &[String]) -> Level {
 
 /// Runs the suite as configured and returns its report (not yet written).
 pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
+    execute_until(config, Stop::never())
+        .await
+        .map(|(report, _)| report)
+}
+
+/// [`execute`], stopping early when `stop` is asked for: then the report
+/// covers what ran (see [`crate::interrupt::mark_interrupted`]) and comes
+/// with the signal.
+pub async fn execute_until(
+    config: &RunConfig,
+    mut stop: Stop,
+) -> Result<(RunReport, Option<Interrupt>), RunError> {
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
     let schemas = SchemaSet::load()?;
@@ -300,8 +317,13 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
             ..ClientSettings::default()
         },
     )?;
-    preflight(&client).await?;
-    let access_token = obtain_access_token(&client, &target, &redactor).await?;
+    let access_token = tokio::select! {
+        ready = async {
+            preflight(&client).await?;
+            obtain_access_token(&client, &target, &redactor).await
+        } => ready?,
+        signal = stop.wait() => return Err(RunError::Interrupted(signal)),
+    };
 
     let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
     redactor.add(&wrong_password);
@@ -318,15 +340,14 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
         strict: config.strict,
         target,
     });
-    let outcome = run_scenarios(ctx.clone(), config).await;
+    let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
     drop(guard);
-    Ok(RunReport::build(
-        config,
-        &ctx,
-        outcome,
-        started_at,
-        started.elapsed(),
-    ))
+    let interrupted = outcome.interrupted.take();
+    let mut report = RunReport::build(config, &ctx, outcome, started_at, started.elapsed());
+    if let Some(i) = &interrupted {
+        crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
+    }
+    Ok((report, interrupted.map(|i| i.signal)))
 }
 
 /// One request to see that something answers HTTP at the base URL.
@@ -409,24 +430,8 @@ async fn obtain_access_token(
 pub struct ScenariosOutcome {
     pub scenarios: Vec<ScenarioResult>,
     pub parse_errors: Vec<String>,
-    /// Cucumber's own JSON report, not yet redacted.
-    pub cucumber_json: Vec<u8>,
-}
-
-#[derive(Clone, Default)]
-struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    /// Set when a signal stopped the run before every scenario finished.
+    pub interrupted: Option<crate::interrupt::Interrupted>,
 }
 
 /// Step outcomes per scenario id, gathered from cucumber's events.
@@ -481,6 +486,7 @@ impl Writer<PsaWorld> for StepCollector {
             .entry(id)
             .or_default()
             .push(StepResult {
+                line: step.position.line,
                 keyword: step.keyword.trim().to_string(),
                 text: step.value.clone(),
                 status,
@@ -526,14 +532,14 @@ struct PhaseShared {
 }
 
 /// Runs the scenarios of `features` that belong to the phase (`bursts`:
-/// the rate-limit scenarios, else all the others) and returns cucumber's
-/// JSON for them.
+/// the rate-limit scenarios, else all the others); the signal, when one
+/// stopped the phase.
 async fn run_phase(
     shared: &PhaseShared,
     features: crate::features::ParsedFeatures,
     bursts: bool,
-) -> Vec<u8> {
-    let json = SharedBuffer::default();
+    stop: &mut Stop,
+) -> Option<Interrupt> {
     let s = shared.clone();
     let filter = move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
         if is_burst(f, sc) != bursts {
@@ -553,12 +559,8 @@ async fn run_phase(
     };
     let before = shared.clone();
     let after = shared.clone();
-    let writer = shared
-        .collector
-        .clone()
-        .tee::<PsaWorld, _>(writer::Json::raw(json.clone()))
-        .normalized();
-    PsaWorld::cucumber::<&str>()
+    let writer = shared.collector.clone().normalized();
+    let run = PsaWorld::cucumber::<&str>()
         .with_parser(EmbeddedFeatures)
         .with_writer(writer)
         .with_default_cli()
@@ -594,38 +596,36 @@ async fn run_phase(
                 .push(result);
             async {}.boxed_local()
         })
-        .filter_run(features, filter)
-        .await;
-    let bytes = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
-    bytes
-}
-
-/// Joins the JSON arrays cucumber wrote for each phase into one.
-fn join_json_arrays(parts: &[Vec<u8>]) -> Vec<u8> {
-    let mut all: Vec<serde_json::Value> = Vec::new();
-    for part in parts {
-        if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(part) {
-            all.extend(items);
-        }
+        .filter_run(features, filter);
+    // Dropping the run future on a signal cancels every request in flight
+    // and sends no more.
+    tokio::select! {
+        _ = run => None,
+        signal = stop.wait() => Some(signal),
     }
-    serde_json::to_vec_pretty(&all).unwrap_or_else(|_| b"[]".to_vec())
 }
 
-async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOutcome {
+async fn run_scenarios(
+    ctx: Arc<RunContext>,
+    config: &RunConfig,
+    mut stop: Stop,
+) -> ScenariosOutcome {
     let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let features = crate::features::parse_repeated(config.repeat_features);
-    let total = features
+    // What an interrupted run lists for the scenarios it did not finish.
+    let planned: Vec<ScenarioResult> = features
         .iter()
         .flatten()
-        .map(|f| {
+        .flat_map(|f| {
             f.scenarios
                 .iter()
                 .filter(|s| select(f, s, profile, tags.as_ref(), token_exchange) == Selection::Run)
-                .count()
+                .map(|s| ScenarioResult::skipped(f, s, String::new()))
         })
-        .sum();
+        .collect();
+    let total = planned.len();
     // The burst features, for the second phase.
     let burst_features: crate::features::ParsedFeatures = features
         .iter()
@@ -644,12 +644,10 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
         token_exchange,
         strict: config.strict,
     };
-    let first = run_phase(&shared, features, false).await;
-    let second = if burst_features.is_empty() {
-        Vec::new()
-    } else {
-        run_phase(&shared, burst_features, true).await
-    };
+    let mut signal = run_phase(&shared, features, false, &mut stop).await;
+    if !burst_features.is_empty() && signal.is_none() {
+        signal = run_phase(&shared, burst_features, true, &mut stop).await;
+    }
     shared.progress.finish();
 
     let mut scenarios =
@@ -662,17 +660,26 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
             .unwrap_or_else(|e| e.into_inner()),
     );
     for s in &mut scenarios {
-        if let Some(st) = steps.get(&s.id) {
-            s.steps = st
-                .iter()
-                .cloned()
-                .map(|mut step| {
-                    step.error = step.error.map(|e| ctx.redactor.redact(&e).into_owned());
-                    step
-                })
-                .collect();
+        // Each step as it ran; steps cucumber never reached stay skipped.
+        for ran in steps.get(&s.id).into_iter().flatten() {
+            let error = ran
+                .error
+                .as_ref()
+                .map(|e| ctx.redactor.redact(e).into_owned());
+            match s.steps.iter_mut().find(|st| st.line == ran.line) {
+                Some(step) => {
+                    step.status = ran.status;
+                    step.error = error;
+                }
+                None => s.steps.push(StepResult {
+                    error,
+                    ..ran.clone()
+                }),
+            }
         }
     }
+    let interrupted =
+        signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
     scenarios.extend(run_wide_checks(&ctx, config));
     scenarios.sort_by_key(ScenarioResult::sort_key);
     let parse_errors = std::mem::take(
@@ -685,7 +692,7 @@ async fn run_scenarios(ctx: Arc<RunContext>, config: &RunConfig) -> ScenariosOut
     ScenariosOutcome {
         scenarios,
         parse_errors,
-        cucumber_json: join_json_arrays(&[first, second]),
+        interrupted,
     }
 }
 

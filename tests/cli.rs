@@ -23,6 +23,23 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// The verdict label of the terminal's `verdict: LABEL (profile …)` line.
+fn verdict_line(o: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("verdict: "))
+        .unwrap_or_else(|| panic!("no verdict line in:\n{stdout}"));
+    line.split(" (").next().unwrap_or_default().to_string()
+}
+
+/// The summary.json of a report directory.
+fn summary_of(out: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("summary.json"))
+        .unwrap_or_else(|e| panic!("no summary.json in {}: {e}", out.display()));
+    serde_json::from_str(&text).expect("summary.json is JSON")
+}
+
 fn write_target(dir: &Path, base_url: &str, auth_line: &str) -> std::path::PathBuf {
     let path = dir.join("target.toml");
     std::fs::write(
@@ -82,7 +99,8 @@ fn the_built_in_mock_run_is_conformant_and_writes_the_reports() {
     let out = dir.path().join("reports");
     let o = run(&["run", "--profile", "core", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("CONFORMANT"));
+    // Exactly CONFORMANT: `contains` would also take NOT CONFORMANT.
+    assert_eq!(verdict_line(&o), "CONFORMANT", "{}", text(&o));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["verdict"], "conformant");
@@ -128,6 +146,8 @@ fn a_faulty_mock_is_not_conformant_and_names_the_requirement() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("AUTH-04"), "{}", text(&o));
+    assert_eq!(verdict_line(&o), "NOT CONFORMANT", "{}", text(&o));
+    assert_eq!(summary_of(&out)["verdict"], "not-conformant");
     let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
     assert!(junit.contains("<failure"), "a finding is a <failure>");
     let o = run(&["run", "--mock-fault", "no-such-fault"]);
@@ -289,14 +309,17 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
     // The mock's refresh tokens look like `refresh-<32 hex>`.
     let refresh = regex::Regex::new(r"refresh-[0-9a-f]{32}").unwrap();
     for (faults, auth) in [
-        (vec![], r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
+        (vec![], r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#),
         (echoes.clone(), r#"bearer_token_env = "PSA_BEARER_TOKEN""#),
-        (echoes.clone(), r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
+        (
+            echoes.clone(),
+            r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#,
+        ),
         // The AUTH-06 scenario fails early here: its issued tokens must be
         // masked although the step that uses them never runs.
         (
             vec!["exchange-expiry-string"],
-            r#"user_api_jwt_env = "PSA_USER_API_JWT""#,
+            r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#,
         ),
     ] {
         let mock = start_mock(&faults);
@@ -524,9 +547,39 @@ fn compare_and_baseline_report_regressions() {
         "--out",
         again.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    let summary = std::fs::read_to_string(again.join("summary.json")).unwrap();
-    assert!(summary.contains("\"new_failures\"") && summary.contains("KEY-01"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // The failures of this run (KEY-01 among them; the fault also breaks
+    // KEY-04) are each shown as new — on the terminal's "new failures" line
+    // and in summary.json's regression data — against a clean baseline.
+    let summary = summary_of(&again);
+    let mut failed: Vec<&str> = summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "failed")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    failed.sort_unstable();
+    assert!(failed.contains(&"KEY-01"), "{failed:?}");
+    assert_eq!(
+        summary["regressions"]["new_failures"],
+        serde_json::json!(failed),
+        "{}",
+        summary["regressions"]
+    );
+    assert_eq!(
+        summary["regressions"]["still_failing"],
+        serde_json::json!([])
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let new_line = stdout
+        .lines()
+        .find(|l| l.starts_with("new failures"))
+        .unwrap_or_else(|| panic!("no 'new failures' line:\n{stdout}"));
+    let mut shown: Vec<&str> = new_line.split_whitespace().skip(3).collect();
+    shown.sort_unstable();
+    assert_eq!(shown, failed, "not shown as new: {new_line:?}");
+    assert!(stdout.lines().any(|l| l == "regression: yes"), "{stdout}");
     assert!(std::fs::read_to_string(again.join("summary.md"))
         .unwrap()
         .contains("baseline"));
@@ -536,4 +589,316 @@ fn compare_and_baseline_report_regressions() {
             .code(),
         Some(2)
     );
+}
+
+/// Runs the binary with its standard output a pipe whose read end is
+/// already closed, as `psa-conformance list | head -0` would leave it.
+fn run_into_closed_pipe(args: &[&str]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn every_command_ends_quietly_when_the_reader_of_its_output_has_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let good = d("good.json");
+    std::fs::write(
+        &good,
+        r#"{"data":{"isPsaCredentialsValid":true},"_links":{}}"#,
+    )
+    .unwrap();
+    let o = run(&["run", "--profile", "core", "-q", "--out", &d("r1")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let summary = d("r1/summary.json");
+    let (r2, schemas) = (d("r2"), d("schemas"));
+    let commands: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["list"], 0),
+        (vec!["list", "--profile", "core"], 0),
+        (vec!["run", "--profile", "core", "--out", &r2], 0),
+        (vec!["mock", "--list-faults"], 0),
+        (vec!["compare", &summary, &summary], 0),
+        (vec!["schemas", "--out", &schemas], 0),
+        (
+            vec!["validate", "--schema", "credential-validation", &good],
+            0,
+        ),
+        (vec!["--help"], 0),
+        (vec!["run", "--help"], 0),
+    ];
+    for (args, status) in commands {
+        let o = run_into_closed_pipe(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?} on a closed pipe:\n{stderr}"
+        );
+        assert_eq!(o.status.code(), Some(status), "{args:?}:\n{stderr}");
+    }
+    // The run whose output nobody read still wrote its reports.
+    assert_eq!(summary_of(&dir.path().join("r2"))["verdict"], "conformant");
+}
+
+#[test]
+fn numeric_flags_out_of_range_say_what_they_accept() {
+    for (flag, value, expected) in [
+        ("--timeout", "0", "--timeout must be more than 0 and at most 600 seconds; got 0"),
+        ("--timeout", "-1", "--timeout must be more than 0 and at most 600 seconds; got -1"),
+        ("--timeout", "601", "--timeout must be more than 0 and at most 600 seconds; got 601"),
+        ("--timeout", "NaN", "--timeout must be more than 0 and at most 600 seconds; got NaN"),
+        ("--concurrency", "0", "--concurrency must be at least 1 and at most 64 requests in flight per endpoint; got 0"),
+        ("--concurrency", "-1", "--concurrency must be at least 1 and at most 64 requests in flight per endpoint; got -1"),
+        ("--concurrency", "65", "--concurrency must be at least 1 and at most 64 requests in flight per endpoint; got 65"),
+        ("--repeat-features", "0", "--repeat-features must be at least 1 and at most 100; got 0"),
+        ("--repeat-features", "101", "--repeat-features must be at least 1 and at most 100; got 101"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r");
+        let o = run(&["run", flag, value, "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            stderr.lines().next(),
+            Some(format!("error: {expected}").as_str()),
+            "{flag} {value}"
+        );
+        assert!(stderr.contains("hint: "), "{flag} {value}: {stderr}");
+        assert!(!out.exists(), "{flag} {value}: a run started");
+    }
+}
+
+/// A loopback listener that counts the connections made to it.
+struct CountingListener {
+    listener: TcpListener,
+    url: String,
+}
+
+impl CountingListener {
+    fn new() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        CountingListener { listener, url }
+    }
+
+    fn connections(&self) -> usize {
+        std::iter::from_fn(|| self.listener.accept().ok()).count()
+    }
+}
+
+#[test]
+fn an_unwritable_out_exits_2_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let in_the_way = dir.path().join("a-file");
+    std::fs::write(&in_the_way, "not a directory").unwrap();
+    let target_server = CountingListener::new();
+    let target = write_target(
+        dir.path(),
+        &target_server.url,
+        r#"bearer_token_env = "T_TOKEN""#,
+    );
+    for out in [in_the_way.join("reports"), in_the_way.clone()] {
+        let o = run_target(&target, &out, &[("T_TOKEN", "tok-1234567")]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            stderr.lines().next(),
+            Some(format!("error: cannot write reports to --out {}", out.display()).as_str()),
+            "{stderr}"
+        );
+        assert!(stderr.contains("  cause: "), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "  hint: {} is a file, not a directory",
+                in_the_way.display()
+            )),
+            "{stderr}"
+        );
+        assert_eq!(target_server.connections(), 0, "a request was sent");
+    }
+    // The built-in mock: nothing runs either, and no report appears.
+    let o = run(&["run", "--out", in_the_way.join("r").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&in_the_way).unwrap(),
+        "not a directory"
+    );
+}
+
+/// The files a complete run writes (whatever that set grows to), which an
+/// interrupted run must write too.
+fn report_files_of_a_complete_run() -> std::collections::BTreeSet<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "-q",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let files = file_names(dir.path());
+    for file in [
+        "summary.json",
+        "junit.xml",
+        "cucumber.json",
+        "summary.md",
+        "report.html",
+    ] {
+        assert!(files.contains(file), "a complete run wrote no {file}");
+    }
+    files
+}
+
+fn file_names(dir: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Starts `run` against `target`, sends `signal` after `after`, and returns
+/// what the process did and how long it took to exit after the signal.
+fn interrupt_run(
+    target: &Path,
+    out: &Path,
+    env: &[(&str, &str)],
+    signal: i32,
+    after: Duration,
+) -> (Output, Duration) {
+    let child = bin()
+        .args([
+            "run",
+            "--target",
+            target.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) on the pid of a child this test started and has not
+    // yet waited for, so the pid cannot have been reused.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    let signalled = Instant::now();
+    let o = child.wait_with_output().unwrap();
+    (o, signalled.elapsed())
+}
+
+#[test]
+fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
+    // A reference mock that answers every request after 200 ms: the whole
+    // run takes far longer than the second this test lets it run.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mock = rt
+        .block_on(
+            psa_conformance::mock::MockServer::builder()
+                .latency(Duration::from_millis(200))
+                .start(),
+        )
+        .unwrap();
+    let c = mock.credentials();
+    let env = [
+        ("T_TOKEN", c.access_token.expose().to_string()),
+        ("T_KEY", c.integration_key.expose().to_string()),
+        ("T_PASS", c.password.expose().to_string()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let every_report = report_files_of_a_complete_run();
+    for (signal, name, status) in [
+        (libc::SIGTERM, "SIGTERM", 143),
+        (libc::SIGINT, "SIGINT", 130),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = write_target(dir.path(), &mock.uri(), r#"bearer_token_env = "T_TOKEN""#);
+        let out = dir.path().join("r");
+        let (o, took) = interrupt_run(&target, &out, &env, signal, Duration::from_millis(1500));
+        assert_eq!(o.status.code(), Some(status), "{name}: {}", text(&o));
+        assert!(!text(&o).contains("panicked"), "{name}: {}", text(&o));
+        assert!(
+            took < Duration::from_secs(5),
+            "{name}: took {took:?} to stop"
+        );
+        assert_eq!(file_names(&out), every_report, "{name}");
+        let cucumber: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("cucumber.json")).unwrap())
+                .expect("cucumber.json is JSON");
+        assert!(cucumber.is_array(), "{name}: {cucumber}");
+        let summary = summary_of(&out);
+        assert_eq!(summary["verdict"], "inconclusive", "{name}");
+        let reason = summary["inconclusive_reasons"][0]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            reason.starts_with(&format!("interrupted ({name})")),
+            "{name}: {reason:?}"
+        );
+        assert_eq!(verdict_line(&o), "INCONCLUSIVE", "{name}");
+        // Unfinished scenarios are listed as not run, and every requirement
+        // one of them checks is untested.
+        let scenarios = summary["scenarios"].as_array().unwrap();
+        let not_run: Vec<&str> = scenarios
+            .iter()
+            .filter(|s| {
+                s["skip_reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("interrupted"))
+            })
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert!(!not_run.is_empty(), "{name}: every scenario finished");
+        for r in summary["requirements"].as_array().unwrap() {
+            let mine = r["scenarios"].as_array().unwrap();
+            if mine
+                .iter()
+                .any(|id| not_run.contains(&id.as_str().unwrap()))
+            {
+                assert_eq!(r["status"], "untested", "{name}: {r}");
+            }
+        }
+    }
+    rt.block_on(mock.stop());
+}
+
+#[test]
+fn a_signal_before_the_first_scenario_leaves_the_not_run_reports() {
+    // Accepts connections (the kernel does) but never answers: the preflight waits.
+    let silent = CountingListener::new();
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_target(dir.path(), &silent.url, r#"bearer_token_env = "T_TOKEN""#);
+    let out = dir.path().join("r");
+    let env = [
+        ("T_TOKEN", "tok-1234567"),
+        ("T_KEY", "key-1234567"),
+        ("T_PASS", "pass-1234567"),
+    ];
+    let (o, took) = interrupt_run(&target, &out, &env, libc::SIGTERM, Duration::from_secs(1));
+    assert_eq!(o.status.code(), Some(143), "{}", text(&o));
+    assert!(took < Duration::from_secs(5), "took {took:?} to stop");
+    assert_eq!(file_names(&out), report_files_of_a_complete_run());
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "inconclusive");
+    assert!(summary["inconclusive_reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("interrupted (SIGTERM) before the first scenario"));
+    assert!(summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "untested"));
 }

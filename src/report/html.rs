@@ -345,7 +345,7 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
     };
     let _ = write!(
         page,
-        r#"<section class="banner {class}"><div class="mark" aria-hidden="true">{mark}</div><p class="verdict">{}</p><p class="headline">{}</p><dl class="meta">"#,
+        r#"<section class="banner {class}"><div class="mark" aria-hidden="true">{mark}</div><h1 class="verdict">{}</h1><p class="headline">{}</p><dl class="meta">"#,
         run.verdict.label(),
         headline(run)
     );
@@ -960,6 +960,7 @@ mod tests {
             skip_reason: None,
             duration_ms: 12,
             steps: vec![StepResult {
+                line: 9,
                 keyword: "Then ".into(),
                 text: "the response status is 404".into(),
                 status,
@@ -1021,7 +1022,6 @@ mod tests {
             inconclusive_reasons: Vec::new(),
             secrets_not_checked: Vec::new(),
             tls_insecure: true,
-            cucumber_json: "[]".into(),
             regressions: None,
             signed_by: None,
         }
