@@ -124,11 +124,8 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
-    if let Err(e) = config::check_out_dir(&config.out) {
-        errln!("error: {e}");
-        return 2;
-    }
-    // A signed run checks its key and its selection before any request.
+    // A signed run checks its key and its selection before any request
+    // and before --out is created.
     let signing = match args
         .sign_with
         .as_deref()
@@ -141,6 +138,10 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    if let Err(e) = config::check_out_dir(&config.out) {
+        errln!("error: {e}");
+        return 2;
+    }
     // A baseline that cannot be read is found before anything is sent too.
     let baseline = match config.baseline.as_deref().map(read_summary).transpose() {
         Ok(b) => b,

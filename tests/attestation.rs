@@ -219,6 +219,7 @@ fn a_signed_run_verifies_and_every_tampering_is_refused() {
         "cucumber.json",
         "summary.md",
         "report.html",
+        "ctrf.json",
     ] {
         assert!(names.contains(&must), "{must} is attested");
     }
