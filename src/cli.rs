@@ -40,6 +40,11 @@ pub enum Command {
     Schemas(SchemasArgs),
     /// Check one saved response body against a named schema.
     Validate(ValidateArgs),
+    /// Write an Ed25519 key pair for `run --sign-with`: KEYFILE and KEYFILE.pub.
+    Keygen(KeygenArgs),
+    /// Check a signed run offline: the signature, every report's digest,
+    /// and that no report was added or removed.
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -61,8 +66,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
 
-    /// Directory that receives junit.xml, cucumber.json, summary.json,
-    /// summary.md and report.html — also when the run is interrupted. It is
+    /// Directory that receives junit.xml, cucumber.json, ctrf.json,
+    /// summary.json, summary.md and report.html — also when the run is interrupted. It is
     /// created if absent, and checked to be writable before anything is sent.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
@@ -115,6 +120,12 @@ pub struct RunArgs {
     /// `features/x.feature#2`…), to measure how a run scales.
     #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
     pub repeat_features: usize,
+
+    /// Sign the run: also write attestation.json, a DSSE envelope around an
+    /// in-toto test-result Statement over every report, signed with this
+    /// Ed25519 private key (from `keygen`). Only a complete run is signed.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_with: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -170,4 +181,23 @@ pub struct ValidateArgs {
     pub schema: String,
     /// File holding the response body, or `-` for standard input.
     pub file: String,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The private key file to write (mode 0600); the public key goes to
+    /// KEYFILE.pub. Neither may exist yet.
+    #[arg(long, value_name = "KEYFILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signer's public key (KEYFILE.pub from `keygen`).
+    #[arg(long, value_name = "KEYFILE.pub")]
+    pub key: PathBuf,
+    /// The report directory holding attestation.json, or the
+    /// attestation.json itself.
+    #[arg(value_name = "DIR|BUNDLE")]
+    pub path: PathBuf,
 }

@@ -8,13 +8,10 @@
 //! the signal ended. A second signal ends the process at once.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use cucumber::{event, writer, Writer};
 use tokio::sync::watch;
 
 use crate::report::{RequirementStatus, RunReport, ScenarioResult, Verdict};
-use crate::world::PsaWorld;
 
 /// A signal that asked the run to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,47 +162,6 @@ impl Interrupted {
         }
     }
 }
-
-/// Cucumber's JSON writer, shared so that an interrupted run can still ask
-/// it for the JSON of what ran (it writes only on the run's last event).
-pub(crate) struct SharedJson<O: std::io::Write>(Arc<tokio::sync::Mutex<writer::Json<O>>>);
-
-impl<O: std::io::Write> Clone for SharedJson<O> {
-    fn clone(&self) -> Self {
-        SharedJson(self.0.clone())
-    }
-}
-
-impl<O: std::io::Write> SharedJson<O> {
-    pub(crate) fn new(json: writer::Json<O>) -> Self {
-        SharedJson(Arc::new(tokio::sync::Mutex::new(json)))
-    }
-
-    /// Ends the JSON report as if the run had finished here.
-    pub(crate) async fn finish(&self) {
-        let ev = cucumber::Event::new(event::Cucumber::<PsaWorld>::Finished);
-        <writer::Json<O> as Writer<PsaWorld>>::handle_event(
-            &mut *self.0.lock().await,
-            Ok(ev),
-            &cucumber::cli::Empty,
-        )
-        .await;
-    }
-}
-
-impl<O: std::io::Write> Writer<PsaWorld> for SharedJson<O> {
-    type Cli = cucumber::cli::Empty;
-
-    async fn handle_event(
-        &mut self,
-        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
-        cli: &Self::Cli,
-    ) {
-        self.0.lock().await.handle_event(ev, cli).await;
-    }
-}
-
-impl<O: std::io::Write> writer::NonTransforming for SharedJson<O> {}
 
 /// Makes a report of a run stopped by `signal` say so: verdict
 /// `inconclusive` (`not-conformant` when a requirement already failed) with

@@ -5,9 +5,10 @@
 //! [`config`] validates them, [`runner`] runs the Gherkin scenarios of
 //! [`features`] with the steps of [`steps`] against a target (or the
 //! built-in [`mock`]) and [`report`] writes what happened, every text passing
-//! through [`redact`] first.
+//! through [`redact`] first; [`attest`] signs a run's reports and verifies them.
 
 pub mod app;
+pub mod attest;
 pub mod catalog;
 pub mod cli;
 pub mod config;

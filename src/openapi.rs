@@ -6,6 +6,37 @@ use serde_json::{json, Map, Value};
 
 use crate::schema::SCHEMA_SOURCES;
 
+/// psaType as the mock takes it: a number of at most 9 digits (anything
+/// else is a 400).
+pub const PSA_TYPE_PATTERN: &str = "^[0-9]{1,9}$";
+
+/// A custom PSA ticket id: a decimal without leading zero, at most 19
+/// digits (anything else is a 400).
+pub const TICKET_ID_PATTERN: &str = "^[1-9][0-9]{0,18}$";
+
+/// One field of an offset: `Z` or `±HH:MM[:SS]` up to ±18:00.
+macro_rules! offset {
+    () => {
+        "(?:[+-](?:(?:0[0-9]|1[0-7]):[0-5][0-9](?::[0-5][0-9])?|18:00(?::00)?))"
+    };
+}
+
+/// `creationDate` as REQUIREMENTS.md's Conventions define it (Java
+/// `ZonedDateTime` text in every form Java writes, or RFC 3339), as an
+/// ECMA-262 pattern so outside validators enforce it; the same rule as
+/// `schema::is_zoned_date_time`, which also refuses impossible calendar
+/// dates (`2024-02-30`) no pattern can.
+pub const ZONED_DATE_TIME_PATTERN: &str = concat!(
+    "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt]",
+    "(?:(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?|23:59:60(?:\\.[0-9]{1,9})?)",
+    "(?:[Zz]|",
+    offset!(),
+    ")",
+    "(?:\\[!?(?:Z|(?:UTC|GMT|UT)?",
+    offset!(),
+    "|[A-Za-z](?:[A-Za-z0-9~._+-]+(?:/[A-Za-z0-9~._+-]+)*|(?:/[A-Za-z0-9~._+-]+)+))\\])?$"
+);
+
 /// The schema texts as OpenAPI components (without `$id` and `$schema`).
 fn components() -> Map<String, Value> {
     let mut out = Map::new();
@@ -14,6 +45,11 @@ fn components() -> Map<String, Value> {
         if let Value::Object(m) = &mut schema {
             m.remove("$id");
             m.remove("$schema");
+        }
+        if *name == "ticket-info" {
+            if let Some(date) = schema.pointer_mut("/properties/data/properties/creationDate") {
+                date["pattern"] = json!(ZONED_DATE_TIME_PATTERN);
+            }
         }
         out.insert(component_name(name), schema);
     }
@@ -83,15 +119,18 @@ fn get_links(operation_id: &str, summary: &str, schema: &str) -> Value {
     }})
 }
 
+/// What a POST endpoint answers besides 200: `bad_request` and
+/// `not_found` say what its 400 and 404 mean.
 fn post_with_credentials(
     operation_id: &str,
     summary: &str,
     param: Value,
     ok_schema: &str,
+    bad_request: &str,
     not_found: &str,
 ) -> Value {
     let mut responses = errors(&[
-        ("400", "Invalid path parameter or request body."),
+        ("400", bad_request),
         (
             "401",
             "No, malformed or invalid bearer token (checked first).",
@@ -128,7 +167,10 @@ fn reference_raw(component: &str) -> Value {
 
 /// The OpenAPI 3.1 document, pretty-printed.
 pub fn document() -> String {
-    let mut auth_responses = errors(&[("401", "Invalid User-API JWT.")]);
+    let mut auth_responses = errors(&[
+        ("401", "Invalid User-API JWT."),
+        ("429", "Too many requests in flight."),
+    ]);
     auth_responses.insert(
         "200".into(),
         json_response("Access and refresh tokens.", "token-exchange"),
@@ -149,15 +191,17 @@ pub fn document() -> String {
             "/api/standard-psa/{psaType}/credential": post_with_credentials(
                 "validatePsaCredentials",
                 "Validate standard PSA credentials (psaType 3 is Tigerpaw).",
-                json!({ "name": "psaType", "in": "path", "required": true, "schema": { "type": "string" }, "example": "3" }),
+                json!({ "name": "psaType", "in": "path", "required": true, "description": "A number; 3 is Tigerpaw.", "schema": { "type": "string", "pattern": PSA_TYPE_PATTERN }, "example": "3" }),
                 "credential-validation",
-                "Unsupported psaType."
+                "Non-numeric psaType, or an invalid request body. Wrong PSA credentials are not an error here: 200 with isPsaCredentialsValid false.",
+                "Unsupported psaType (a number other than 3)."
             ),
             "/api/custom-psa/tickets/{customPsaTicketId}": post_with_credentials(
                 "getCustomTicketInfo",
                 "Retrieve a custom PSA ticket's details.",
-                json!({ "name": "customPsaTicketId", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[1-9][0-9]*$" }, "example": "1142285696" }),
+                json!({ "name": "customPsaTicketId", "in": "path", "required": true, "schema": { "type": "string", "pattern": TICKET_ID_PATTERN }, "example": "1142285696" }),
                 "ticket-info",
+                "Malformed customPsaTicketId, an invalid request body, or PSA credentials the PSA rejected (PsaAuthenticationException).",
                 "Unknown ticket."
             ),
             "/api/auth/authenticate": { "post": {
@@ -208,5 +252,71 @@ mod tests {
         }
         assert_eq!(doc["openapi"], "3.1.0");
         assert_eq!(component_name("ticket-info"), "TicketInfo");
+    }
+
+    #[test]
+    fn path_parameters_and_dates_carry_their_patterns() {
+        let doc: Value = serde_json::from_str(&document()).unwrap();
+        let param = |path: &str| {
+            doc["paths"][path]["post"]["parameters"][0]["schema"]["pattern"]
+                .as_str()
+                .map(str::to_string)
+        };
+        assert_eq!(
+            param("/api/standard-psa/{psaType}/credential").as_deref(),
+            Some(PSA_TYPE_PATTERN)
+        );
+        assert_eq!(
+            param("/api/custom-psa/tickets/{customPsaTicketId}").as_deref(),
+            Some(TICKET_ID_PATTERN)
+        );
+        let date = &doc["components"]["schemas"]["TicketInfo"]["properties"]["data"]["properties"]
+            ["creationDate"];
+        assert_eq!(date["pattern"], ZONED_DATE_TIME_PATTERN);
+        assert_eq!(date["format"], "zoned-date-time");
+    }
+
+    /// The pattern takes every form the Conventions name and refuses the
+    /// near misses, as the suite's own validator does; the validator alone
+    /// also refuses impossible calendar dates.
+    #[test]
+    fn the_date_pattern_agrees_with_the_validator() {
+        let re = regex::Regex::new(ZONED_DATE_TIME_PATTERN).unwrap();
+        for ok in [
+            "2024-02-21T06:28:10.624-05:00[America/New_York]",
+            "2024-02-21T06:28-05:00[America/New_York]",
+            "2024-02-21T06:28:10.624123-05:00",
+            "2024-02-21T06:28:10.624123456Z",
+            "2024-02-21T06:28:10Z[UTC]",
+            "2024-02-21T12:28+01:00[UTC+01:00]",
+            "2024-02-21T06:28:10-05:00[GMT-05:00]",
+            "2024-02-21T12:28:10+01:00[+01:00]",
+            "2024-02-21T06:28:10-05:00[Etc/GMT+5]",
+            "1850-01-01T00:00:00-04:56:02[America/New_York]",
+            "2025-07-01T12:00:00Z",
+            "2024-02-21T06:28:10Z[Z]",
+        ] {
+            assert!(re.is_match(ok), "the pattern refuses {ok}");
+        }
+        for bad in [
+            "2024-02-21 06:28:10Z",
+            "2024-02-21T06:28:10",
+            "2024-02-21T06:28:10.624",
+            "02/21/2024 06:28:10",
+            "1708514890",
+            "2024-13-21T06:28:10Z",
+            "2024-02-21T24:00:00Z",
+            "2024-02-21T06:28:10+19:00",
+            "2024-02-21T06:28:10.1234567890Z",
+            "2024-02-21T06:28:10-05:00[]",
+            "2024-02-21T06:28:10-05:00[America/New York]",
+            "2024-02-21T06:28:10-05:00[America//New_York]",
+            "2024-02-21T06:28:10-05:00America/New_York",
+        ] {
+            assert!(!re.is_match(bad), "the pattern accepts {bad}");
+        }
+        // Only the validator knows the calendar.
+        assert!(re.is_match("2024-02-30T06:28:10Z"));
+        assert!(!crate::schema::is_zoned_date_time("2024-02-30T06:28:10Z"));
     }
 }

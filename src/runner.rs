@@ -422,26 +422,8 @@ async fn obtain_access_token(
 pub struct ScenariosOutcome {
     pub scenarios: Vec<ScenarioResult>,
     pub parse_errors: Vec<String>,
-    /// Cucumber's own JSON report, not yet redacted.
-    pub cucumber_json: Vec<u8>,
     /// Set when a signal stopped the run before every scenario finished.
     pub interrupted: Option<crate::interrupt::Interrupted>,
-}
-
-#[derive(Clone, Default)]
-struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Step outcomes per scenario id, gathered from cucumber's events.
@@ -496,6 +478,7 @@ impl Writer<PsaWorld> for StepCollector {
             .entry(id)
             .or_default()
             .push(StepResult {
+                line: step.position.line,
                 keyword: step.keyword.trim().to_string(),
                 text: step.value.clone(),
                 status,
@@ -541,16 +524,14 @@ struct PhaseShared {
 }
 
 /// Runs the scenarios of `features` that belong to the phase (`bursts`:
-/// the rate-limit scenarios, else all the others) and returns cucumber's
-/// JSON for them — and the signal, when one stopped the phase.
+/// the rate-limit scenarios, else all the others); the signal, when one
+/// stopped the phase.
 async fn run_phase(
     shared: &PhaseShared,
     features: crate::features::ParsedFeatures,
     bursts: bool,
     stop: &mut Stop,
-) -> (Vec<u8>, Option<Interrupt>) {
-    let json = SharedBuffer::default();
-    let json_writer = crate::interrupt::SharedJson::new(writer::Json::raw(json.clone()));
+) -> Option<Interrupt> {
     let s = shared.clone();
     let filter = move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
         if is_burst(f, sc) != bursts {
@@ -570,11 +551,7 @@ async fn run_phase(
     };
     let before = shared.clone();
     let after = shared.clone();
-    let writer = shared
-        .collector
-        .clone()
-        .tee::<PsaWorld, _>(json_writer.clone())
-        .normalized();
+    let writer = shared.collector.clone().normalized();
     let run = PsaWorld::cucumber::<&str>()
         .with_parser(EmbeddedFeatures)
         .with_writer(writer)
@@ -614,26 +591,10 @@ async fn run_phase(
         .filter_run(features, filter);
     // Dropping the run future on a signal cancels every request in flight
     // and sends no more.
-    let signal = tokio::select! {
+    tokio::select! {
         _ = run => None,
         signal = stop.wait() => Some(signal),
-    };
-    if signal.is_some() {
-        json_writer.finish().await;
     }
-    let bytes = std::mem::take(&mut *json.0.lock().unwrap_or_else(|e| e.into_inner()));
-    (bytes, signal)
-}
-
-/// Joins the JSON arrays cucumber wrote for each phase into one.
-fn join_json_arrays(parts: &[Vec<u8>]) -> Vec<u8> {
-    let mut all: Vec<serde_json::Value> = Vec::new();
-    for part in parts {
-        if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(part) {
-            all.extend(items);
-        }
-    }
-    serde_json::to_vec_pretty(&all).unwrap_or_else(|_| b"[]".to_vec())
 }
 
 async fn run_scenarios(
@@ -675,14 +636,10 @@ async fn run_scenarios(
         token_exchange,
         strict: config.strict,
     };
-    let (first, mut signal) = run_phase(&shared, features, false, &mut stop).await;
-    let second = if burst_features.is_empty() || signal.is_some() {
-        Vec::new()
-    } else {
-        let (json, s) = run_phase(&shared, burst_features, true, &mut stop).await;
-        signal = s;
-        json
-    };
+    let mut signal = run_phase(&shared, features, false, &mut stop).await;
+    if !burst_features.is_empty() && signal.is_none() {
+        signal = run_phase(&shared, burst_features, true, &mut stop).await;
+    }
     shared.progress.finish();
 
     let mut scenarios =
@@ -695,15 +652,22 @@ async fn run_scenarios(
             .unwrap_or_else(|e| e.into_inner()),
     );
     for s in &mut scenarios {
-        if let Some(st) = steps.get(&s.id) {
-            s.steps = st
-                .iter()
-                .cloned()
-                .map(|mut step| {
-                    step.error = step.error.map(|e| ctx.redactor.redact(&e).into_owned());
-                    step
-                })
-                .collect();
+        // Each step as it ran; steps cucumber never reached stay skipped.
+        for ran in steps.get(&s.id).into_iter().flatten() {
+            let error = ran
+                .error
+                .as_ref()
+                .map(|e| ctx.redactor.redact(e).into_owned());
+            match s.steps.iter_mut().find(|st| st.line == ran.line) {
+                Some(step) => {
+                    step.status = ran.status;
+                    step.error = error;
+                }
+                None => s.steps.push(StepResult {
+                    error,
+                    ..ran.clone()
+                }),
+            }
         }
     }
     let interrupted =
@@ -720,7 +684,6 @@ async fn run_scenarios(
     ScenariosOutcome {
         scenarios,
         parse_errors,
-        cucumber_json: join_json_arrays(&[first, second]),
         interrupted,
     }
 }

@@ -142,44 +142,104 @@ impl SchemaSet {
     }
 }
 
-/// Java `ZonedDateTime` text: an RFC 3339 date-time with offset, optionally
-/// followed by a bracketed IANA zone (`…-05:00[America/New_York]`, the RFC
-/// 9557 suffix). Plain RFC 3339 is valid too.
+/// Java `ZonedDateTime` text, in every form Java writes, and plain RFC 3339:
+///
+/// - a date and a time of day, seconds optional (`ZonedDateTime.toString()`
+///   leaves them out when seconds and nanos are zero: `2024-02-21T06:28-05:00`),
+///   with 1 to 9 fraction digits after the seconds;
+/// - an offset: `Z` or `±HH:MM` or `±HH:MM:SS` (odd historical offsets), at
+///   most 18 hours — never absent;
+/// - optionally a bracketed zone id (the RFC 9557 suffix): an IANA region
+///   (`America/New_York`, `Etc/GMT+5`), `UTC`, `GMT`, `UT`, `Z`, or an offset id
+///   (`UTC+01:00`, `GMT-05:00`, `+01:00`).
+///
+/// Impossible dates and times (`2024-02-30`, `25:00`) are refused.
 pub fn is_zoned_date_time(text: &str) -> bool {
-    let (stamp, zone) = match text.find('[') {
-        Some(i) => (&text[..i], Some(&text[i..])),
-        None => (text, None),
-    };
-    if let Some(zone) = zone {
-        let Some(name) = zone.strip_prefix('[').and_then(|z| z.strip_suffix(']')) else {
-            return false;
-        };
-        let name = name.strip_prefix('!').unwrap_or(name);
-        let valid_name = !name.is_empty()
-            && name.split('/').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-            });
-        if !valid_name {
-            return false;
-        }
-    }
-    // RFC 3339 needs the `T` (or `t`), seconds and an offset.
-    let shape = regex_lite_rfc3339(stamp);
-    shape && stamp.parse::<jiff::Timestamp>().is_ok()
-}
-
-/// The RFC 3339 `date-time` production, which jiff alone accepts more loosely.
-fn regex_lite_rfc3339(text: &str) -> bool {
     static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$",
-        )
+        regex::Regex::new(concat!(
+            r"^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})[Tt]",
+            r"(?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.\d{1,9})?)?",
+            r"(?<offset>[Zz]|[+-]\d{2}:\d{2}(?::\d{2})?)",
+            r"(?:\[!?(?<zone>[^\[\]]*)\])?$",
+        ))
         .expect("static regex")
     });
-    RE.is_match(text)
+    let Some(c) = RE.captures(text) else {
+        return false;
+    };
+    let num = |name: &str| -> i64 {
+        c.name(name)
+            .and_then(|m| m.as_str().parse().ok())
+            .unwrap_or(0)
+    };
+    let (hour, minute, second) = (num("h"), num("mi"), num("s"));
+    // RFC 3339 allows a leap second, only as 23:59:60; Java never writes one.
+    let leap = second == 60 && hour == 23 && minute == 59;
+    let time_ok = hour < 24 && minute < 60 && (second < 60 || leap);
+    let date_ok = match (
+        i16::try_from(num("y")),
+        i8::try_from(num("mo")),
+        i8::try_from(num("d")),
+    ) {
+        (Ok(y), Ok(m), Ok(d)) => jiff::civil::Date::new(y, m, d).is_ok(),
+        _ => false,
+    };
+    let offset = c.name("offset").map_or("", |m| m.as_str());
+    let zone_ok = c.name("zone").is_none_or(|z| is_zone_id(z.as_str()));
+    time_ok && date_ok && is_offset(offset) && zone_ok
+}
+
+/// `Z`, or `±HH:MM[:SS]` within Java's ±18:00.
+fn is_offset(text: &str) -> bool {
+    if text.eq_ignore_ascii_case("z") {
+        return true;
+    }
+    let Some(rest) = text.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    let field = |i: usize| -> Option<u32> {
+        parts
+            .get(i)
+            .filter(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
+    };
+    let (Some(h), Some(m)) = (field(0), field(1)) else {
+        return false;
+    };
+    let s = match parts.len() {
+        2 => 0,
+        3 => match field(2) {
+            Some(s) => s,
+            None => return false,
+        },
+        _ => return false,
+    };
+    m < 60 && s < 60 && h * 3600 + m * 60 + s <= 18 * 3600
+}
+
+/// A Java `ZoneId` as `ZonedDateTime.toString()` writes it in brackets: an
+/// offset id (`+01:00`, `UTC+01:00`, `GMT-05:00`, `UT+01:00`), `Z`, or a
+/// region id (`America/New_York`, `UTC`, `GMT`, `Etc/GMT+5`) — Java's
+/// `[A-Za-z][A-Za-z0-9~/._+-]+`, here without empty path parts.
+fn is_zone_id(text: &str) -> bool {
+    if text == "Z" {
+        return true;
+    }
+    for prefix in ["UTC", "GMT", "UT", ""] {
+        if let Some(offset) = text.strip_prefix(prefix) {
+            if offset.starts_with(['+', '-']) && is_offset(offset) {
+                return true;
+            }
+        }
+    }
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && text.len() >= 2
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '~' | '/' | '.' | '_' | '+' | '-'))
+        && text.split('/').all(|part| !part.is_empty())
 }
 
 #[cfg(test)]
@@ -193,26 +253,101 @@ mod tests {
         assert_eq!(set.names().count(), SCHEMA_SOURCES.len());
     }
 
+    /// Every form Java's `ZonedDateTime` writes, plain RFC 3339, and what
+    /// stays a failure.
     #[test]
     fn zoned_date_times() {
         for ok in [
+            // ZonedDateTime.toString() with millis, micros, nanos.
             "2024-02-21T06:28:10.624-05:00[America/New_York]",
-            "2025-07-01T12:00:00Z",
-            "2025-07-01T12:00:00.123456789+02:00",
+            "2024-02-21T06:28:10.624123-05:00[America/New_York]",
+            "2024-02-21T06:28:10.624123456-05:00[America/New_York]",
+            // Any 1 to 9 fraction digits.
+            "2024-02-21T06:28:10.6-05:00",
+            // Seconds and nanos zero: toString() leaves the seconds out.
+            "2024-02-21T06:28-05:00[America/New_York]",
+            "2024-02-21T06:28Z[UTC]",
+            "2024-02-21T06:28:00-05:00[America/New_York]",
+            // Zero seconds with nanos: seconds written.
+            "2024-02-21T06:28:00.500+01:00[Europe/Paris]",
+            // Zone ids: UTC, GMT, UT, Z, offset ids, deep regions, Etc.
+            "2024-02-21T11:28:10Z[UTC]",
+            "2024-02-21T11:28:10Z[GMT]",
+            "2024-02-21T11:28:10Z[UT]",
+            "2024-02-21T11:28:10Z[Z]",
+            "2024-02-21T12:28:10+01:00[UTC+01:00]",
+            "2024-02-21T06:28:10-05:00[GMT-05:00]",
+            "2024-02-21T12:28:10+01:00[UT+01:00]",
+            "2024-02-21T12:28+01:00[+01:00]",
             "2024-02-21T06:28:10-05:00[Etc/GMT+5]",
+            "2024-02-21T08:28:10-03:00[America/Argentina/Buenos_Aires]",
+            "2024-02-21T06:28:10-05:00[EST5EDT]",
+            // RFC 9557 critical flag.
+            "2024-02-21T06:28:10-05:00[!America/New_York]",
+            // Odd historical offsets with seconds.
+            "1900-01-01T00:00+00:17:30[Europe/Dublin]",
+            "1900-01-01T00:00:00+00:17:30",
+            // Offset extremes.
+            "2024-02-21T06:28:10+18:00",
+            "2024-02-21T06:28:10-18:00",
+            // Plain RFC 3339.
+            "2025-07-01T12:00:00Z",
+            "2025-07-01t12:00:00z",
+            "2025-07-01T12:00:00.123456789+02:00",
+            "2024-02-29T00:00:00Z",
+            "2016-12-31T23:59:60Z",
         ] {
-            assert!(is_zoned_date_time(ok), "{ok}");
+            assert!(is_zoned_date_time(ok), "refused {ok}");
         }
         for bad in [
-            "2024-02-21 06:28:10",
+            // No offset at all: a local date-time is not a zoned one.
             "2024-02-21T06:28:10",
+            "2024-02-21T06:28:10.624",
+            "2024-02-21T06:28",
+            "2024-02-21T06:28[America/New_York]",
+            "2024-02-21T06:28:10.624[America/New_York]",
+            // Garbage and other formats.
+            "",
+            "garbage",
+            "2024-02-21 06:28:10",
+            "2024-02-21 06:28:10Z",
             "21/02/2024",
+            "02/21/2024 06:28:10",
             "1708514890",
+            "2024-02-21",
+            "2024-02-21T06Z",
+            "2024-02-21T06:28:10.Z",
+            "2024-02-21T06:28:10.1234567890Z",
+            "2024-02-21T06:28:10-0500",
+            "2024-02-21T06:28:10-05",
+            "2024-02-21T06:28:10+5:00",
+            // Impossible dates and times.
+            "2024-13-21T06:28:10Z",
+            "2024-00-21T06:28:10Z",
+            "2024-02-30T06:28:10Z",
+            "2023-02-29T06:28:10Z",
+            "2024-04-31T06:28:10Z",
+            "2024-02-21T24:00:00Z",
+            "2024-02-21T06:60:10Z",
+            "2024-02-21T06:28:61Z",
+            "2024-02-21T06:28:60Z",
+            "2024-02-21T06:28:10+19:00",
+            "2024-02-21T06:28:10+18:01",
+            "2024-02-21T06:28:10+01:60",
+            "2024-02-21T06:28:10+01:00:60",
+            // Broken zone suffixes.
             "2024-02-21T06:28:10.624-05:00[]",
             "2024-02-21T06:28:10.624-05:00[America/New York]",
-            "2024-13-21T06:28:10Z",
+            "2024-02-21T06:28:10.624-05:00[America/New_York",
+            "2024-02-21T06:28:10.624-05:00America/New_York]",
+            "2024-02-21T06:28:10-05:00[America//New_York]",
+            "2024-02-21T06:28:10-05:00[/America]",
+            "2024-02-21T06:28:10-05:00[1America]",
+            "2024-02-21T06:28:10-05:00[UTC+25:00]",
+            "2024-02-21T06:28:10-05:00[America/New_York][UTC]",
+            "2024-02-21T06:28:10-05:00[America/New_York] ",
         ] {
-            assert!(!is_zoned_date_time(bad), "{bad}");
+            assert!(!is_zoned_date_time(bad), "accepted {bad:?}");
         }
     }
 
@@ -250,6 +385,30 @@ mod tests {
             .is_empty());
     }
 
+    /// Jackson writes an unset list as `null`; `errors` may also be absent.
+    #[test]
+    fn error_responses_take_errors_absent_null_or_an_array() {
+        let set = SchemaSet::load().unwrap();
+        for ok in [
+            json!({"status": 401, "message": "[ID=abcd] UNAUTHORIZED"}),
+            json!({"status": 401, "message": "m", "errors": null}),
+            json!({"status": 400, "message": "m", "errors": []}),
+            json!({"status": 400, "message": "m", "errors": [{"field": "username", "message": "must not be blank"}]}),
+        ] {
+            let v = set.validate("error-response", &ok).unwrap();
+            assert!(v.is_empty(), "{ok}: {v:?}");
+        }
+        for bad in [
+            json!({"status": 400, "message": "m", "errors": "username"}),
+            json!({"status": 400, "message": "m", "errors": {"field": "username"}}),
+            json!({"status": "400", "message": "m"}),
+            json!({"message": "m"}),
+        ] {
+            let v = set.validate("error-response", &bad).unwrap();
+            assert!(!v.is_empty(), "{bad} accepted");
+        }
+    }
+
     #[test]
     fn ticket_dates_are_checked_by_format() {
         let set = SchemaSet::load().unwrap();
@@ -257,11 +416,19 @@ mod tests {
             json!({"data": {"ticketId": "1", "ticketTitle": "t", "ticketDetails": "d",
             "ticketStatus": "OPEN", "creationDate": date}, "_links": {}})
         };
-        assert!(set
-            .validate("ticket-info", &body("2025-07-01T12:00:00Z"))
-            .unwrap()
-            .is_empty());
-        let v = set.validate("ticket-info", &body("02/21/2024")).unwrap();
-        assert_eq!(v[0].keyword, "format");
+        for ok in [
+            "2025-07-01T12:00:00Z",
+            "2024-02-21T06:28-05:00[America/New_York]",
+            "2024-02-21T12:28:10.624+01:00[UTC+01:00]",
+        ] {
+            assert!(
+                set.validate("ticket-info", &body(ok)).unwrap().is_empty(),
+                "{ok}"
+            );
+        }
+        for bad in ["02/21/2024", "2024-02-21T06:28:10.624"] {
+            let v = set.validate("ticket-info", &body(bad)).unwrap();
+            assert_eq!(v[0].keyword, "format", "{bad}");
+        }
     }
 }

@@ -309,14 +309,17 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
     // The mock's refresh tokens look like `refresh-<32 hex>`.
     let refresh = regex::Regex::new(r"refresh-[0-9a-f]{32}").unwrap();
     for (faults, auth) in [
-        (vec![], r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
+        (vec![], r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#),
         (echoes.clone(), r#"bearer_token_env = "PSA_BEARER_TOKEN""#),
-        (echoes.clone(), r#"user_api_jwt_env = "PSA_USER_API_JWT""#),
+        (
+            echoes.clone(),
+            r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#,
+        ),
         // The AUTH-06 scenario fails early here: its issued tokens must be
         // masked although the step that uses them never runs.
         (
             vec!["exchange-expiry-string"],
-            r#"user_api_jwt_env = "PSA_USER_API_JWT""#,
+            r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#,
         ),
     ] {
         let mock = start_mock(&faults);

@@ -56,13 +56,20 @@ fn respond(mut stream: TcpStream, head: &str, body: &[u8]) {
 }
 
 fn run_against(base_url: &str, extra: &[&str]) -> (Output, Duration, PathBuf) {
+    let (output, elapsed, out, _) = run_measured(base_url, extra);
+    (output, elapsed, out)
+}
+
+/// Runs the suite against a target and returns, besides its output, the
+/// child's peak resident set size in KiB (`ru_maxrss` from `wait4`).
+fn run_measured(base_url: &str, extra: &[&str]) -> (Output, Duration, PathBuf, i64) {
     let dir = tempfile::tempdir().unwrap().keep();
     let target = dir.join("target.toml");
     std::fs::write(
         &target,
         format!(
             "base_url = \"{base_url}\"\n[auth]\nbearer_token_env = \"H_TOKEN\"\nintegration_key_env = \"H_KEY\"\n\
-             [standard_psa]\nusername = \"[email protected]\"\npassword_env = \"H_PASS\"\n[custom_psa]\nticket_id = \"1\"\n\
+             [standard_psa]\nusername = \"psa-admin@example.com\"\npassword_env = \"H_PASS\"\n[custom_psa]\nticket_id = \"1\"\n\
              [rate_limit]\nmax_requests = 20\nrecovery_timeout_secs = 2\n"
         ),
     )
@@ -79,14 +86,51 @@ fn run_against(base_url: &str, extra: &[&str]) -> (Output, Duration, PathBuf) {
         "2",
     ];
     args.extend_from_slice(extra);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
+    // Output goes to files, so the child never blocks on a full pipe while
+    // this thread waits for it with wait4.
+    let stdout_path = dir.join("stdout");
+    let stderr_path = dir.join("stderr");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
         .args(&args)
         .env("H_TOKEN", TOKEN)
         .env("H_KEY", KEY)
         .env("H_PASS", PASSWORD)
-        .output()
+        .stdout(std::fs::File::create(&stdout_path).unwrap())
+        .stderr(std::fs::File::create(&stderr_path).unwrap())
+        .spawn()
         .unwrap();
-    (output, started.elapsed(), out)
+    let (status, max_rss_kib) = wait_with_rusage(child);
+    let output = Output {
+        status,
+        stdout: std::fs::read(&stdout_path).unwrap(),
+        stderr: std::fs::read(&stderr_path).unwrap(),
+    };
+    (output, started.elapsed(), out, max_rss_kib)
+}
+
+/// Waits for one child and returns its exit status and peak RSS (KiB):
+/// `wait4` reports the resources of exactly that child, whatever else the
+/// test process runs in parallel.
+fn wait_with_rusage(child: std::process::Child) -> (std::process::ExitStatus, i64) {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: pid is our own child, not yet reaped; the pointers are to
+        // live locals of the right types.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        assert_eq!(
+            std::io::Error::last_os_error().raw_os_error(),
+            Some(libc::EINTR),
+            "wait4 failed"
+        );
+    }
+    (std::process::ExitStatus::from_raw(status), usage.ru_maxrss)
 }
 
 fn all_text(output: &Output, out: &PathBuf) -> String {
@@ -146,13 +190,17 @@ fn a_server_that_never_answers_times_out_in_bounded_time() {
     assert!(text.contains(&addr), "the message names the address");
 }
 
+/// The client's read cap (`ClientSettings::default().body_cap`).
+const READ_CAP: usize = 1024 * 1024;
+
 #[test]
 fn a_200_mib_body_is_read_only_up_to_the_cap_and_reported() {
-    let sent = Arc::new(AtomicUsize::new(0));
-    let counter = sent.clone();
+    let total: usize = 200 * 1024 * 1024;
+    // Bytes the server got into each connection before the client hung up.
+    let per_connection = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = per_connection.clone();
     let addr = serve(move |mut stream| {
         let _ = read_head(&mut stream);
-        let total: usize = 200 * 1024 * 1024;
         let _ = stream.write_all(
             format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {total}\r\n\r\n").as_bytes(),
         );
@@ -160,19 +208,61 @@ fn a_200_mib_body_is_read_only_up_to_the_cap_and_reported() {
         let mut written = 0;
         while written < total {
             match stream.write(&chunk) {
-                Ok(n) => {
-                    written += n;
-                    counter.fetch_add(n, Ordering::Relaxed);
-                }
+                Ok(n) => written += n,
                 Err(_) => break,
             }
         }
+        record.lock().unwrap().push(written);
     });
-    let (output, elapsed, out) = run_against(&format!("http://{addr}"), &["--profile", "core"]);
+    let (output, elapsed, out, max_rss_kib) =
+        run_measured(&format!("http://{addr}"), &["--profile", "core"]);
     let text = assert_clean(&output, &out, &[1, 3], Duration::from_secs(60), elapsed);
     assert!(
         text.contains("read cap") || text.contains("not JSON"),
         "the truncation is reported"
+    );
+
+    // What the client read: the reports give each kept body's length.
+    let kept: Vec<usize> = text
+        .match_indices(" characters in all)")
+        .filter_map(|(i, _)| {
+            let digits = text[..i].rsplit(|c: char| !c.is_ascii_digit()).next()?;
+            digits.parse().ok()
+        })
+        .collect();
+    assert!(
+        !kept.is_empty(),
+        "no report says how much of a body was read"
+    );
+    let most = kept.iter().copied().max().unwrap_or(0);
+    assert!(
+        most <= READ_CAP,
+        "a body of {most} bytes was read, more than the {READ_CAP}-byte cap"
+    );
+
+    // What the server could push before the client hung up: the cap plus
+    // what the kernel buffers on a loopback connection, nowhere near 200 MiB.
+    let written = per_connection.lock().unwrap().clone();
+    assert!(!written.is_empty(), "no request reached the server");
+    let slack = 32 * 1024 * 1024;
+    let most_written = written.iter().copied().max().unwrap_or(0);
+    assert!(
+        most_written <= READ_CAP + slack,
+        "one connection took {most_written} bytes: the client kept reading past its cap"
+    );
+
+    // Peak memory of the run: bounded, whatever the target sends. A run
+    // against the built-in mock peaks near 60 MiB; 16 scenarios in flight,
+    // each holding its capped bodies, add a few dozen more. One body read
+    // whole (200 MiB) would pass the bound alone.
+    let bound_kib = 192 * 1024;
+    assert!(
+        max_rss_kib > 0 && max_rss_kib <= bound_kib,
+        "peak RSS {max_rss_kib} KiB, bound {bound_kib} KiB"
+    );
+    eprintln!(
+        "200 MiB bodies: {} connections, most written {most_written} bytes, most kept {most} bytes, peak RSS {max_rss_kib} KiB",
+        written.len()
     );
 }
 
@@ -246,4 +336,32 @@ fn tls_to_a_plain_http_server_is_a_clear_error() {
     let (output, elapsed, out) = run_against(&format!("https://{addr}"), &[]);
     let text = assert_clean(&output, &out, &[3], Duration::from_secs(20), elapsed);
     assert!(text.contains(&addr), "the message names the address");
+}
+
+#[test]
+fn a_target_that_answers_429_with_retry_after_0_to_everything_ends_inconclusive_in_bounded_time() {
+    let addr = serve(|stream| {
+        respond(
+            stream,
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Type: application/json",
+            br#"{"status":429,"message":"Too many requests"}"#,
+        );
+    });
+    let (output, elapsed, out) = run_against(&format!("http://{addr}"), &["--profile", "core"]);
+    // Every check was rate-limited: nothing failed, nothing passed.
+    assert_clean(&output, &out, &[3], Duration::from_secs(90), elapsed);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["verdict"], "inconclusive");
+    let statuses: Vec<&str> = summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        !statuses.contains(&"failed") && !statuses.contains(&"passed"),
+        "a target that only says 429 fails nothing and passes nothing: {statuses:?}"
+    );
+    assert!(summary["counts"]["inconclusive"].as_u64().unwrap() > 0);
 }

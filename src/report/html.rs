@@ -345,7 +345,7 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
     };
     let _ = write!(
         page,
-        r#"<section class="banner {class}"><div class="mark" aria-hidden="true">{mark}</div><p class="verdict">{}</p><p class="headline">{}</p><dl class="meta">"#,
+        r#"<section class="banner {class}"><div class="mark" aria-hidden="true">{mark}</div><h1 class="verdict">{}</h1><p class="headline">{}</p><dl class="meta">"#,
         run.verdict.label(),
         headline(run)
     );
@@ -367,8 +367,16 @@ fn banner(page: &mut String, run: &RunReport, summary_json: &str) {
     }
     let _ = write!(
         page,
-        r#"<dt>summary.json SHA-256</dt><dd class="wide mono">{digest}</dd></dl>"#
+        r#"<dt>summary.json SHA-256</dt><dd class="wide mono">{digest}</dd>"#
     );
+    if let Some(key) = &run.signed_by {
+        let _ = write!(
+            page,
+            r#"<dt>Signed</dt><dd class="wide">by Ed25519 key <span class="mono">{}</span> — attestation.json beside this file; check it with <code>psa-conformance verify --key KEYFILE.pub DIR</code></dd>"#,
+            escape(key)
+        );
+    }
+    page.push_str("</dl>");
     if run.tls_insecure {
         page.push_str(r#"<div class="notice"><b>⚠ TLS certificate verification was skipped for this run</b> (<code>tls.insecure_skip_verify</code>): the suite did not verify whom it was talking to.</div>"#);
     }
@@ -952,6 +960,7 @@ mod tests {
             skip_reason: None,
             duration_ms: 12,
             steps: vec![StepResult {
+                line: 9,
                 keyword: "Then ".into(),
                 text: "the response status is 404".into(),
                 status,
@@ -1013,8 +1022,8 @@ mod tests {
             inconclusive_reasons: Vec::new(),
             secrets_not_checked: Vec::new(),
             tls_insecure: true,
-            cucumber_json: "[]".into(),
             regressions: None,
+            signed_by: None,
         }
     }
 

@@ -1,96 +1,221 @@
-//! `junit.xml`: one test suite per feature, one test case per scenario.
+//! `junit.xml`: one test suite per feature file, one test case per
+//! scenario, valid against the Jenkins xunit-plugin `junit-10.xsd`
+//! (`tests/data/junit/junit-10.xsd`).
 //!
-//! A finding about the target is a `<failure>`; a harness problem (no
-//! response) is an `<error>`; a SHOULD failure without `--strict` passes,
-//! with the warning in `<system-out>` and a `warning` property, so a CI
-//! build reading the file does not break on it; a skipped scenario is
-//! `<skipped>` with its reason.
+//! A finding about the target is a `<failure>`; a scenario that ran but
+//! could not decide (harness error, rate-limited, interrupted) is an
+//! `<error>` whose type says why, one whose precondition did not hold
+//! `<skipped>` ("not tested: …"); a SHOULD failure without `--strict` passes,
+//! with the warning in `<system-out>`, so a CI build reading the file does
+//! not break on it; a skipped scenario is `<skipped>` with its reason; a
+//! scenario that passed only after a 429 was waited out carries a
+//! `<flakyFailure>`, Surefire's mark of a test that passed on a retry.
+//! The test case's `classname` names its requirements and level.
 
-use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
-
-use super::{RunReport, ScenarioStatus, Undecided};
+use super::{RunReport, ScenarioResult, ScenarioStatus, Undecided};
 
 pub fn render(run: &RunReport) -> String {
-    let mut report = Report::new("psa-conformance");
-    let mut suites: BTreeMap<String, TestSuite> = BTreeMap::new();
+    let mut suites: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();
     for s in &run.scenarios {
         let file =
             s.id.rsplit_once(':')
                 .map(|(f, _)| f.to_string())
                 .unwrap_or_else(|| s.id.clone());
-        let suite = suites.entry(file.clone()).or_insert_with(|| {
-            let mut suite = TestSuite::new(file.clone());
-            suite.add_property(Property::new("feature", s.feature.clone()));
-            suite
-        });
-        let status = match s.status {
-            ScenarioStatus::Passed => TestCaseStatus::success(),
-            ScenarioStatus::Skipped => {
-                let mut st = TestCaseStatus::skipped();
-                if let TestCaseStatus::Skipped { message, .. } = &mut st {
-                    *message = s.skip_reason.clone().map(Into::into);
-                }
-                st
-            }
-            ScenarioStatus::Inconclusive if s.undecided == Some(Undecided::NotTested) => {
-                let mut st = TestCaseStatus::skipped();
-                if let TestCaseStatus::Skipped { message, .. } = &mut st {
-                    *message = s.failure_title().map(|t| format!("not tested: {t}").into());
-                }
-                st
-            }
-            ScenarioStatus::Failed if s.is_warning(run.strict) => TestCaseStatus::success(),
-            ScenarioStatus::Failed | ScenarioStatus::Inconclusive => {
-                let kind = if s.status == ScenarioStatus::Inconclusive {
-                    NonSuccessKind::Error
-                } else {
-                    NonSuccessKind::Failure
-                };
-                let mut st = TestCaseStatus::non_success(kind);
-                if let TestCaseStatus::NonSuccess {
-                    message,
-                    description,
-                    ty,
-                    ..
-                } = &mut st
-                {
-                    *message = s
-                        .failure_title()
-                        .map(|t| format!("{}: {t}", s.requirements.join(", ")).into());
-                    *description = s.failure.clone().map(Into::into);
-                    *ty = Some(
-                        match s.undecided {
-                            Some(u) => u.label(),
-                            None => "requirement-failed",
-                        }
-                        .into(),
-                    );
-                }
-                st
-            }
-        };
-        let mut case = TestCase::new(format!("{} [{}]", s.name, s.id), status);
-        case.set_classname(format!("{} {}", s.requirements.join(" "), s.level));
-        case.set_time(std::time::Duration::from_millis(s.duration_ms));
-        case.add_property(Property::new("requirements", s.requirements.join(" ")));
-        case.add_property(Property::new("level", s.level.to_string()));
-        if s.is_warning(run.strict) {
-            case.add_property(Property::new(
-                "warning",
-                "SHOULD requirement not met (counts only with --strict)",
-            ));
-            case.set_system_out(format!(
-                "WARNING (SHOULD, {}): {}",
-                s.requirements.join(", "),
-                s.failure.clone().unwrap_or_default()
-            ));
+        match suites.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, list)) => list.push(s),
+            None => suites.push((file, vec![s])),
         }
-        suite.add_test_case(case);
     }
-    report.add_test_suites(suites.into_values());
-    report
-        .to_string()
-        .unwrap_or_else(|e| format!("<!-- could not render junit: {e} -->\n<testsuites/>"))
+    let counts = |list: &[&ScenarioResult]| {
+        let failures = list
+            .iter()
+            .filter(|s| s.status == ScenarioStatus::Failed && !s.is_warning(run.strict))
+            .count();
+        let errors = list
+            .iter()
+            .filter(|s| s.status == ScenarioStatus::Inconclusive && !not_tested(s))
+            .count();
+        let skipped = list
+            .iter()
+            .filter(|s| s.status == ScenarioStatus::Skipped || not_tested(s))
+            .count();
+        let millis: u64 = list.iter().map(|s| s.duration_ms).sum();
+        (list.len(), failures, errors, skipped, millis)
+    };
+    let all: Vec<&ScenarioResult> = run.scenarios.iter().collect();
+    let (tests, failures, errors, _, _) = counts(&all);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        r#"<testsuites name="psa-conformance" tests="{tests}" failures="{failures}" errors="{errors}" time="{}">"#,
+        seconds(run.duration_ms)
+    );
+    for (file, list) in &suites {
+        let (tests, failures, errors, skipped, millis) = counts(list);
+        let _ = writeln!(
+            xml,
+            r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="{skipped}" time="{}" timestamp="{}">"#,
+            attr(file),
+            seconds(millis),
+            attr(&run.started_at)
+        );
+        let feature = list.first().map(|s| s.feature.as_str()).unwrap_or("");
+        let _ = writeln!(
+            xml,
+            r#"    <properties><property name="feature" value="{}"/></properties>"#,
+            attr(feature)
+        );
+        for s in list {
+            test_case(&mut xml, run, s);
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
+}
+
+fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
+    let _ = write!(
+        xml,
+        r#"    <testcase name="{}" classname="{}" time="{}">"#,
+        attr(&format!("{} [{}]", s.name, s.id)),
+        attr(&format!("{} {}", s.requirements.join(" "), s.level)),
+        seconds(s.duration_ms)
+    );
+    let reqs = s.requirements.join(", ");
+    match s.status {
+        ScenarioStatus::Failed if s.is_warning(run.strict) => {
+            let _ = write!(
+                xml,
+                "<system-out>{}</system-out>",
+                text(&format!(
+                    "WARNING (SHOULD, {reqs}): not met; counts as a failure only with --strict.\n{}",
+                    s.failure.as_deref().unwrap_or_default()
+                ))
+            );
+        }
+        ScenarioStatus::Passed => {
+            if s.is_flaky() {
+                let waits: Vec<String> = s
+                    .exchanges
+                    .iter()
+                    .flat_map(|e| &e.waited_out)
+                    .map(|w| {
+                        format!(
+                            "{} (Retry-After: {}), waited {} ms",
+                            w.status,
+                            w.retry_after.as_deref().unwrap_or("none"),
+                            w.waited_ms
+                        )
+                    })
+                    .collect();
+                let _ = write!(
+                    xml,
+                    r#"<flakyFailure type="rate-limited" message="{}"/><system-out>{}</system-out>"#,
+                    attr("passed after a 429 was waited out and the request retried"),
+                    text(&format!(
+                        "FLAKY: passed only after waiting out: {}",
+                        waits.join("; ")
+                    ))
+                );
+            }
+        }
+        ScenarioStatus::Skipped => {
+            let _ = write!(
+                xml,
+                r#"<skipped message="{}"/>"#,
+                attr(s.skip_reason.as_deref().unwrap_or("not run"))
+            );
+        }
+        ScenarioStatus::Inconclusive if not_tested(s) => {
+            let _ = write!(
+                xml,
+                r#"<skipped message="{}"/>"#,
+                attr(&format!(
+                    "not tested: {}",
+                    s.failure_title().unwrap_or("a precondition did not hold")
+                ))
+            );
+        }
+        ScenarioStatus::Failed | ScenarioStatus::Inconclusive => {
+            let (element, ty) = match s.undecided {
+                Some(u) if s.status == ScenarioStatus::Inconclusive => ("error", u.label()),
+                _ => ("failure", "requirement-failed"),
+            };
+            let _ = write!(
+                xml,
+                r#"<{element} type="{ty}" message="{}">{}</{element}>"#,
+                attr(&format!(
+                    "{reqs}: {}",
+                    s.failure_title().unwrap_or("failed")
+                )),
+                text(s.failure.as_deref().unwrap_or_default())
+            );
+        }
+    }
+    xml.push_str("</testcase>\n");
+}
+
+/// Inconclusive because a precondition of the check did not hold.
+fn not_tested(s: &ScenarioResult) -> bool {
+    s.status == ScenarioStatus::Inconclusive && s.undecided == Some(Undecided::NotTested)
+}
+
+/// `1.234`: seconds with milliseconds, as Surefire writes them.
+fn seconds(millis: u64) -> String {
+    format!("{}.{:03}", millis / 1000, millis % 1000)
+}
+
+/// Text content: markup escaped, and characters XML 1.0 cannot carry
+/// (most control characters) shown as `\u{…}`.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if allowed_in_xml(c) => out.push(c),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    out
+}
+
+/// An attribute value (double-quoted): as text, with quotes and line
+/// breaks escaped so they survive attribute normalisation.
+fn attr(s: &str) -> String {
+    text(s)
+        .replace('"', "&quot;")
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+        .replace('\t', "&#9;")
+}
+
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c as u32,
+        0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attributes_escape_markup_and_control_characters() {
+        assert_eq!(text("a<b>&c\u{0}d"), "a&lt;b&gt;&amp;c\\u{0}d");
+        assert_eq!(attr("say \"hi\"\nnow"), "say &quot;hi&quot;&#10;now");
+        assert_eq!(text("\u{FFFE}"), "\\u{fffe}");
+    }
+
+    #[test]
+    fn seconds_have_three_decimals() {
+        assert_eq!(seconds(17), "0.017");
+        assert_eq!(seconds(12_345), "12.345");
+    }
 }

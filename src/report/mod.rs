@@ -4,6 +4,9 @@
 //! redacted.
 
 pub mod compare;
+mod ctrf;
+mod cucumber;
+pub mod github;
 mod html;
 mod junit;
 mod markdown;
@@ -15,8 +18,8 @@ pub use summary::{Summary, SummaryRequirement, SummaryScenario};
 use std::path::Path;
 use std::time::Duration;
 
-use cucumber::event::ScenarioFinished;
-use cucumber::gherkin;
+use ::cucumber::event::ScenarioFinished;
+use ::cucumber::gherkin;
 use serde::Serialize;
 
 use crate::catalog::{self, Level};
@@ -134,6 +137,8 @@ impl Verdict {
 /// One step as it ran.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepResult {
+    /// The step's line in its feature file.
+    pub line: usize,
     pub keyword: String,
     pub text: String,
     pub status: ScenarioStatus,
@@ -201,7 +206,20 @@ impl ScenarioResult {
             failure: None,
             skip_reason: None,
             duration_ms: 0,
-            steps: Vec::new(),
+            // Every step, not run until the run says otherwise.
+            steps: feature
+                .background
+                .iter()
+                .flat_map(|b| &b.steps)
+                .chain(&scenario.steps)
+                .map(|step| StepResult {
+                    line: step.position.line,
+                    keyword: step.keyword.trim().to_string(),
+                    text: step.value.clone(),
+                    status: ScenarioStatus::Skipped,
+                    error: None,
+                })
+                .collect(),
             exchanges: Vec::new(),
             notes: Vec::new(),
         }
@@ -397,10 +415,11 @@ pub struct RunReport {
     pub secrets_not_checked: Vec<String>,
     /// TLS verification was switched off for this run.
     pub tls_insecure: bool,
-    /// Cucumber's JSON report, redacted.
-    pub cucumber_json: String,
     /// Changes against `--baseline`, when one was given.
     pub regressions: Option<compare::Comparison>,
+    /// The fingerprint of the key that signs this run (`--sign-with`), set
+    /// before the reports are rendered: they are the attestation's subjects.
+    pub signed_by: Option<String>,
 }
 
 impl RunReport {
@@ -429,8 +448,8 @@ impl RunReport {
             inconclusive_reasons: vec![reason],
             secrets_not_checked: Vec::new(),
             tls_insecure: matches!(&config.target, crate::config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
-            cucumber_json: "[]".into(),
             regressions: None,
+            signed_by: None,
         }
     }
 
@@ -475,10 +494,6 @@ impl RunReport {
             inconclusive_reasons.push("no scenario ran (check --tags and --profile)".into());
         }
         let verdict = verdict_of(&requirements, &inconclusive_reasons, strict);
-        let cucumber_json = ctx
-            .redactor
-            .redact(&String::from_utf8_lossy(&outcome.cucumber_json))
-            .into_owned();
         RunReport {
             verdict,
             profile: config.profile,
@@ -496,8 +511,8 @@ impl RunReport {
             inconclusive_reasons,
             secrets_not_checked: ctx.monitor.secrets_not_checked(),
             tls_insecure: ctx.target.tls.insecure_skip_verify,
-            cucumber_json,
             regressions: None,
+            signed_by: None,
         }
     }
 
@@ -578,7 +593,8 @@ impl RunReport {
         self.regressions = Some(comparison);
     }
 
-    /// Writes summary.json, junit.xml, cucumber.json, summary.md and report.html into `dir`.
+    /// Writes summary.json, junit.xml, cucumber.json, ctrf.json, summary.md
+    /// and report.html into `dir`.
     pub fn write_all(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>, RunError> {
         let io = |path: &Path, source: std::io::Error| RunError::Reports {
             path: path.display().to_string(),
@@ -591,7 +607,8 @@ impl RunReport {
             ("report.html", html::render(self, &summary_json)),
             ("summary.json", summary_json),
             ("junit.xml", junit::render(self)),
-            ("cucumber.json", self.cucumber_json.clone()),
+            ("cucumber.json", cucumber::render(self)),
+            ("ctrf.json", ctrf::render(self)),
             ("summary.md", markdown::render(self)),
         ];
         let mut written = Vec::new();

@@ -96,6 +96,24 @@ async fn exchange_token(w: &mut PsaWorld) -> Result<(), Finding> {
     w.send(spec).await
 }
 
+/// AUTH-06: `tokens.access.type` is `Bearer`, in any case (`bearer`, `BEARER`).
+pub fn check_token_type(body: &serde_json::Value) -> Result<(), Finding> {
+    match body.pointer("/tokens/access/type") {
+        Some(serde_json::Value::String(t)) if t.eq_ignore_ascii_case("bearer") => Ok(()),
+        other => Err(
+            Finding::failure("the issued access token is not of type Bearer")
+                .expected("\"Bearer\", in any case")
+                .actual(other.map_or_else(|| "(missing)".to_string(), ToString::to_string))
+                .at("/tokens/access/type"),
+        ),
+    }
+}
+
+#[then("the issued access token's type is Bearer, in any case")]
+fn token_type(w: &mut PsaWorld) -> Result<(), Finding> {
+    check_token_type(&last_json(w)?).map_err(|f| f.exchange(last_line(w)))
+}
+
 #[then("the issued access token is accepted by GET /api/standard-psa")]
 async fn issued_token_works(w: &mut PsaWorld) -> Result<(), Finding> {
     let body = last_json(w)?;
@@ -138,6 +156,34 @@ mod tests {
             .decode(none.split('.').next().unwrap())
             .unwrap();
         assert!(String::from_utf8(header).unwrap().contains("none"));
+    }
+
+    #[test]
+    fn the_token_type_is_bearer_in_any_case() {
+        let body = |t: serde_json::Value| serde_json::json!({"tokens": {"access": {"token": "t", "type": t}}});
+        for ok in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+            assert!(check_token_type(&body(ok.into())).is_ok(), "{ok}");
+        }
+        for bad in [
+            serde_json::json!("Basic"),
+            serde_json::json!("Bearer "),
+            serde_json::json!(""),
+            serde_json::json!(null),
+            serde_json::json!(["Bearer"]),
+        ] {
+            assert!(check_token_type(&body(bad.clone())).is_err(), "{bad}");
+        }
+        assert!(check_token_type(&serde_json::json!({})).is_err());
+        let schemas = crate::schema::SchemaSet::load().unwrap();
+        let full = |t: &str| serde_json::json!({"tokens": {"access": {"token": "t", "type": t, "expirySeconds": 3600}}});
+        assert!(schemas
+            .validate("token-exchange", &full("bearer"))
+            .unwrap()
+            .is_empty());
+        assert!(!schemas
+            .validate("token-exchange", &full("Basic"))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -1,78 +1,352 @@
-//! Checks particular to the PSA operations: credential verdicts (CRED-02)
-//! and ticket data (TCKT-03, TCKT-04, TCKT-08).
+//! Checks particular to the PSA operations: credential verdicts (CRED-02),
+//! ticket data (TCKT-03, TCKT-04, TCKT-08) and what a 1 MiB body may get
+//! (SEC-01).
+//!
+//! The verdicts are plain functions of a [`ReceivedResponse`], so they are
+//! unit-tested against the answers a misbehaving server could give; the
+//! steps only find the response and hand it over.
 
 use cucumber::then;
 use serde_json::Value;
 
+use super::request::{InvalidBody, INVALID_CREDENTIAL_BODIES};
 use super::{last_json, last_line};
 use crate::finding::Finding;
+use crate::http::ReceivedResponse;
 use crate::world::PsaWorld;
 
-#[then("the credentials are not reported valid")]
-fn not_reported_valid(w: &mut PsaWorld) -> Result<(), Finding> {
-    let r = w.last_response()?;
-    if !(200..300).contains(&r.status) {
+/// The members that make a body ticket data.
+const TICKET_FIELDS: [&str; 4] = [
+    "ticketTitle",
+    "ticketDetails",
+    "ticketStatus",
+    "creationDate",
+];
+
+/// The credential verdict a body claims, wherever a server may have put it:
+/// `data.isPsaCredentialsValid`, or the same member at the top level.
+fn verdict(body: &Value) -> Option<&Value> {
+    body.pointer("/data/isPsaCredentialsValid")
+        .or_else(|| body.get("isPsaCredentialsValid"))
+}
+
+/// Whether a verdict says "valid", in any type a sloppy server may use.
+fn says_valid(flag: &Value) -> bool {
+    match flag {
+        Value::Bool(b) => *b,
+        Value::String(s) => s.trim().eq_ignore_ascii_case("true"),
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        _ => false,
+    }
+}
+
+/// Whether a verdict says "not valid": `false`, or the string `"false"`
+/// (the wrong type is CRED-01's and CRED-03's business, not CRED-02's).
+fn says_invalid(flag: &Value) -> bool {
+    match flag {
+        Value::Bool(b) => !*b,
+        Value::String(s) => s.trim().eq_ignore_ascii_case("false"),
+        _ => false,
+    }
+}
+
+/// CRED-02: a wrong PSA password is never reported valid. Passes on a 4xx,
+/// or on a 2xx whose body says "not valid"; anything else — a 5xx, a
+/// redirect, a 2xx that says valid in any type or says nothing — fails.
+pub fn check_not_reported_valid(r: &ReceivedResponse) -> Result<(), Finding> {
+    let expected = "a 4xx, or 2xx with isPsaCredentialsValid false";
+    if (400..500).contains(&r.status) {
         return Ok(());
     }
-    let body = last_json(w)?;
-    let flag = body.pointer("/data/isPsaCredentialsValid");
-    let claims_valid = matches!(flag, Some(Value::Bool(true)))
-        || matches!(flag, Some(Value::String(s)) if s.eq_ignore_ascii_case("true"))
-        || matches!(body.get("isPsaCredentialsValid"), Some(Value::Bool(true)));
-    if claims_valid {
-        return Err(Finding::failure("a wrong PSA password is reported valid")
-            .expected("isPsaCredentialsValid false, or a 4xx")
-            .actual(format!(
-                "{} with isPsaCredentialsValid {}",
-                r.status,
-                flag.cloned().unwrap_or(Value::Null)
-            ))
-            .at("/data/isPsaCredentialsValid")
-            .exchange(last_line(w)));
+    if !(200..300).contains(&r.status) {
+        return Err(
+            Finding::failure(format!("a wrong PSA password is answered {}", r.status))
+                .expected(expected)
+                .actual(format!("{}: {}", r.status, r.body_preview(200))),
+        );
+    }
+    let Ok(body) = r.json() else {
+        return Err(
+            Finding::failure("a wrong PSA password gets a 2xx that is not JSON")
+                .expected(expected)
+                .actual(format!("{}: {}", r.status, r.body_preview(200))),
+        );
+    };
+    match verdict(&body) {
+        Some(flag) if says_invalid(flag) => Ok(()),
+        Some(flag) if says_valid(flag) => {
+            Err(Finding::failure("a wrong PSA password is reported valid")
+                .expected(expected)
+                .actual(format!("{} with isPsaCredentialsValid {flag}", r.status))
+                .at("/data/isPsaCredentialsValid"))
+        }
+        Some(flag) => Err(Finding::failure(
+            "a wrong PSA password gets a 2xx that does not say invalid",
+        )
+        .expected(expected)
+        .actual(format!("{} with isPsaCredentialsValid {flag}", r.status))
+        .at("/data/isPsaCredentialsValid")),
+        None => Err(
+            Finding::failure("a wrong PSA password gets a 2xx that does not say invalid")
+                .expected(expected)
+                .actual(format!(
+                    "{} without isPsaCredentialsValid: {}",
+                    r.status,
+                    r.body_preview(200)
+                ))
+                .at("/data/isPsaCredentialsValid"),
+        ),
+    }
+}
+
+/// The ticket members a body carries, anywhere: in a JSON body at any
+/// depth (with a value other than null), in any other body as text.
+pub fn ticket_fields_in(r: &ReceivedResponse) -> Vec<&'static str> {
+    fn walk(v: &Value, found: &mut Vec<&'static str>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if let Some(f) = TICKET_FIELDS.iter().find(|f| **f == k.as_str()) {
+                        if !v.is_null() && !found.contains(f) {
+                            found.push(f);
+                        }
+                    }
+                    walk(v, found);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    match r.json() {
+        Ok(body) => walk(&body, &mut found),
+        Err(_) => {
+            let text = String::from_utf8_lossy(&r.body).to_ascii_lowercase();
+            found.extend(
+                TICKET_FIELDS
+                    .iter()
+                    .filter(|f| text.contains(&f.to_ascii_lowercase())),
+            );
+        }
+    }
+    found
+}
+
+/// TCKT-08: wrong PSA credentials get a 4xx and no ticket data, whatever
+/// the body's type.
+pub fn check_no_ticket_data(r: &ReceivedResponse) -> Result<(), Finding> {
+    let leaked = ticket_fields_in(r);
+    if (400..500).contains(&r.status) && leaked.is_empty() {
+        return Ok(());
+    }
+    let actual = if leaked.is_empty() {
+        format!("{}: {}", r.status, r.body_preview(200))
+    } else {
+        format!(
+            "{} ({}) carrying {}",
+            r.status,
+            r.header("content-type").unwrap_or("no Content-Type"),
+            leaked.join(", ")
+        )
+    };
+    let title = if leaked.is_empty() {
+        format!("wrong PSA credentials are answered {}", r.status)
+    } else {
+        "ticket data served to a caller with wrong PSA credentials".to_string()
+    };
+    Err(Finding::failure(title)
+        .expected("a 4xx without ticket data")
+        .actual(actual))
+}
+
+/// SEC-01's MUST: a 1 MiB body (a huge username, so wrong credentials)
+/// gets no 5xx, no valid-credentials verdict and no ticket data. Any 2xx or
+/// 4xx that gives none of these passes: Spring accepts such a body and
+/// answers it like any wrong credentials.
+pub fn check_huge_body_answer(r: &ReceivedResponse) -> Result<(), Finding> {
+    let expected = "400 or 413 (or an answer like any wrong credentials): no 5xx, no valid credentials, no ticket data";
+    if r.status >= 500 {
+        return Err(
+            Finding::failure(format!("a 1 MiB body is answered {}", r.status))
+                .expected(expected)
+                .actual(format!("{}: {}", r.status, r.body_preview(200))),
+        );
+    }
+    if let Some(flag) = r.json().ok().as_ref().and_then(verdict) {
+        if (200..300).contains(&r.status) && says_valid(flag) {
+            return Err(Finding::failure(
+                "a 1 MiB body with a made-up username is reported valid credentials",
+            )
+            .expected(expected)
+            .actual(format!("{} with isPsaCredentialsValid {flag}", r.status))
+            .at("/data/isPsaCredentialsValid"));
+        }
+    }
+    let leaked = ticket_fields_in(r);
+    if !leaked.is_empty() {
+        return Err(
+            Finding::failure("a 1 MiB body with a made-up username gets ticket data")
+                .expected(expected)
+                .actual(format!("{} carrying {}", r.status, leaked.join(", "))),
+        );
     }
     Ok(())
 }
 
-#[then("the response carries no ticket data")]
-fn no_ticket_data(w: &mut PsaWorld) -> Result<(), Finding> {
-    let r = w.last_response()?;
-    let Ok(body) = r.json() else { return Ok(()) };
-    let leaked: Vec<&str> = [
-        "ticketTitle",
-        "ticketDetails",
-        "ticketStatus",
-        "creationDate",
-    ]
-    .into_iter()
-    .filter(|k| {
-        body.pointer(&format!("/data/{k}"))
-            .is_some_and(|v| !v.is_null())
-    })
-    .collect();
-    if leaked.is_empty() {
-        return Ok(());
-    }
-    Err(
-        Finding::failure("ticket data served to a caller with wrong PSA credentials")
-            .expected("a 4xx without ticket data")
-            .actual(format!(
-                "{} carrying data.{}",
-                r.status,
-                leaked.join(", data.")
-            ))
-            .at("/data")
-            .exchange(last_line(w)),
-    )
+/// Which endpoint an invalid body went to: what "like wrong credentials"
+/// means differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialEndpoint {
+    /// `POST /api/standard-psa/{psaType}/credential` (CRED-04).
+    Credential,
+    /// `POST /api/custom-psa/tickets/{customPsaTicketId}` (TCKT-07).
+    Ticket,
 }
 
-#[then("the ticket's creationDate is an RFC 3339 date-time with an optional [Zone/Id] suffix")]
+/// CRED-04 and TCKT-07 (MUST): every invalid body is answered 400; a number
+/// or boolean where a string is due, which Jackson's defaults read as a
+/// string, may instead be answered like any wrong credentials (CRED-02's
+/// rule on the credential endpoint, TCKT-08's on the ticket endpoint).
+/// `strict` (the SHOULD) wants 400 for those too.
+pub fn check_invalid_bodies_refused(
+    endpoint: CredentialEndpoint,
+    answers: &[(&InvalidBody, Option<&ReceivedResponse>)],
+    strict: bool,
+) -> Result<(), Finding> {
+    let mut wrong = Vec::new();
+    for (invalid, answer) in answers {
+        let Some(r) = answer else {
+            wrong.push(format!("{} → no answer", invalid.case));
+            continue;
+        };
+        if r.status == 400 {
+            continue;
+        }
+        if invalid.jackson_reads_as_string && !strict {
+            let like_wrong_credentials = match endpoint {
+                CredentialEndpoint::Credential => check_not_reported_valid(r),
+                CredentialEndpoint::Ticket => check_no_ticket_data(r),
+            };
+            match like_wrong_credentials {
+                Ok(()) => continue,
+                Err(f) => wrong.push(format!("{} → {} ({})", invalid.case, r.status, f.title)),
+            }
+        } else {
+            wrong.push(format!("{} → {}", invalid.case, r.status));
+        }
+    }
+    if wrong.is_empty() && !answers.is_empty() {
+        return Ok(());
+    }
+    let expected = if strict {
+        "400 for each invalid body".to_string()
+    } else {
+        "400 for each invalid body; for a number or boolean where a string is due          (Jackson reads it as a string) 400 or an answer like any wrong credentials"
+            .to_string()
+    };
+    Err(Finding::failure(format!(
+        "{} of {} invalid bodies not refused",
+        wrong.len(),
+        answers.len()
+    ))
+    .expected(format!(
+        "{expected}: {}",
+        INVALID_CREDENTIAL_BODIES
+            .iter()
+            .map(|b| b.case)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .actual(wrong.join("\n")))
+}
+
+/// Each invalid body with the answer it got (`None`: no answer).
+type InvalidBodyAnswers<'a> = Vec<(&'static InvalidBody, Option<&'a ReceivedResponse>)>;
+
+/// The last `INVALID_CREDENTIAL_BODIES.len()` exchanges, paired with the
+/// bodies they carried, and the endpoint they went to.
+fn invalid_body_answers(
+    w: &PsaWorld,
+) -> Result<(CredentialEndpoint, InvalidBodyAnswers<'_>), Finding> {
+    let n = INVALID_CREDENTIAL_BODIES.len();
+    let sent = w
+        .exchanges
+        .len()
+        .checked_sub(n)
+        .map(|i| &w.exchanges[i..])
+        .ok_or_else(|| {
+            Finding::harness("the invalid credential bodies were not sent before this check")
+        })?;
+    let endpoint = if sent
+        .first()
+        .is_some_and(|e| e.request.url.contains("/api/custom-psa/tickets/"))
+    {
+        CredentialEndpoint::Ticket
+    } else {
+        CredentialEndpoint::Credential
+    };
+    let answers = INVALID_CREDENTIAL_BODIES
+        .iter()
+        .zip(sent)
+        .map(|(b, e)| (b, e.response()))
+        .collect();
+    Ok((endpoint, answers))
+}
+
+fn invalid_bodies(w: &mut PsaWorld, strict: bool) -> Result<(), Finding> {
+    let (endpoint, answers) = invalid_body_answers(w)?;
+    let notes: Vec<String> = answers
+        .iter()
+        .map(|(b, r)| {
+            format!(
+                "{}: {}",
+                b.case,
+                r.map_or("no answer".to_string(), |r| r.status.to_string())
+            )
+        })
+        .collect();
+    let verdict = check_invalid_bodies_refused(endpoint, &answers, strict);
+    w.notes.extend(notes);
+    verdict
+}
+
+#[then(
+    "every invalid credential body is refused with 400, or like wrong credentials where Jackson reads it as a string"
+)]
+fn invalid_bodies_refused(w: &mut PsaWorld) -> Result<(), Finding> {
+    invalid_bodies(w, false)
+}
+
+#[then("every invalid credential body is answered 400")]
+fn invalid_bodies_400(w: &mut PsaWorld) -> Result<(), Finding> {
+    invalid_bodies(w, true)
+}
+
+#[then("the credentials are not reported valid")]
+fn not_reported_valid(w: &mut PsaWorld) -> Result<(), Finding> {
+    check_not_reported_valid(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+}
+
+#[then("the response carries no ticket data")]
+fn no_ticket_data(w: &mut PsaWorld) -> Result<(), Finding> {
+    check_no_ticket_data(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+}
+
+#[then("the answer is no 5xx and carries neither valid credentials nor ticket data")]
+fn huge_body_answer(w: &mut PsaWorld) -> Result<(), Finding> {
+    check_huge_body_answer(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+}
+
+#[then("the ticket's creationDate is a Java ZonedDateTime text")]
 fn creation_date(w: &mut PsaWorld) -> Result<(), Finding> {
     let body = last_json(w)?;
     match body.pointer("/data/creationDate") {
         Some(Value::String(s)) if crate::schema::is_zoned_date_time(s) => Ok(()),
         other => Err(Finding::failure("creationDate is not a zoned date-time")
             .expected(
-                "e.g. 2024-02-21T06:28:10.624-05:00[America/New_York] or 2025-07-01T12:00:00Z",
+                "Java ZonedDateTime text with an offset, e.g. 2024-02-21T06:28:10.624-05:00[America/New_York], \
+                 2024-02-21T06:28-05:00[America/New_York] or 2025-07-01T12:00:00Z",
             )
             .actual(
                 other
@@ -103,5 +377,229 @@ fn status_upper_snake(w: &mut PsaWorld) -> Result<(), Finding> {
             )
             .at("/data/ticketStatus")
             .exchange(last_line(w))),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A response as a server could send it.
+    pub(crate) fn response(status: u16, content_type: &str, body: &str) -> ReceivedResponse {
+        ReceivedResponse {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+        }
+    }
+
+    fn json(status: u16, body: &str) -> ReceivedResponse {
+        response(status, "application/json", body)
+    }
+
+    const TICKET: &str = r#"{"data":{"ticketId":"1","ticketTitle":"Printer","ticketDetails":"Jammed","ticketStatus":"OPEN","creationDate":"2024-02-21T06:28-05:00[America/New_York]"},"_links":{}}"#;
+
+    #[test]
+    fn cred_04_and_tckt_07_need_400_and_allow_jackson_coercion_only_as_wrong_credentials() {
+        use CredentialEndpoint::{Credential, Ticket};
+        let bad_request = json(400, r#"{"status":400,"message":"m","errors":null}"#);
+        let spring_false = json(
+            200,
+            r#"{"data":{"isPsaCredentialsValid":false},"_links":{}}"#,
+        );
+        let spring_true = json(
+            200,
+            r#"{"data":{"isPsaCredentialsValid":true},"_links":{}}"#,
+        );
+        let wrong_creds_ticket = json(
+            400,
+            r#"{"status":400,"message":"PSA credentials were rejected."}"#,
+        );
+        let forbidden = json(
+            401,
+            r#"{"status":401,"message":"PSA credentials were rejected."}"#,
+        );
+        let ticket = json(200, TICKET);
+        let crash = json(500, r#"{"status":500,"message":"boom"}"#);
+        // Every body, each answered `answer` where `pick` says so, else 400.
+        let answers = |pick: &dyn Fn(&InvalidBody) -> bool, answer: &ReceivedResponse| {
+            INVALID_CREDENTIAL_BODIES
+                .iter()
+                .map(|b| {
+                    (
+                        b,
+                        Some(if pick(b) {
+                            answer.clone()
+                        } else {
+                            bad_request.clone()
+                        }),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        fn view<'a>(
+            a: &'a [(&'static InvalidBody, Option<ReceivedResponse>)],
+        ) -> Vec<(&'static InvalidBody, Option<&'a ReceivedResponse>)> {
+            a.iter().map(|(b, r)| (*b, r.as_ref())).collect()
+        }
+        let coerced = |b: &InvalidBody| b.jackson_reads_as_string;
+        let plain = |b: &InvalidBody| !b.jackson_reads_as_string;
+        assert!(INVALID_CREDENTIAL_BODIES.iter().any(coerced));
+
+        // All 400: passes the MUST and the SHOULD, on both endpoints.
+        let all = answers(&|_| false, &bad_request);
+        for endpoint in [Credential, Ticket] {
+            assert!(check_invalid_bodies_refused(endpoint, &view(&all), false).is_ok());
+            assert!(check_invalid_bodies_refused(endpoint, &view(&all), true).is_ok());
+        }
+        // Spring reads 42 as "42": 200 false on the credential endpoint
+        // passes the MUST, not the SHOULD.
+        let a = answers(&coerced, &spring_false);
+        assert!(check_invalid_bodies_refused(Credential, &view(&a), false).is_ok());
+        assert!(check_invalid_bodies_refused(Credential, &view(&a), true).is_err());
+        let a = answers(&coerced, &forbidden);
+        assert!(check_invalid_bodies_refused(Ticket, &view(&a), false).is_ok());
+        let a = answers(&coerced, &wrong_creds_ticket);
+        assert!(check_invalid_bodies_refused(Ticket, &view(&a), true).is_ok());
+        // ... but never valid credentials, ticket data or a crash.
+        for (endpoint, answer) in [
+            (Credential, &spring_true),
+            (Credential, &crash),
+            (Ticket, &ticket),
+            (Ticket, &spring_false),
+            (Ticket, &crash),
+        ] {
+            let a = answers(&coerced, answer);
+            assert!(
+                check_invalid_bodies_refused(endpoint, &view(&a), false).is_err(),
+                "{endpoint:?} {}",
+                answer.body_preview(60)
+            );
+        }
+        // Any other body must be 400, whatever the answer.
+        for answer in [&spring_false, &forbidden, &json(422, "{}"), &crash] {
+            let a = answers(&plain, answer);
+            let f = check_invalid_bodies_refused(Credential, &view(&a), false).unwrap_err();
+            assert!(f.actual.as_deref().unwrap().contains("no username"), "{f}");
+        }
+        // No answer is no pass.
+        let mut a = answers(&|_| false, &bad_request);
+        a[0].1 = None;
+        assert!(check_invalid_bodies_refused(Credential, &view(&a), false).is_err());
+        assert!(check_invalid_bodies_refused(Credential, &[], false).is_err());
+    }
+
+    #[test]
+    fn cred_02_passes_refusals_and_explicit_false_only() {
+        for ok in [
+            json(
+                200,
+                r#"{"data":{"isPsaCredentialsValid":false},"_links":{}}"#,
+            ),
+            json(200, r#"{"isPsaCredentialsValid":false}"#),
+            json(200, r#"{"data":{"isPsaCredentialsValid":"false"}}"#),
+            json(
+                400,
+                r#"{"status":400,"message":"PSA credentials were rejected."}"#,
+            ),
+            response(401, "text/plain", "no"),
+        ] {
+            assert!(check_not_reported_valid(&ok).is_ok(), "{}", ok.status);
+        }
+        for bad in [
+            json(200, r#"{"data":{"isPsaCredentialsValid":true}}"#),
+            json(200, r#"{"data":{"isPsaCredentialsValid":"true"}}"#),
+            json(200, r#"{"data":{"isPsaCredentialsValid":"TRUE"}}"#),
+            json(200, r#"{"data":{"isPsaCredentialsValid":1}}"#),
+            json(200, r#"{"isPsaCredentialsValid":true}"#),
+            json(200, r#"{"data":{}}"#),
+            json(200, r#"{"data":{"isPsaCredentialsValid":null}}"#),
+            response(200, "text/plain", "valid"),
+            json(204, ""),
+            json(500, r#"{"status":500,"message":"boom"}"#),
+            json(503, ""),
+            response(302, "text/html", ""),
+        ] {
+            let f = check_not_reported_valid(&bad).expect_err(&bad.body_preview(80));
+            assert!(f.actual.is_some() && f.expected.is_some());
+        }
+    }
+
+    #[test]
+    fn tckt_08_fails_on_any_success_and_on_ticket_data_in_any_body() {
+        for ok in [
+            json(
+                400,
+                r#"{"status":400,"message":"PSA credentials were rejected.","errors":null}"#,
+            ),
+            json(401, r#"{"status":401,"message":"no"}"#),
+            response(403, "text/plain", "Forbidden"),
+            json(
+                400,
+                r#"{"status":400,"message":"m","data":{"ticketTitle":null}}"#,
+            ),
+        ] {
+            assert!(check_no_ticket_data(&ok).is_ok(), "{}", ok.body_preview(80));
+        }
+        for bad in [
+            json(200, TICKET),
+            json(200, r#"{"status":200,"message":"ok"}"#),
+            response(200, "text/plain", "nothing to see"),
+            json(400, TICKET),
+            json(
+                403,
+                &format!(r#"{{"status":403,"message":"m","ticket":{TICKET}}}"#),
+            ),
+            json(400, &format!(r#"[{TICKET}]"#)),
+            response(400, "text/plain", "ticketTitle=Printer ticketStatus=OPEN"),
+            response(400, "text/html", "<td>ticketDetails</td>"),
+            json(500, r#"{"status":500,"message":"boom"}"#),
+        ] {
+            assert!(
+                check_no_ticket_data(&bad).is_err(),
+                "{} {} passed",
+                bad.status,
+                bad.body_preview(80)
+            );
+        }
+    }
+
+    #[test]
+    fn sec_01_takes_spring_answers_and_refuses_crashes_and_leaks() {
+        for ok in [
+            json(400, r#"{"status":400,"message":"m"}"#),
+            json(413, r#"{"status":413,"message":"m"}"#),
+            json(
+                200,
+                r#"{"data":{"isPsaCredentialsValid":false},"_links":{}}"#,
+            ),
+            json(
+                400,
+                r#"{"status":400,"message":"PSA credentials were rejected."}"#,
+            ),
+            response(413, "text/html", "<h1>Request Entity Too Large</h1>"),
+        ] {
+            assert!(
+                check_huge_body_answer(&ok).is_ok(),
+                "{}",
+                ok.body_preview(80)
+            );
+        }
+        for bad in [
+            json(500, r#"{"status":500,"message":"boom"}"#),
+            response(502, "text/html", "Bad Gateway"),
+            json(200, r#"{"data":{"isPsaCredentialsValid":true}}"#),
+            json(200, r#"{"data":{"isPsaCredentialsValid":"true"}}"#),
+            json(200, TICKET),
+            response(200, "text/plain", "ticketTitle: Printer"),
+        ] {
+            assert!(
+                check_huge_body_answer(&bad).is_err(),
+                "{} {} passed",
+                bad.status,
+                bad.body_preview(80)
+            );
+        }
     }
 }
