@@ -250,7 +250,7 @@ fn create_body(id: &str, number: &str) -> Value {
 
 #[tokio::test]
 async fn create_custom_ticket_as_the_openapi_documents_it() {
-    for style in [Style::Canonical, Style::Ncentral] {
+    for style in [Style::Ncentral] {
         let server = start(style).await;
         let id = server.credentials().ticket_ids[0].clone();
         let path = "/api/custom-psa/tickets";
@@ -352,7 +352,7 @@ async fn create_custom_ticket_as_the_openapi_documents_it() {
 
 #[tokio::test]
 async fn ticket_info_without_psa_credentials_needs_the_token_alone() {
-    for style in [Style::Canonical, Style::Ncentral] {
+    for style in [Style::Ncentral] {
         let server = start(style).await;
         let id = server.credentials().ticket_ids[0].clone();
         let path = format!("/api/custom-psa/tickets/{id}");
@@ -400,33 +400,35 @@ async fn ticket_info_without_psa_credentials_needs_the_token_alone() {
 }
 
 #[tokio::test]
-async fn the_alternate_style_serves_only_the_certified_operations() {
-    let server = start(Style::Alternate).await;
-    let id = server.credentials().ticket_ids[0].clone();
-    let a = send(
-        &server,
-        Method::POST,
-        "/api/custom-psa/tickets",
-        Some(create_body("42", "X")),
-        true,
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
-    let a = send(
-        &server,
-        Method::GET,
-        &format!("/api/custom-psa/tickets/{id}"),
-        None,
-        true,
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
+async fn the_other_styles_serve_only_the_certified_operations() {
+    for style in [Style::Canonical, Style::Alternate] {
+        let server = start(style).await;
+        let id = server.credentials().ticket_ids[0].clone();
+        let a = send(
+            &server,
+            Method::POST,
+            "/api/custom-psa/tickets",
+            Some(create_body("42", "X")),
+            true,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{style:?}");
+        let a = send(
+            &server,
+            Method::GET,
+            &format!("/api/custom-psa/tickets/{id}"),
+            None,
+            true,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{style:?}");
+    }
 }
 
 #[tokio::test]
 async fn every_server_keeps_its_own_links() {
-    let a = start(Style::Canonical).await;
-    let b = start(Style::Canonical).await;
+    let a = start(Style::Ncentral).await;
+    let b = start(Style::Ncentral).await;
     let id = a.credentials().ticket_ids[0].clone();
     let path = "/api/custom-psa/tickets";
     let first = send(
