@@ -117,7 +117,7 @@ bearer_token_env = "T_TOKEN"
 integration_key_env = "T_KEY"
 [standard_psa]
 psa_type = "3"
-username = "[email protected]"
+username = "psa-admin@example.com"
 password_env = "T_PASS"
 [custom_psa]
 ticket_id = "1142285696"
