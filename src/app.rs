@@ -19,66 +19,14 @@ use crate::cli::{
 };
 use crate::config::{self, RunConfig};
 use crate::features;
+use crate::features::Selection;
 use crate::interrupt::Stop;
 use crate::mock::{Fault, MockServer};
 use crate::report::compare::Comparison;
 use crate::report::{terminal, Summary};
-use crate::runner::{self, Selection};
 use crate::schema::{SchemaSet, SCHEMA_SOURCES};
 
-/// Standard output and standard error for every command.
-///
-/// `println!` panics ("failed printing to stdout: Broken pipe") when the
-/// reader of a pipe has gone; here the first failed write marks standard
-/// output as gone, later writes are dropped, and the command goes on to
-/// finish (a run still writes its reports) and exit with its own status. A
-/// failure other than a closed pipe (a full disk) is said once on stderr and
-/// turns a success into exit 3.
-pub mod output {
-    use std::io::Write as _;
-    use std::sync::atomic::{AtomicU8, Ordering};
-
-    const OPEN: u8 = 0;
-    const CLOSED_BY_READER: u8 = 1;
-    const FAILED: u8 = 2;
-    static STDOUT: AtomicU8 = AtomicU8::new(OPEN);
-
-    /// Writes to standard output; see the module documentation.
-    pub fn out(args: std::fmt::Arguments<'_>) {
-        if STDOUT.load(Ordering::SeqCst) != OPEN {
-            return;
-        }
-        let mut stdout = std::io::stdout().lock();
-        let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) else {
-            return;
-        };
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            STDOUT.store(CLOSED_BY_READER, Ordering::SeqCst);
-        } else {
-            STDOUT.store(FAILED, Ordering::SeqCst);
-            err(format_args!(
-                "error: cannot write to standard output\n  cause: {e}\n  hint: check where the output is redirected to\n"
-            ));
-        }
-    }
-
-    /// Writes to standard error, ignoring failure: there is nowhere left to
-    /// say anything.
-    pub fn err(args: std::fmt::Arguments<'_>) {
-        let mut stderr = std::io::stderr().lock();
-        let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
-    }
-
-    /// The exit status once output is done: a success whose output could not
-    /// be written (for a reason other than a closed pipe) becomes 3.
-    pub fn final_status(code: u8) -> u8 {
-        if code == 0 && STDOUT.load(Ordering::SeqCst) == FAILED {
-            3
-        } else {
-            code
-        }
-    }
-}
+use crate::output;
 
 macro_rules! out {
     ($($arg:tt)*) => { output::out(format_args!($($arg)*)) };
@@ -160,7 +108,7 @@ async fn run(args: &RunArgs) -> u8 {
     };
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
-    let (report, interrupted) = match runner::execute_until(&config, stop).await {
+    let (report, interrupted) = match crate::launch::execute_until(&config, stop).await {
         Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");
@@ -178,13 +126,15 @@ async fn run(args: &RunArgs) -> u8 {
                     .take(2)
                     .map(|l| l.trim().to_string())
                     .collect();
-                let report = crate::report::RunReport::not_run(
-                    &config,
-                    &target,
-                    reason.join(" — "),
+                let info = crate::report::RunInfo {
+                    profile: config.profile,
+                    strict: config.strict,
+                    target,
+                    tls_insecure: matches!(&config.target, config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
                     started_at,
-                    started.elapsed(),
-                );
+                    elapsed: started.elapsed(),
+                };
+                let report = crate::report::RunReport::not_run(&info, reason.join(" — "));
                 if signing.is_some() {
                     // An attestation of an earlier run would not match these reports.
                     let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
@@ -455,11 +405,11 @@ fn list(args: &ListArgs) -> u8 {
             }
         };
         for scenario in &feature.scenarios {
-            let selection = runner::select(&feature, scenario, args.profile, tags.as_ref(), None);
+            let selection = features::select(&feature, scenario, args.profile, tags.as_ref(), None);
             if selection == Selection::Exclude {
                 continue;
             }
-            for r in runner::requirement_tags(&scenario.tags) {
+            for r in catalog::requirement_tags(&scenario.tags) {
                 by_requirement.entry(r.id).or_default().push(format!(
                     "{}  {}",
                     features::scenario_id(&feature, scenario),

@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::catalog::Profile;
 use crate::cli::RunArgs;
+pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
 
 /// A problem with the command line or the target file. Nothing was sent.
@@ -92,14 +93,10 @@ impl Default for RateLimitSettings {
     }
 }
 
-/// TLS options of the target file's `[tls]` table.
-#[derive(Debug, Clone, Default)]
-pub struct TlsSettings {
-    /// A PEM file with the private CA that signed the target's certificate.
-    pub ca_file: Option<PathBuf>,
-    /// Skip certificate verification. Every report says so.
-    pub insecure_skip_verify: bool,
-}
+/// A well-formed ticket id no target is expected to know (it fits a 32-bit
+/// integer, so no implementation refuses it as out of range): the default
+/// of `custom_psa.unknown_ticket_id`.
+pub const UNKNOWN_TICKET_ID: &str = "999999937";
 
 /// Everything the suite needs to know about the implementation under test.
 #[derive(Debug, Clone)]
@@ -457,7 +454,7 @@ pub fn load_target(
         .custom_psa
         .unknown_ticket_id
         .map(StringOrNumber::into_string)
-        .unwrap_or_else(|| crate::runner::UNKNOWN_TICKET_ID.to_string());
+        .unwrap_or_else(|| UNKNOWN_TICKET_ID.to_string());
     if !decimal_id(&unknown_ticket_id) || unknown_ticket_id == ticket_id {
         return Err(invalid(format!(
             "custom_psa.unknown_ticket_id {unknown_ticket_id:?} must be a decimal ticket id other than ticket_id"

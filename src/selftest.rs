@@ -10,9 +10,10 @@ use futures::stream::{self, StreamExt};
 
 use crate::catalog::{Level, Profile};
 use crate::config::{RunConfig, TargetSource};
+use crate::launch;
 use crate::mock::{Fault, Style};
 use crate::report::{RequirementStatus, RunReport};
-use crate::runner::{self, RunError};
+use crate::suite::RunError;
 
 /// A run configuration against the built-in mock, canonical style.
 pub fn mock_config(faults: Vec<Fault>, profile: Profile, strict: bool) -> RunConfig {
@@ -75,7 +76,7 @@ pub async fn kill_matrix(
 ) -> Result<Vec<KillRow>, RunError> {
     let rows: Vec<Result<KillRow, RunError>> = stream::iter(faults.iter().copied())
         .map(|fault| async move {
-            let report = runner::execute(&mock_config(vec![fault], profile, true)).await?;
+            let report = launch::execute(&mock_config(vec![fault], profile, true)).await?;
             Ok(KillRow {
                 fault,
                 exit_code: report.exit_code(),

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use psa_conformance::catalog::Profile;
 use psa_conformance::config::{RunConfig, TargetSource};
+use psa_conformance::launch;
 use psa_conformance::mock::{Fault, MockServer};
 use psa_conformance::report::{RequirementStatus, ScenarioStatus};
-use psa_conformance::runner;
 use psa_conformance::selftest::mock_config;
 
 /// Short, to keep the test fast; the bound scales with it.
@@ -23,7 +23,8 @@ async fn a_limiter_that_never_recovers_fails_rate_03_alone_in_bounded_time() {
         .start()
         .await
         .expect("mock starts");
-    let mut target = server.target();
+    let mut target =
+        psa_conformance::launch::mock_target(&server, psa_conformance::launch::MockAuth::Exchange);
     target.rate_limit.recovery_timeout = RECOVERY;
     let config = RunConfig {
         target: TargetSource::Live(Box::new(target)),
@@ -31,7 +32,7 @@ async fn a_limiter_that_never_recovers_fails_rate_03_alone_in_bounded_time() {
     };
 
     let started = Instant::now();
-    let report = tokio::time::timeout(RECOVERY + SLACK, runner::execute(&config))
+    let report = tokio::time::timeout(RECOVERY + SLACK, launch::execute(&config))
         .await
         .unwrap_or_else(|_| {
             panic!(

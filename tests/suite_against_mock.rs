@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use psa_conformance::catalog::Profile;
 use psa_conformance::config::{RunConfig, TargetSource};
+use psa_conformance::launch;
 use psa_conformance::mock::{MockServer, RateLimit, Style};
 use psa_conformance::report::{RequirementStatus, RunReport, Verdict};
-use psa_conformance::runner;
 use psa_conformance::selftest::mock_config;
 
 fn live(target: psa_conformance::config::Target, profile: Profile) -> RunConfig {
@@ -75,7 +75,7 @@ fn problems(report: &RunReport, expected: Expected) -> Vec<String> {
 }
 
 async fn check(name: &str, config: RunConfig, expected: Expected) -> Result<RunReport, String> {
-    let report = runner::execute(&config)
+    let report = launch::execute(&config)
         .await
         .map_err(|e| format!("{name}: {e}"))?;
     let p = problems(&report, expected);
@@ -273,8 +273,14 @@ async fn all() -> Vec<Result<(), String>> {
     for c in cases() {
         let server = c.mock.start().await.expect("mock starts");
         let mut target = match c.auth {
-            Auth::Exchange => server.target(),
-            Auth::Bearer => server.target_with_bearer(),
+            Auth::Exchange => psa_conformance::launch::mock_target(
+                &server,
+                psa_conformance::launch::MockAuth::Exchange,
+            ),
+            Auth::Bearer => psa_conformance::launch::mock_target(
+                &server,
+                psa_conformance::launch::MockAuth::Bearer,
+            ),
         };
         target.ticket_id = server.credentials().ticket_ids[c.ticket].clone();
         let mut config = live(target, c.profile);
@@ -289,7 +295,10 @@ async fn all() -> Vec<Result<(), String>> {
         .start()
         .await
         .expect("mock starts");
-    let mut polite = live(tight.target(), Profile::Core);
+    let mut polite = live(
+        psa_conformance::launch::mock_target(&tight, psa_conformance::launch::MockAuth::Exchange),
+        Profile::Core,
+    );
     polite.concurrency = 2;
     let waited = check("in-flight limit 1, slow answers, 2 in flight per endpoint", polite, &[])
         .await

@@ -376,10 +376,10 @@ pub fn unchecked_requirements(
     let mut covered = std::collections::BTreeSet::new();
     for feature in crate::features::parse_all().into_iter().flatten() {
         for scenario in &feature.scenarios {
-            let selection = crate::runner::select(&feature, scenario, profile, Some(op), None);
-            if selection != crate::runner::Selection::Exclude {
+            let selection = crate::features::select(&feature, scenario, profile, Some(op), None);
+            if selection != crate::features::Selection::Exclude {
                 covered.extend(
-                    crate::runner::requirement_tags(&scenario.tags)
+                    crate::catalog::requirement_tags(&scenario.tags)
                         .iter()
                         .map(|r| r.id),
                 );
@@ -646,22 +646,18 @@ pub fn read_bundle(path: &Path) -> Result<(Vec<u8>, Files), VerifyInputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser as _;
 
     /// A report of the built-in mock's default run, with `verdict`.
     fn report(verdict: Verdict, warned: usize) -> RunReport {
-        let cli = crate::cli::Cli::try_parse_from(["psa-conformance", "run"]).unwrap();
-        let crate::cli::Command::Run(args) = cli.command else {
-            unreachable!("a run command line")
+        let info = crate::report::RunInfo {
+            profile: crate::catalog::Profile::Full,
+            strict: false,
+            target: "http://127.0.0.1:1".into(),
+            tls_insecure: false,
+            started_at: jiff::Timestamp::now(),
+            elapsed: std::time::Duration::ZERO,
         };
-        let config = crate::config::RunConfig::from_args(&args, &|_| None).unwrap();
-        let mut r = RunReport::not_run(
-            &config,
-            "http://127.0.0.1:1",
-            "the target did not answer".into(),
-            jiff::Timestamp::now(),
-            std::time::Duration::ZERO,
-        );
+        let mut r = RunReport::not_run(&info, "the target did not answer".into());
         r.verdict = verdict;
         r.counts.warned = warned;
         r

@@ -20,8 +20,6 @@ use reqwest::Method;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::config::TlsSettings;
-
 /// How to treat a 429 answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum On429 {
@@ -68,6 +66,15 @@ impl RequestSpec {
             on_429: On429::WaitAndRetry,
         }
     }
+}
+
+/// TLS options of the target file's `[tls]` table.
+#[derive(Debug, Clone, Default)]
+pub struct TlsSettings {
+    /// A PEM file with the private CA that signed the target's certificate.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Skip certificate verification. Every report says so.
+    pub insecure_skip_verify: bool,
 }
 
 /// Client settings.

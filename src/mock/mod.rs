@@ -39,7 +39,6 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::config::{AuthMode, PsaCredentials, RateLimitSettings, Target, TlsSettings};
 use crate::redact::Secret;
 
 /// How the mock words its answers. Every style is conformant.
@@ -217,42 +216,6 @@ impl MockServer {
 
     pub fn credentials(&self) -> &MockCredentials {
         &self.credentials
-    }
-
-    /// A target describing this mock: token exchange with its User-API JWT,
-    /// its integration key, PSA credentials and first ticket.
-    pub fn target(&self) -> Target {
-        self.target_with(AuthMode::Exchange {
-            user_api_jwt: self.credentials.user_api_jwt.clone(),
-        })
-    }
-
-    /// Like [`MockServer::target`], with a ready access token instead.
-    pub fn target_with_bearer(&self) -> Target {
-        self.target_with(AuthMode::Bearer(self.credentials.access_token.clone()))
-    }
-
-    fn target_with(&self, auth: AuthMode) -> Target {
-        let c = &self.credentials;
-        let creds = PsaCredentials {
-            username: c.username.clone(),
-            password: c.password.clone(),
-        };
-        Target {
-            base_url: url::Url::parse(&self.uri()).unwrap_or_else(|e| unreachable!("{e}")),
-            auth,
-            integration_key: c.integration_key.clone(),
-            psa_type: c.psa_type.clone(),
-            standard_psa: creds.clone(),
-            ticket_id: c.ticket_ids[0].clone(),
-            unknown_ticket_id: crate::runner::UNKNOWN_TICKET_ID.to_string(),
-            custom_psa: creds,
-            rate_limit: RateLimitSettings {
-                recovery_timeout: Duration::from_secs(5),
-                ..RateLimitSettings::default()
-            },
-            tls: TlsSettings::default(),
-        }
     }
 
     /// Stops serving and waits for the server task to end.

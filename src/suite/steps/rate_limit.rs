@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use cucumber::{then, when};
 use reqwest::Method;
 
-use crate::finding::Finding;
 use crate::http::{parse_retry_after, Exchange, On429, BACKOFF};
-use crate::world::PsaWorld;
+use crate::suite::finding::Finding;
+use crate::suite::world::PsaWorld;
 
 /// The method of the certified PSA endpoint the path goes to (GET for a
 /// path the API table does not know).
