@@ -389,6 +389,7 @@ async fn mock(args: &MockArgs) -> u8 {
     };
     let server = match MockServer::builder()
         .faults(faults.iter().copied())
+        .style(args.style)
         .listen(addr)
         .start()
         .await
@@ -406,6 +407,9 @@ async fn mock(args: &MockArgs) -> u8 {
         "psa-conformance reference mock listening on {}",
         server.uri()
     );
+    if args.style != crate::mock::Style::Canonical {
+        outln!("style: {}", args.style.name());
+    }
     if !faults.is_empty() {
         let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
         outln!("faults on: {}", names.join(", "));

@@ -107,9 +107,13 @@ pub struct RunArgs {
     #[arg(long = "mock-fault", value_name = "NAME", conflicts_with = "target")]
     pub mock_faults: Vec<String>,
 
-    /// With the built-in mock only: answer in the alternate (equally
-    /// conformant) style.
-    #[arg(long, conflicts_with = "target")]
+    /// With the built-in mock only: the (equally conformant) style it
+    /// answers in; `ncentral` answers as N-central's Java/Spring stack does.
+    #[arg(long, value_enum, value_name = "STYLE", conflicts_with = "target")]
+    pub mock_style: Option<crate::mock::Style>,
+
+    /// The older spelling of `--mock-style alternate`, kept for scripts.
+    #[arg(long, hide = true, conflicts_with_all = ["target", "mock_style"])]
     pub mock_alternate_style: bool,
 
     /// Benchmarking aid: run every feature N times over (copies are named
@@ -133,6 +137,11 @@ pub struct MockArgs {
     /// Break one requirement on purpose (repeatable); see --list-faults.
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+
+    /// The (equally conformant) style the mock answers in; `ncentral`
+    /// answers as N-central's Java/Spring stack does.
+    #[arg(long, value_enum, value_name = "STYLE", default_value_t = crate::mock::Style::Canonical)]
+    pub style: crate::mock::Style,
 
     /// Print every fault with the requirement it breaks, then exit.
     #[arg(long)]

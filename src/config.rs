@@ -138,7 +138,7 @@ pub enum TargetSource {
     /// Start the reference mock on 127.0.0.1 with an ephemeral port.
     BuiltInMock {
         faults: Vec<crate::mock::Fault>,
-        alternate_style: bool,
+        style: crate::mock::Style,
     },
     /// A live implementation described by a target file.
     Live(Box<Target>),
@@ -216,7 +216,11 @@ impl RunConfig {
         let target = match &args.target {
             None => TargetSource::BuiltInMock {
                 faults,
-                alternate_style: args.mock_alternate_style,
+                style: if args.mock_alternate_style {
+                    crate::mock::Style::Alternate
+                } else {
+                    args.mock_style.unwrap_or_default()
+                },
             },
             Some(path) => TargetSource::Live(Box::new(load_target(path, env)?)),
         };
@@ -618,5 +622,34 @@ ticket_id = "1142285696"
             parse_tags("@a and or"),
             Err(ConfigError::BadTags { .. })
         ));
+    }
+
+    #[test]
+    fn the_mock_style_flag_and_its_older_alias() {
+        use crate::mock::Style;
+        use clap::Parser;
+        let style = |flags: &[&str]| -> Result<Style, String> {
+            let cli = crate::cli::Cli::try_parse_from(
+                ["psa-conformance", "run"].iter().chain(flags).copied(),
+            )
+            .map_err(|e| e.to_string())?;
+            let crate::cli::Command::Run(args) = cli.command else {
+                return Err("not a run".into());
+            };
+            match RunConfig::from_args(&args, &env())
+                .map_err(|e| e.to_string())?
+                .target
+            {
+                TargetSource::BuiltInMock { style, .. } => Ok(style),
+                TargetSource::Live(_) => Err("not the built-in mock".into()),
+            }
+        };
+        assert_eq!(style(&[]), Ok(Style::Canonical));
+        assert_eq!(style(&["--mock-style", "ncentral"]), Ok(Style::Ncentral));
+        assert_eq!(style(&["--mock-style", "alternate"]), Ok(Style::Alternate));
+        assert_eq!(style(&["--mock-alternate-style"]), Ok(Style::Alternate));
+        assert!(style(&["--mock-style", "spring"]).is_err());
+        assert!(style(&["--mock-alternate-style", "--mock-style", "ncentral"]).is_err());
+        assert!(style(&["--mock-style", "ncentral", "--target", "t.toml"]).is_err());
     }
 }

@@ -7,6 +7,7 @@
 //! built-in [`mock`]) and [`report`] writes what happened, every text passing
 //! through [`redact`] first; [`attest`] signs a run's reports and verifies them.
 
+pub mod api;
 pub mod app;
 pub mod attest;
 pub mod catalog;

@@ -26,7 +26,7 @@ use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
 use crate::interrupt::{Interrupt, Stop};
-use crate::mock::{MockServer, Style};
+use crate::mock::MockServer;
 use crate::redact::{Redactor, Secret};
 use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
 use crate::schema::{SchemaError, SchemaSet};
@@ -288,18 +288,10 @@ pub async fn execute_until(
     let schemas = SchemaSet::load()?;
     let (target, _mock) = match &config.target {
         TargetSource::Live(t) => ((**t).clone(), None),
-        TargetSource::BuiltInMock {
-            faults,
-            alternate_style,
-        } => {
-            let style = if *alternate_style {
-                Style::Alternate
-            } else {
-                Style::Canonical
-            };
+        TargetSource::BuiltInMock { faults, style } => {
             let mock = MockServer::builder()
                 .faults(faults.iter().copied())
-                .style(style)
+                .style(*style)
                 .start()
                 .await
                 .map_err(RunError::Mock)?;

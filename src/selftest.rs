@@ -10,17 +10,24 @@ use futures::stream::{self, StreamExt};
 
 use crate::catalog::{Level, Profile};
 use crate::config::{RunConfig, TargetSource};
-use crate::mock::Fault;
+use crate::mock::{Fault, Style};
 use crate::report::{RequirementStatus, RunReport};
 use crate::runner::{self, RunError};
 
-/// A run configuration against the built-in mock.
+/// A run configuration against the built-in mock, canonical style.
 pub fn mock_config(faults: Vec<Fault>, profile: Profile, strict: bool) -> RunConfig {
+    styled_mock_config(Style::Canonical, faults, profile, strict)
+}
+
+/// A run configuration against the built-in mock in a given style.
+pub fn styled_mock_config(
+    style: Style,
+    faults: Vec<Fault>,
+    profile: Profile,
+    strict: bool,
+) -> RunConfig {
     RunConfig {
-        target: TargetSource::BuiltInMock {
-            faults,
-            alternate_style: false,
-        },
+        target: TargetSource::BuiltInMock { faults, style },
         profile,
         strict,
         tags: None,

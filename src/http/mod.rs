@@ -405,18 +405,10 @@ impl HttpClient {
 /// The endpoint a request goes to, for the per-endpoint bound: the method
 /// and the route, with path parameters folded (`POST /api/custom-psa/tickets/{id}`).
 pub fn endpoint_key(method: &Method, path: &str) -> String {
-    let path = path.split('?').next().unwrap_or(path);
-    let segments: Vec<&str> = path.split('/').collect();
-    let route = match segments.as_slice() {
-        ["", "api", "standard-psa", _, "credential"] => {
-            "/api/standard-psa/{psaType}/credential".to_string()
-        }
-        ["", "api", "custom-psa", "tickets", id] if !id.is_empty() => {
-            "/api/custom-psa/tickets/{customPsaTicketId}".to_string()
-        }
-        _ => path.to_string(),
-    };
-    format!("{method} {route}")
+    match crate::api::find(method.as_str(), path) {
+        Some(endpoint) => endpoint.key(),
+        None => format!("{method} {}", path.split('?').next().unwrap_or(path)),
+    }
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date.

@@ -11,14 +11,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Each [`Fault`] breaks one requirement on purpose; [`Style::Alternate`]
-//! answers in a different but equally conformant style (extra fields, other
-//! key order, `charset`, pretty-printing, plain RFC 3339 dates), to prove the
-//! suite does not over-fit the canonical one.
+//! Each [`Fault`] breaks one requirement on purpose. Two further styles
+//! answer differently but just as conformantly, to prove the suite does not
+//! over-fit the canonical one: [`Style::Alternate`] (extra fields, other key
+//! order, `charset`, pretty-printing, plain RFC 3339 dates) and
+//! [`Style::Ncentral`] (what N-central's Java/Spring/Jackson stack writes by
+//! default: minute-precision and offset-zone dates, `"errors": null`, no
+//! `Retry-After`, a 1 MiB body read like any other, a number or boolean read
+//! as a string).
 
+mod custom_tickets;
 mod faults;
 mod limit;
 mod routes;
+mod tickets;
 mod tokens;
 
 pub use faults::{Fault, UnknownFault};
@@ -36,8 +42,8 @@ use tokio::sync::oneshot;
 use crate::config::{AuthMode, PsaCredentials, RateLimitSettings, Target, TlsSettings};
 use crate::redact::Secret;
 
-/// How the mock words its answers. Both styles are conformant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the mock words its answers. Every style is conformant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Style {
     /// Compact JSON in N-central's key order, Java `ZonedDateTime` dates.
     #[default]
@@ -45,6 +51,23 @@ pub enum Style {
     /// Pretty-printed JSON with extra fields and relations, reversed key
     /// order, `application/json;charset=UTF-8`, other ids, plain RFC 3339.
     Alternate,
+    /// What N-central's Java/Spring stack writes by default: dates as
+    /// `ZonedDateTime.toString()` writes them (seconds left out when zero,
+    /// offset zone ids such as `[UTC+01:00]`), `"errors": null`, no
+    /// `Retry-After` on 429, a 1 MiB JSON body read and answered like any
+    /// wrong credentials, a number or boolean for a string read as its text.
+    Ncentral,
+}
+
+impl Style {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::Canonical => "canonical",
+            Style::Alternate => "alternate",
+            Style::Ncentral => "ncentral",
+        }
+    }
 }
 
 /// The credentials a running mock accepts.

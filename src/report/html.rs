@@ -23,16 +23,8 @@ use super::{
     DisplayOutcome, RequirementResult, RequirementStatus, RunReport, ScenarioResult,
     ScenarioStatus, Verdict,
 };
-use crate::http::{endpoint_key, ExchangeRecord};
-
-/// The five PSA endpoints, as rows of the coverage matrix.
-const ENDPOINTS: [&str; 5] = [
-    "GET /api/standard-psa",
-    "GET /api/custom-psa",
-    "GET /api/custom-psa/tickets",
-    "POST /api/standard-psa/{psaType}/credential",
-    "POST /api/custom-psa/tickets/{customPsaTicketId}",
-];
+use crate::api::{self, Endpoint};
+use crate::http::ExchangeRecord;
 
 /// The status codes of the coverage matrix.
 const CODES: [u16; 6] = [200, 400, 401, 403, 404, 429];
@@ -114,7 +106,8 @@ struct FileLinks<'a> {
 }
 
 struct MatrixRow {
-    endpoint: &'static str,
+    /// `POST /api/standard-psa/{psaType}/credential`.
+    endpoint: String,
     cells: Vec<Option<CellView>>,
     /// Statuses outside [`CODES`].
     other: Option<OtherCell>,
@@ -518,17 +511,18 @@ fn target_path_prefix(target: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The matrix row an exchange belongs to, if it went to one of the five endpoints.
+/// The matrix row an exchange belongs to, if it went to one of the five
+/// PSA endpoints: that endpoint's operationId.
 fn endpoint_of(e: &ExchangeRecord, prefix: &str) -> Option<&'static str> {
-    let method = reqwest::Method::from_bytes(e.method.as_bytes()).ok()?;
     let url = url::Url::parse(&e.url).ok()?;
     let path = url.path();
     let path = path
         .strip_prefix(prefix)
         .filter(|rest| rest.starts_with('/'))
         .unwrap_or(path);
-    let key = endpoint_key(&method, path);
-    ENDPOINTS.iter().copied().find(|endpoint| *endpoint == key)
+    api::find(&e.method, path)
+        .filter(|endpoint| endpoint.certified_psa)
+        .map(|endpoint| endpoint.operation_id)
 }
 
 /// How the scenarios that received one status from one endpoint ended.
@@ -570,7 +564,7 @@ impl Cell {
     }
 }
 
-/// (endpoint, status) → how the scenarios that saw it ended; each scenario
+/// (endpoint's operationId, status) → how the scenarios that saw it ended; each scenario
 /// counts once per cell however many such exchanges it made. Statuses outside
 /// [`CODES`] are kept for the matrix's "other" column.
 fn coverage(run: &RunReport) -> BTreeMap<(&'static str, u16), Cell> {
@@ -599,12 +593,12 @@ fn coverage(run: &RunReport) -> BTreeMap<(&'static str, u16), Cell> {
 
 fn matrix(run: &RunReport) -> Vec<MatrixRow> {
     let cells = coverage(run);
-    ENDPOINTS
-        .into_iter()
-        .map(|endpoint| {
+    api::certified_psa()
+        .map(|endpoint: &Endpoint| {
+            let id = endpoint.operation_id;
             let others: Vec<(u16, Cell)> = cells
                 .iter()
-                .filter(|((e, code), _)| *e == endpoint && !CODES.contains(code))
+                .filter(|((e, code), _)| *e == id && !CODES.contains(code))
                 .map(|((_, code), cell)| (*code, *cell))
                 .collect();
             let other = others
@@ -619,10 +613,10 @@ fn matrix(run: &RunReport) -> Vec<MatrixRow> {
                         .collect(),
                 });
             MatrixRow {
-                endpoint,
+                endpoint: endpoint.key(),
                 cells: CODES
                     .iter()
-                    .map(|code| cells.get(&(endpoint, *code)).map(|c| c.view()))
+                    .map(|code| cells.get(&(id, *code)).map(|c| c.view()))
                     .collect(),
                 other,
             }
@@ -804,7 +798,7 @@ mod tests {
     #[test]
     fn the_coverage_matrix_places_exchanges_below_a_path_prefix() {
         let cells = coverage(&sample_run());
-        let ticket = "POST /api/custom-psa/tickets/{customPsaTicketId}";
+        let ticket = api::TICKET_INFO.operation_id;
         assert_eq!(
             cells.get(&(ticket, 200)).copied(),
             Some(Cell {
