@@ -35,7 +35,7 @@ pub enum ScenarioStatus {
 }
 
 /// Why a scenario that ran could not decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Undecided {
     /// The harness failed: no response, a suite bug.
@@ -190,6 +190,80 @@ impl ScenarioResult {
     /// The first line of the failure.
     pub fn failure_title(&self) -> Option<&str> {
         self.failure.as_deref().and_then(|f| f.lines().next())
+    }
+
+    /// The one triage every writer shows: what a reader should make of
+    /// this scenario in a run with or without `--strict`.
+    pub fn display_outcome(&self, strict: bool) -> DisplayOutcome {
+        match self.status {
+            ScenarioStatus::Inconclusive => match self.undecided {
+                Some(Undecided::Harness) => DisplayOutcome::Error,
+                Some(Undecided::NotTested) => DisplayOutcome::NotTested,
+                other => DisplayOutcome::Inconclusive(other),
+            },
+            ScenarioStatus::Failed if self.is_warning(strict) => DisplayOutcome::Warned,
+            ScenarioStatus::Failed => DisplayOutcome::Failed,
+            ScenarioStatus::Passed if self.is_flaky() => DisplayOutcome::Flaky,
+            ScenarioStatus::Passed => DisplayOutcome::Passed,
+            ScenarioStatus::Skipped => DisplayOutcome::Skipped,
+        }
+    }
+}
+
+/// How a scenario is shown, decided once ([`ScenarioResult::display_outcome`])
+/// for every writer. Declared worst first: the order reports list them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DisplayOutcome {
+    /// A finding about the target that counts toward the verdict.
+    Failed,
+    /// The harness could not make the check: not the target's fault.
+    Error,
+    /// A SHOULD not met, without `--strict`: reported, not counted.
+    Warned,
+    /// It ran but could not decide (rate-limited, interrupted).
+    Inconclusive(Option<Undecided>),
+    /// A precondition of the check did not hold: the requirement stays untested.
+    NotTested,
+    /// Passed, but only after a 429 was waited out and the request retried.
+    Flaky,
+    Passed,
+    Skipped,
+}
+
+impl DisplayOutcome {
+    /// One word (a CSS class in report.html): `not-tested`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DisplayOutcome::Failed => "failed",
+            DisplayOutcome::Error => "error",
+            DisplayOutcome::Warned => "warned",
+            DisplayOutcome::Inconclusive(_) => "inconclusive",
+            DisplayOutcome::NotTested => "not-tested",
+            DisplayOutcome::Flaky => "flaky",
+            DisplayOutcome::Passed => "passed",
+            DisplayOutcome::Skipped => "skipped",
+        }
+    }
+
+    /// Why an undecided scenario could not decide, as reports name it:
+    /// `inconclusive (rate-limited)`.
+    pub fn undecided_label(self) -> Option<&'static str> {
+        match self {
+            DisplayOutcome::Error => Some(Undecided::Harness.label()),
+            DisplayOutcome::NotTested => Some(Undecided::NotTested.label()),
+            DisplayOutcome::Inconclusive(u) => Some(u.map_or("inconclusive", Undecided::label)),
+            _ => None,
+        }
+    }
+
+    /// A reader has to look at it: it failed, warned or could not decide.
+    pub fn needs_attention(self) -> bool {
+        self < DisplayOutcome::Flaky
+    }
+
+    /// Passed, with or without a waited-out 429.
+    pub fn passed(self) -> bool {
+        matches!(self, DisplayOutcome::Passed | DisplayOutcome::Flaky)
     }
 }
 
@@ -693,6 +767,46 @@ mod verdict_tests {
         let r = catalog::find("AUTH-06").unwrap();
         let s = scenario("AUTH-06", Must, ScenarioStatus::Skipped);
         assert_eq!(requirement_result(r, &[s], false).status, R::NotApplicable);
+    }
+
+    #[test]
+    fn one_triage_names_every_display_outcome() {
+        use DisplayOutcome as D;
+        let with = |status, level, undecided| ScenarioResult {
+            undecided,
+            ..scenario("X-01", level, status)
+        };
+        let s = ScenarioStatus::Inconclusive;
+        assert_eq!(
+            with(s, Must, Some(Undecided::Harness)).display_outcome(false),
+            D::Error
+        );
+        assert_eq!(
+            with(s, Must, Some(Undecided::NotTested)).display_outcome(false),
+            D::NotTested
+        );
+        assert_eq!(
+            with(s, Must, Some(Undecided::RateLimited)).display_outcome(false),
+            D::Inconclusive(Some(Undecided::RateLimited))
+        );
+        let should = with(ScenarioStatus::Failed, Should, None);
+        assert_eq!(should.display_outcome(false), D::Warned);
+        assert_eq!(should.display_outcome(true), D::Failed);
+        assert_eq!(
+            with(ScenarioStatus::Failed, Must, None).display_outcome(false),
+            D::Failed
+        );
+        assert_eq!(
+            with(ScenarioStatus::Passed, Must, None).display_outcome(false),
+            D::Passed
+        );
+        assert_eq!(
+            with(ScenarioStatus::Skipped, Must, None).display_outcome(false),
+            D::Skipped
+        );
+        // Worst first; a flaky pass needs no attention.
+        assert!(D::Failed < D::Error && D::Error < D::Warned && D::Warned < D::NotTested);
+        assert!(D::NotTested.needs_attention() && !D::Flaky.needs_attention());
     }
 
     #[test]
