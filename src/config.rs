@@ -112,6 +112,19 @@ pub struct Target {
     pub custom_psa: PsaCredentials,
     pub rate_limit: RateLimitSettings,
     pub tls: TlsSettings,
+    /// The tickets profile extended may change (`[lifecycle]`).
+    pub lifecycle: LifecycleTickets,
+}
+
+/// The `[lifecycle]` table: the tickets a run of profile extended may
+/// change. A ticket not named makes the requirements that need it not
+/// applicable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifecycleTickets {
+    /// A ticket waiting for its PSA ticket: the run links it (LIFE-01), once.
+    pub pending_ticket_id: Option<String>,
+    /// An open ticket the run resolves and reopens, and leaves open.
+    pub resolvable_ticket_id: Option<String>,
 }
 
 impl Target {
@@ -304,6 +317,15 @@ struct TargetFile {
     rate_limit: RateLimitTable,
     #[serde(default)]
     tls: TlsTable,
+    #[serde(default)]
+    lifecycle: LifecycleTable,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LifecycleTable {
+    pending_ticket_id: Option<StringOrNumber>,
+    resolvable_ticket_id: Option<StringOrNumber>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -471,6 +493,38 @@ pub fn load_target(
         },
     };
 
+    let lifecycle_id = |id: Option<StringOrNumber>, key: &str| -> Result<Option<String>, ConfigError> {
+        let Some(id) = id.map(StringOrNumber::into_string) else {
+            return Ok(None);
+        };
+        // N-central's create request carries the id as an int32.
+        if !decimal_id(&id) || id.parse::<i32>().is_err() {
+            return Err(invalid(format!(
+                "lifecycle.{key} {id:?} is not a decimal ticket id that fits a 32-bit integer (^[1-9][0-9]*$, at most 2147483647)"
+            )));
+        }
+        if id == unknown_ticket_id {
+            return Err(invalid(format!(
+                "lifecycle.{key} {id:?} is custom_psa.unknown_ticket_id, the id the suite expects no target to know"
+            )));
+        }
+        Ok(Some(id))
+    };
+    let lifecycle = LifecycleTickets {
+        pending_ticket_id: lifecycle_id(file.lifecycle.pending_ticket_id, "pending_ticket_id")?,
+        resolvable_ticket_id: lifecycle_id(
+            file.lifecycle.resolvable_ticket_id,
+            "resolvable_ticket_id",
+        )?,
+    };
+    if lifecycle.pending_ticket_id.is_some()
+        && lifecycle.pending_ticket_id == lifecycle.resolvable_ticket_id
+    {
+        return Err(invalid(
+            "lifecycle.pending_ticket_id and lifecycle.resolvable_ticket_id name the same ticket; name two different tickets".into(),
+        ));
+    }
+
     let defaults = RateLimitSettings::default();
     let rl = file.rate_limit;
     let rate_limit = RateLimitSettings {
@@ -518,6 +572,7 @@ pub fn load_target(
             ca_file: file.tls.ca_file,
             insecure_skip_verify: file.tls.insecure_skip_verify,
         },
+        lifecycle,
     })
 }
 
@@ -610,6 +665,29 @@ ticket_id = "1142285696"
             .unwrap_err()
             .to_string()
             .contains("ticket_id"));
+    }
+
+    #[test]
+    fn lifecycle_tickets_are_optional_literal_int32_ids() {
+        let t = load_target(file(GOOD).path(), &env()).unwrap();
+        assert_eq!(t.lifecycle, LifecycleTickets::default());
+        let with = |table: &str| {
+            load_target(file(&format!("{GOOD}[lifecycle]\n{table}\n")).path(), &env())
+        };
+        let t = with("pending_ticket_id = 1142285697\nresolvable_ticket_id = \"1142285698\"").unwrap();
+        assert_eq!(t.lifecycle.pending_ticket_id.as_deref(), Some("1142285697"));
+        assert_eq!(t.lifecycle.resolvable_ticket_id.as_deref(), Some("1142285698"));
+        for bad in [
+            "pending_ticket_id = \"abc\"",
+            "pending_ticket_id = 2147483648",
+            "resolvable_ticket_id = \"0\"",
+            "pending_ticket_id = 7\nresolvable_ticket_id = 7",
+            "pending_ticket_id = 999999937",
+            "pending_ticket = 7",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(err.contains("lifecycle") || err.contains("unknown field"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -48,6 +48,14 @@ pub const FEATURES: &[(&str, &str)] = &[
         "features/robustness.feature",
         include_str!("../features/robustness.feature"),
     ),
+    (
+        "features/lifecycle.feature",
+        include_str!("../features/lifecycle.feature"),
+    ),
+    (
+        "features/token_lifecycle.feature",
+        include_str!("../features/token_lifecycle.feature"),
+    ),
 ];
 
 /// Parses the embedded features and expands scenario outlines.
@@ -121,14 +129,31 @@ pub enum Selection {
     Exclude,
 }
 
+/// What the target is configured for, which decides whether a scenario
+/// applies to it at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applicability {
+    /// The target exchanges a User-API JWT (`@token-exchange` scenarios).
+    pub token_exchange: bool,
+    /// `[lifecycle] pending_ticket_id` is set (`@lifecycle-pending`).
+    pub pending_ticket: bool,
+    /// `[lifecycle] resolvable_ticket_id` is set (`@lifecycle-resolvable`).
+    pub resolvable_ticket: bool,
+}
+
+/// Why a `@lifecycle-pending` scenario does not apply.
+pub const NO_PENDING_TICKET: &str = "the target file names no [lifecycle] pending_ticket_id (a ticket waiting for its PSA ticket, which the run may link)";
+/// Why a `@lifecycle-resolvable` scenario does not apply.
+pub const NO_RESOLVABLE_TICKET: &str = "the target file names no [lifecycle] resolvable_ticket_id (an open ticket the run may resolve and reopen)";
+
 /// Decides a scenario's fate from the profile, the tag expression and what
-/// the target is configured for.
+/// the target is configured for (`None`: not known, as in `list`).
 pub fn select(
     feature: &gherkin::Feature,
     scenario: &gherkin::Scenario,
     profile: Profile,
     tags: Option<&TagOperation>,
-    token_exchange: Option<bool>,
+    target: Option<Applicability>,
 ) -> Selection {
     let reqs = crate::catalog::requirement_tags(&scenario.tags);
     if reqs.is_empty() || !reqs.iter().any(|r| r.in_profile(profile)) {
@@ -140,11 +165,27 @@ pub fn select(
             return Selection::Exclude;
         }
     }
-    if token_exchange == Some(false) && scenario.tags.iter().any(|t| t == "token-exchange") {
+    let Some(target) = target else {
+        return Selection::Run;
+    };
+    let tagged = |name: &str| {
+        feature
+            .tags
+            .iter()
+            .chain(scenario.tags.iter())
+            .any(|t| t == name)
+    };
+    if !target.token_exchange && tagged("token-exchange") {
         return Selection::Skip(
             "the target uses a ready bearer token (auth.bearer_token_env), not token exchange"
                 .into(),
         );
+    }
+    if !target.pending_ticket && tagged("lifecycle-pending") {
+        return Selection::Skip(NO_PENDING_TICKET.into());
+    }
+    if !target.resolvable_ticket && tagged("lifecycle-resolvable") {
+        return Selection::Skip(NO_RESOLVABLE_TICKET.into());
     }
     Selection::Run
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::config::{
-    AuthMode, PsaCredentials, RateLimitSettings, RunConfig, Target, TargetSource, TlsSettings,
+    AuthMode, LifecycleTickets, PsaCredentials, RateLimitSettings, RunConfig, Target, TargetSource, TlsSettings,
     UNKNOWN_TICKET_ID,
 };
 use crate::interrupt::{Interrupt, Stop};
@@ -51,6 +51,10 @@ pub fn mock_target(server: &MockServer, auth: MockAuth) -> Target {
             ..RateLimitSettings::default()
         },
         tls: TlsSettings::default(),
+        lifecycle: LifecycleTickets {
+            pending_ticket_id: Some(c.pending_ticket_id.clone()),
+            resolvable_ticket_id: Some(c.resolvable_ticket_id.clone()),
+        },
     }
 }
 

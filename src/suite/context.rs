@@ -2,7 +2,7 @@
 //! the client, the schemas, the redactor, and the monitor that checks every
 //! exchange of the run (ERR-01, ERR-02, ERR-03).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::config::{AuthMode, Target};
 use crate::http::{Exchange, HttpClient};
@@ -24,6 +24,9 @@ pub struct RunContext {
     pub wrong_password: Secret,
     pub monitor: Monitor,
     pub strict: bool,
+    /// Held by each `@lifecycle` scenario for its whole run, so the
+    /// scenarios that change or compare the lifecycle tickets never overlap.
+    pub lifecycle_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Checks every exchange of the run: 5xx (ERR-02), echoed secrets (ERR-03),
@@ -81,10 +84,12 @@ impl Monitor {
     }
 }
 
-/// Learns, as secrets, the access and refresh tokens a token-exchange
-/// answer issues, so no report shows them whatever the scenario does next.
+/// Learns, as secrets, the access and refresh tokens a token-exchange or
+/// refresh answer issues, so no report shows them whatever the scenario
+/// does next.
 pub fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
-    if !exchange.request.url.ends_with("/api/auth/authenticate") {
+    let url = exchange.request.url.split('?').next().unwrap_or_default();
+    if !url.ends_with("/api/auth/authenticate") && !url.ends_with("/api/auth/refresh") {
         return;
     }
     let Some(body) = exchange.response().and_then(|r| r.json().ok()) else {

@@ -18,7 +18,7 @@ use reqwest::Method;
 
 use crate::catalog::Profile;
 use crate::config::{AuthMode, ConfigError, RunConfig, Target};
-use crate::features::{select, EmbeddedFeatures, Selection};
+use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
@@ -98,6 +98,10 @@ pub async fn execute_until(
             ..ClientSettings::default()
         },
     )?;
+    if let Some(notice) = lifecycle_notice(config, &target) {
+        // Before the first request: the user may still stop the run.
+        eprintln!("{}", redactor.redact(&notice));
+    }
     let access_token = tokio::select! {
         ready = async {
             preflight(&client).await?;
@@ -119,6 +123,7 @@ pub async fn execute_until(
         wrong_password,
         monitor: Monitor::new(schemas, echo),
         strict: config.strict,
+        lifecycle_lock: Arc::default(),
         target,
     });
     let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
@@ -146,6 +151,54 @@ pub async fn execute_until(
         crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
     }
     Ok((report, interrupted.map(|i| i.signal)))
+}
+
+/// What the target is configured for, as scenario selection needs it.
+pub fn applicability(target: &Target) -> Applicability {
+    Applicability {
+        token_exchange: matches!(target.auth, AuthMode::Exchange { .. }),
+        pending_ticket: target.lifecycle.pending_ticket_id.is_some(),
+        resolvable_ticket: target.lifecycle.resolvable_ticket_id.is_some(),
+    }
+}
+
+/// The notice a run that will change tickets prints before its first
+/// request: which tickets, and how. `None` when no selected scenario
+/// changes any.
+pub fn lifecycle_notice(config: &RunConfig, target: &Target) -> Option<String> {
+    let applies = applicability(target);
+    let tags = config.tags.as_ref().map(|(_, op)| op.clone());
+    let (mut pending, mut resolvable) = (false, false);
+    for feature in crate::features::parse_all().iter().flatten() {
+        for scenario in &feature.scenarios {
+            if select(feature, scenario, config.profile, tags.as_ref(), Some(applies))
+                != Selection::Run
+            {
+                continue;
+            }
+            pending |= scenario.tags.iter().any(|t| t == "lifecycle-pending");
+            resolvable |= scenario.tags.iter().any(|t| t == "lifecycle-resolvable");
+        }
+    }
+    let mut changes = Vec::new();
+    if let (true, Some(id)) = (pending, &target.lifecycle.pending_ticket_id) {
+        changes.push(format!(
+            "  - ticket {id} ([lifecycle] pending_ticket_id): links it to a PSA ticket (POST /api/custom-psa/tickets), once"
+        ));
+    }
+    if let (true, Some(id)) = (resolvable, &target.lifecycle.resolvable_ticket_id) {
+        changes.push(format!(
+            "  - ticket {id} ([lifecycle] resolvable_ticket_id): resolves and reopens it (POST …/{id}/resolve, …/{id}/reopen), and leaves it open"
+        ));
+    }
+    (!changes.is_empty()).then(|| {
+        format!(
+            "psa-conformance: profile {} changes data on {}:\n{}",
+            config.profile,
+            target.base_url.as_str().trim_end_matches('/'),
+            changes.join("\n")
+        )
+    })
 }
 
 /// One request to see that something answers HTTP at the base URL.
@@ -251,7 +304,7 @@ struct PhaseShared {
     progress: Arc<crate::report::terminal::Progress>,
     profile: Profile,
     tags: Option<TagOperation>,
-    token_exchange: Option<bool>,
+    applicability: Applicability,
     strict: bool,
 }
 
@@ -269,7 +322,7 @@ async fn run_phase(
         if is_burst(f, sc) != bursts {
             return false;
         }
-        match select(f, sc, s.profile, s.tags.as_ref(), s.token_exchange) {
+        match select(f, sc, s.profile, s.tags.as_ref(), Some(s.applicability)) {
             Selection::Run => true,
             Selection::Exclude => false,
             Selection::Skip(reason) => {
@@ -306,7 +359,20 @@ async fn run_phase(
                 before.ctx.clone(),
                 feature.tags.iter().chain(scenario.tags.iter()),
             );
-            async {}.boxed_local()
+            let lifecycle = feature
+                .tags
+                .iter()
+                .chain(scenario.tags.iter())
+                .any(|t| t == "lifecycle");
+            let lock = before.ctx.lifecycle_lock.clone();
+            async move {
+                // A lifecycle scenario has the lifecycle tickets to itself
+                // until its World is dropped.
+                if lifecycle {
+                    world.lifecycle_guard = Some(lock.lock_owned().await);
+                }
+            }
+            .boxed_local()
         })
         .after(move |feature, _, scenario, outcome, world| {
             let result = collect::finished(feature, scenario, outcome, world, &after.ctx);
@@ -334,7 +400,7 @@ async fn run_scenarios(
     config: &RunConfig,
     mut stop: Stop,
 ) -> ScenariosOutcome {
-    let token_exchange = Some(matches!(ctx.target.auth, AuthMode::Exchange { .. }));
+    let applicability = applicability(&ctx.target);
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let features = crate::features::parse_repeated(config.repeat_features);
@@ -345,7 +411,7 @@ async fn run_scenarios(
         .flat_map(|f| {
             f.scenarios
                 .iter()
-                .filter(|s| select(f, s, profile, tags.as_ref(), token_exchange) == Selection::Run)
+                .filter(|s| select(f, s, profile, tags.as_ref(), Some(applicability)) == Selection::Run)
                 .map(|s| collect::skipped(f, s, String::new()))
         })
         .collect();
@@ -365,7 +431,7 @@ async fn run_scenarios(
         progress: Arc::new(crate::report::terminal::Progress::new(total, config.quiet)),
         profile,
         tags,
-        token_exchange,
+        applicability,
         strict: config.strict,
     };
     let mut signal = run_phase(&shared, features, false, &mut stop).await;

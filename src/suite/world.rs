@@ -105,6 +105,22 @@ pub struct PsaWorld {
     /// Requests that still got 429 when their retry budget was spent: the
     /// scenario is then inconclusive (rate-limited), never failed.
     pub rate_limited: Vec<String>,
+    /// Held by `@lifecycle` scenarios: the lifecycle tickets are theirs.
+    pub lifecycle_guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Tokens this scenario obtained for itself (TOKEN-*); secrets, masked
+    /// from the moment they arrive.
+    pub own_tokens: Option<OwnTokens>,
+    /// The last access token a check found issued and working (TOKEN-01, -04).
+    pub issued_access: Option<crate::redact::Secret>,
+    /// A ticket's data noted before an operation that must change nothing.
+    pub noted_ticket: Option<(String, serde_json::Value)>,
+}
+
+/// Access and refresh token of one exchange.
+#[derive(Clone)]
+pub struct OwnTokens {
+    pub access: crate::redact::Secret,
+    pub refresh: crate::redact::Secret,
 }
 
 impl fmt::Debug for PsaWorld {
@@ -134,6 +150,10 @@ impl PsaWorld {
             dropped_connection_is_a_finding: false,
             burst: Vec::new(),
             rate_limited: Vec::new(),
+            lifecycle_guard: None,
+            own_tokens: None,
+            issued_access: None,
+            noted_ticket: None,
         }
     }
 
@@ -154,11 +174,31 @@ impl PsaWorld {
             .ok_or_else(|| Finding::harness("the scenario was not attached to a run"))
     }
 
-    /// Replaces `{psaType}`, `{customPsaTicketId}`/`{ticketId}` and
-    /// `{unknownTicketId}` in a path template with the target's values.
+    /// Replaces `{psaType}`, `{customPsaTicketId}`/`{ticketId}`,
+    /// `{unknownTicketId}`, `{pendingTicketId}` and `{resolvableTicketId}`
+    /// in a path template with the target's values.
     pub fn expand_path(&self, template: &str) -> Result<String, Finding> {
         let t = &self.ctx()?.target;
+        let lifecycle = |name: &str, id: &Option<String>, reason: &str| {
+            if template.contains(name) {
+                id.clone().ok_or_else(|| Finding::harness(reason.to_string()))
+            } else {
+                Ok(String::new())
+            }
+        };
+        let pending = lifecycle(
+            "{pendingTicketId}",
+            &t.lifecycle.pending_ticket_id,
+            crate::features::NO_PENDING_TICKET,
+        )?;
+        let resolvable = lifecycle(
+            "{resolvableTicketId}",
+            &t.lifecycle.resolvable_ticket_id,
+            crate::features::NO_RESOLVABLE_TICKET,
+        )?;
         Ok(template
+            .replace("{pendingTicketId}", &pending)
+            .replace("{resolvableTicketId}", &resolvable)
             .replace("{psaType}", &t.psa_type)
             .replace("{customPsaTicketId}", &t.ticket_id)
             .replace("{ticketId}", &t.ticket_id)
