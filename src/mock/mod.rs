@@ -20,11 +20,14 @@
 //! `Retry-After`, a 1 MiB body read like any other, a number or boolean read
 //! as a string).
 
+mod answers;
+mod checks;
 mod custom_tickets;
 mod faults;
+mod fixtures;
 mod limit;
 mod routes;
-mod tickets;
+mod state;
 mod tokens;
 
 pub use faults::{Fault, UnknownFault};
@@ -166,7 +169,7 @@ impl MockBuilder {
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = routes::MockState::new(self.options);
+        let state = state::MockState::new(self.options);
         let credentials = state.credentials().clone();
         let app = routes::router(Arc::new(state));
         let (tx, rx) = oneshot::channel::<()>();
