@@ -104,7 +104,7 @@ pub const CREATE_CUSTOM_TICKET: Endpoint = Endpoint {
     summary: "Link an N-central ticket to the PSA ticket created for it.",
     integration_key: false,
     psa_credentials: false,
-    ok_schema: None,
+    ok_schema: Some("custom-psa-ticket-create-response"),
     certified_psa: false,
 };
 pub const TICKET_INFO_WITHOUT_PSA_CREDENTIALS: Endpoint = Endpoint {
@@ -118,6 +118,57 @@ pub const TICKET_INFO_WITHOUT_PSA_CREDENTIALS: Endpoint = Endpoint {
     certified_psa: false,
 };
 
+/// An operation of sections 9–10 (profile extended): bearer token only,
+/// no integration key, no PSA credentials.
+const fn extended(
+    method: &'static str,
+    route: &'static str,
+    operation_id: &'static str,
+    summary: &'static str,
+    ok_schema: &'static str,
+) -> Endpoint {
+    Endpoint {
+        method,
+        route,
+        operation_id,
+        summary,
+        integration_key: false,
+        psa_credentials: false,
+        ok_schema: Some(ok_schema),
+        certified_psa: false,
+    }
+}
+
+pub const RESOLVE_CUSTOM_TICKET: Endpoint = extended(
+    "POST",
+    "/api/custom-psa/tickets/{customPsaTicketId}/resolve",
+    "resolveCustomTicket",
+    "Resolve a custom PSA ticket in N-central.",
+    "custom-psa-ticket-create-response",
+);
+pub const REOPEN_CUSTOM_TICKET: Endpoint = extended(
+    "POST",
+    "/api/custom-psa/tickets/{customPsaTicketId}/reopen",
+    "reopenCustomTicket",
+    "Reopen a custom PSA ticket in N-central.",
+    "custom-psa-ticket-create-response",
+);
+/// The refresh token travels as a `text/plain` body; no bearer token.
+pub const REFRESH: Endpoint = extended(
+    "POST",
+    "/api/auth/refresh",
+    "refresh",
+    "Obtain new access and refresh tokens with a valid refresh token.",
+    "token-exchange",
+);
+pub const VALIDATE_TOKEN: Endpoint = extended(
+    "GET",
+    "/api/auth/validate",
+    "validate",
+    "Check the validity of the access token.",
+    "token-validation",
+);
+
 /// Every endpoint, the five certified PSA endpoints first, in the order of
 /// REQUIREMENTS.md.
 pub static ENDPOINTS: &[Endpoint] = &[
@@ -129,6 +180,10 @@ pub static ENDPOINTS: &[Endpoint] = &[
     AUTHENTICATE,
     CREATE_CUSTOM_TICKET,
     TICKET_INFO_WITHOUT_PSA_CREDENTIALS,
+    RESOLVE_CUSTOM_TICKET,
+    REOPEN_CUSTOM_TICKET,
+    REFRESH,
+    VALIDATE_TOKEN,
 ];
 
 /// The five PSA endpoints of sections 1–8.
@@ -209,6 +264,16 @@ mod tests {
             find("POST", "/api/custom-psa/tickets"),
             Some(&CREATE_CUSTOM_TICKET)
         );
+        assert_eq!(
+            find("POST", "/api/custom-psa/tickets/42/resolve"),
+            Some(&RESOLVE_CUSTOM_TICKET)
+        );
+        assert_eq!(
+            find("POST", "/api/custom-psa/tickets/42/reopen"),
+            Some(&REOPEN_CUSTOM_TICKET)
+        );
+        assert_eq!(find("POST", "/api/auth/refresh"), Some(&REFRESH));
+        assert_eq!(find("GET", "/api/auth/validate"), Some(&VALIDATE_TOKEN));
         assert_eq!(find("GET", "/api/custom-psa/tickets/"), None);
         assert_eq!(find("GET", "/api/standard-psa/3"), None);
         assert_eq!(find("DELETE", "/api/standard-psa"), None);

@@ -372,6 +372,11 @@ async fn mock(args: &MockArgs) -> u8 {
         c.psa_type,
         c.ticket_ids.join(", ")
     );
+    outln!(
+        "  [lifecycle] pending_ticket_id {}  resolvable_ticket_id {}  (linked once per mock instance)",
+        c.pending_ticket_id,
+        c.resolvable_ticket_id
+    );
     outln!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.stop().await;

@@ -38,6 +38,22 @@ pub const SCHEMA_SOURCES: &[(&str, &str)] = &[
         "token-exchange",
         include_str!("../schemas/token-exchange.json"),
     ),
+    (
+        "token-validation",
+        include_str!("../schemas/token-validation.json"),
+    ),
+    (
+        "custom-psa-ticket-create-request",
+        include_str!("../schemas/custom-psa-ticket-create-request.json"),
+    ),
+    (
+        "custom-psa-ticket-create-response",
+        include_str!("../schemas/custom-psa-ticket-create-response.json"),
+    ),
+    (
+        "custom-psa-ticket",
+        include_str!("../schemas/custom-psa-ticket.json"),
+    ),
 ];
 
 /// A schema failed to parse or compile.

@@ -189,9 +189,9 @@ pub(super) fn render_ticket(s: &MockState, t: &Ticket) -> Value {
         data.insert("ticketDetails".into(), json!(t.details));
     }
     let status = if s.has(Fault::StatusLowercase) {
-        t.status.to_ascii_lowercase()
+        s.ticket_status(t).to_ascii_lowercase()
     } else {
-        t.status.to_string()
+        s.ticket_status(t).to_string()
     };
     data.insert("ticketStatus".into(), json!(status));
     let created = if s.has(Fault::DateUsFormat) {

@@ -61,6 +61,12 @@ impl MockState {
         if self.has(Fault::AnyBearerAccepted) || self.tokens.verify(token, TokenKind::Access) {
             return Ok(());
         }
+        if (self.has(Fault::UserApiJwtAsBearer) && self.tokens.verify(token, TokenKind::UserApi))
+            || (self.has(Fault::RefreshTokenAsBearer)
+                && self.tokens.verify(token, TokenKind::Refresh))
+        {
+            return Ok(());
+        }
         if let Some((alg, kind_ok)) = unverified_claims(token) {
             let none = alg.eq_ignore_ascii_case("none");
             if kind_ok

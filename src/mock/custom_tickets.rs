@@ -1,38 +1,51 @@
-//! Two more of N-central's real operations on custom PSA tickets, served by
-//! the N-central style only. The canonical and alternate styles serve
-//! exactly the surface the suite's own `openapi.json` describes (sections
-//! 1–8; `tests/interop.rs` holds the canonical mock to it with Schemathesis),
-//! where these operations are not (yet) documented:
+//! N-central's operations on custom PSA tickets beyond the certified
+//! ticket read (REQUIREMENTS.md §9, profile extended), served by every
+//! style, with per-instance state: what one mock links, resolves or reopens
+//! no other mock sees.
 //!
 //! - `POST /api/custom-psa/tickets` (`createCustomTicket`): links a custom
-//!   PSA ticket to the PSA's ticket. Body `CustomPsaTicketCreateRequest`
+//!   PSA ticket to the PSA's ticket, once. Body `CustomPsaTicketCreateRequest`
 //!   `{psaCustomTicketId: int32, ticketNumber: string, ticketUrl: "^https?://.+"}`,
 //!   read with Jackson's default coercions (`"123"` and `1.5` are ints);
 //!   answer `CustomPsaTicketCreateResponse` `{status, message, data}`. A body
 //!   it cannot accept is 400, an unknown ticket 404, a ticket already linked
-//!   to another PSA ticket 409.
+//!   409 (a second create, whatever it names).
 //! - `GET /api/custom-psa/tickets/{customPsaTicketId}`
 //!   (`getCustomTicketInfoWithoutPsaCreds`): the bearer token alone, no
 //!   integration key, no PSA credentials; the same ticket-info envelope as the
 //!   POST. Malformed id 400, unknown id 404.
+//! - `POST …/{customPsaTicketId}/resolve` and `…/reopen`: 200 with
+//!   `{status, message, data: CustomPsaTicket}`; malformed id 400, unknown
+//!   404. Resolving a resolved ticket, or reopening one that is not resolved,
+//!   is 409 Conflict (the mock's choice among the two REQUIREMENTS.md LIFE-05
+//!   allows: N-central's OpenAPI lists 409 for both operations).
 //!
-//! Both check the token first (401), as every N-central operation does.
+//! Every operation checks the token first (401), as every N-central
+//! operation does; a refused request changes nothing. The ticket-info
+//! `ticketStatus` shows each change (`LINKED`, `RESOLVED`, `REOPENED` below),
+//! so a client can see that nothing changed.
 
-// As in `checks`: a check's `Err` is the HTTP answer itself.
+// As in `routes`: a check's `Err` is the HTTP answer itself.
 #![allow(clippy::result_large_err)]
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::MethodRouter;
 use serde_json::{json, Map, Value};
 
 use super::answers::{render_ticket, truncate};
 use super::checks::read_body;
-use super::fixtures;
+use super::faults::Fault;
+use super::fixtures::{self, Ticket};
 use super::state::{MockState, Shared};
-use super::Style;
+
+/// The ticket-info status of a ticket linked to its PSA ticket.
+pub const LINKED: &str = "CREATE_TICKET_CREATED_IN_PSA";
+/// The ticket-info status of a resolved ticket.
+pub const RESOLVED: &str = "RESOLVE_TICKET_RESOLVED_IN_PSA";
+/// The ticket-info status of a reopened ticket.
+pub const REOPENED: &str = "REOPEN_TICKET_REOPENED_IN_PSA";
 
 /// The PSA ticket a custom PSA ticket was linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,34 +54,59 @@ pub struct PsaTicket {
     pub url: String,
 }
 
-type Router = MethodRouter<std::sync::Arc<MockState>>;
+impl MockState {
+    /// A ticket's status now: its fixture's, or the last change's.
+    pub(super) fn ticket_status(&self, t: &Ticket) -> &'static str {
+        self.statuses
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(t.id)
+            .copied()
+            .unwrap_or(t.status)
+    }
 
-/// Whether this style serves N-central's further ticket operations.
-fn serves(s: &MockState) -> bool {
-    s.style() == Style::Ncentral
-}
+    fn set_status(&self, id: &str, status: &'static str) {
+        self.statuses
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string(), status);
+    }
 
-/// `GET /api/custom-psa/tickets`, plus `POST` when the style serves it.
-pub(super) fn serve_create(s: &MockState, root: Router, create: Router) -> Router {
-    if serves(s) {
-        root.merge(create)
-    } else {
-        root
+    /// The bearer check of the lifecycle operations.
+    fn lifecycle_auth(&self, headers: &HeaderMap) -> Result<(), Response> {
+        if self.has(Fault::LifecycleWithoutAuth) {
+            return Ok(());
+        }
+        self.authenticate(headers, false)
     }
 }
 
-/// `POST /api/custom-psa/tickets/{id}`, plus `GET` when the style serves it.
-pub(super) fn serve_info_without_creds(s: &MockState, post: Router, get: Router) -> Router {
-    if serves(s) {
-        post.merge(get)
-    } else {
-        post
+/// `CustomPsaTicket`: a ticket and the PSA ticket linked to it.
+fn custom_psa_ticket(s: &MockState, t: &Ticket, id: i64, last: &str) -> Value {
+    let linked = s
+        .created
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(t.id)
+        .cloned();
+    let mut data = json!({
+        "inconsistencyDetected": false,
+        "lastStatus": last,
+        "lastStatusTimestamp": jiff::Timestamp::now().to_string(),
+        "newConfirmedStatus": last,
+        "psaCustomTicketId": id,
+        "ticketCreationDate": t.created,
+    });
+    if let Some(p) = linked {
+        data["psaTicketNumber"] = json!(p.number);
+        data["url"] = json!(p.url);
     }
+    data
 }
 
 /// `createCustomTicket`.
 pub(super) async fn create_ticket(State(s): Shared, headers: HeaderMap, body: Body) -> Response {
-    if let Err(r) = s.authenticate(&headers, false) {
+    if let Err(r) = s.lifecycle_auth(&headers) {
         return r;
     }
     match read_body(&s, body)
@@ -90,56 +128,152 @@ fn create_answer(s: &MockState, headers: &HeaderMap, body: &Bytes) -> Result<Res
     let Value::Object(obj) = s.read_json(headers, body)? else {
         return Err(bad("Request body must be a JSON object."));
     };
-    let id = int32(&obj, "psaCustomTicketId").map_err(|e| bad(&e))?;
+    let id = match int32(&obj, "psaCustomTicketId") {
+        Ok(id) => id,
+        Err(_) if s.has(Fault::CreateBadId500) && obj.contains_key("psaCustomTicketId") => {
+            return Err(s.crash("converting psaCustomTicketId"))
+        }
+        Err(e) => return Err(bad(&e)),
+    };
     let number = string(&obj, "ticketNumber").map_err(|e| bad(&e))?;
-    let url = string(&obj, "ticketUrl").map_err(|e| bad(&e))?;
-    if !is_http_url(&url) {
+    let url = match string(&obj, "ticketUrl") {
+        Ok(url) => url,
+        Err(_) if s.has(Fault::CreateWithoutTicketUrl) => String::new(),
+        Err(e) => return Err(bad(&e)),
+    };
+    if !is_http_url(&url) && !s.has(Fault::CreateAnyUrl) && !s.has(Fault::CreateWithoutTicketUrl)
+    {
         return Err(bad(&format!(
             "Field 'ticketUrl' must match \"^https?://.+\": '{}'.",
             truncate(&url, 60)
         )));
     }
-    let id_number = id;
-    let id = id.to_string();
-    let Some(ticket) = s.tickets().iter().find(|t| t.id == id) else {
+    let id_text = id.to_string();
+    let Some(ticket) = s.tickets().iter().find(|t| t.id == id_text) else {
+        return Err(s.error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFoundException",
+            &format!("Ticket with ID {id_text} was not found!"),
+        ));
+    };
+    {
+        let mut created = s.created.lock().unwrap_or_else(|e| e.into_inner());
+        if created.contains_key(&id_text) {
+            return Err(s.error(
+                StatusCode::CONFLICT,
+                "ConflictException",
+                &format!("Ticket with ID {id_text} is already linked to a PSA ticket."),
+            ));
+        }
+        created.insert(id_text.clone(), PsaTicket { number, url });
+    }
+    s.set_status(&id_text, LINKED);
+    let answered_id = if s.has(Fault::CreateOtherId) {
+        i64::from(id) + 1
+    } else {
+        i64::from(id)
+    };
+    Ok(s.json(
+        StatusCode::OK,
+        json!({
+            "status": 200,
+            "message": "Custom PSA ticket created successfully.",
+            "data": custom_psa_ticket(s, ticket, answered_id, "Open"),
+        }),
+    ))
+}
+
+/// Which way a lifecycle operation moves a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Resolve,
+    Reopen,
+}
+
+/// `resolveCustomTicket`.
+pub(super) async fn resolve(
+    State(s): Shared,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    lifecycle_move(&s, &id, &headers, Move::Resolve).unwrap_or_else(|r| r)
+}
+
+/// `reopenCustomTicket`.
+pub(super) async fn reopen(
+    State(s): Shared,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    lifecycle_move(&s, &id, &headers, Move::Reopen).unwrap_or_else(|r| r)
+}
+
+fn lifecycle_move(
+    s: &MockState,
+    id: &str,
+    headers: &HeaderMap,
+    to: Move,
+) -> Result<Response, Response> {
+    let known = || s.tickets().iter().find(|t| t.id == id);
+    if let Err(refused) = s.lifecycle_auth(headers) {
+        if to == Move::Resolve && s.has(Fault::RefusedResolveApplied) && known().is_some() {
+            s.set_status(id, RESOLVED);
+        }
+        return Err(refused);
+    }
+    if !fixtures::well_formed_id(id) {
+        return Err(s.error(
+            StatusCode::BAD_REQUEST,
+            "InvalidInputFormatException",
+            &format!("Invalid customPsaTicketId format: '{}'.", truncate(id, 40)),
+        ));
+    }
+    let number = id.parse::<i64>().unwrap_or_default();
+    let (label, status, message) = match to {
+        Move::Resolve => ("Resolved", RESOLVED, "Custom PSA ticket resolved successfully"),
+        Move::Reopen => ("Reopened", REOPENED, "Custom PSA ticket reopened successfully"),
+    };
+    let Some(ticket) = known() else {
+        if to == Move::Resolve && s.has(Fault::ResolveUnknown200) {
+            return Ok(s.json(
+                StatusCode::OK,
+                json!({ "status": 200, "message": message, "data": { "psaCustomTicketId": number } }),
+            ));
+        }
         return Err(s.error(
             StatusCode::NOT_FOUND,
             "ResourceNotFoundException",
             &format!("Ticket with ID {id} was not found!"),
         ));
     };
-    let linked = PsaTicket { number, url };
-    {
-        let mut created = s.created.lock().unwrap_or_else(|e| e.into_inner());
-        match created.get(&id) {
-            Some(existing) if *existing != linked => {
-                return Err(s.error(
-                    StatusCode::CONFLICT,
-                    "ConflictException",
-                    &format!("Ticket with ID {id} is already linked to another PSA ticket."),
-                ));
-            }
-            Some(_) => {}
-            None => {
-                created.insert(id.clone(), linked.clone());
-            }
+    let resolved = s.ticket_status(ticket) == RESOLVED;
+    match (to, resolved) {
+        (Move::Resolve, true) if s.has(Fault::ResolveTwice500) => {
+            return Err(s.crash("resolving the ticket"))
         }
+        (Move::Resolve, true) => {
+            return Err(s.error(
+                StatusCode::CONFLICT,
+                "ConflictException",
+                &format!("Ticket with ID {id} is already resolved."),
+            ))
+        }
+        (Move::Reopen, false) => {
+            return Err(s.error(
+                StatusCode::CONFLICT,
+                "ConflictException",
+                &format!("Ticket with ID {id} is not resolved."),
+            ))
+        }
+        _ => {}
     }
+    s.set_status(id, status);
     Ok(s.json(
         StatusCode::OK,
         json!({
             "status": 200,
-            "message": "Custom PSA ticket created successfully.",
-            "data": {
-                "inconsistencyDetected": false,
-                "lastStatus": ticket.status,
-                "lastStatusTimestamp": ticket.created,
-                "newConfirmedStatus": ticket.status,
-                "psaCustomTicketId": id_number,
-                "psaTicketNumber": linked.number,
-                "ticketCreationDate": ticket.created,
-                "url": linked.url,
-            }
+            "message": message,
+            "data": custom_psa_ticket(s, ticket, number, label),
         }),
     ))
 }
@@ -194,7 +328,7 @@ pub(super) async fn ticket_info_without_creds(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = s.authenticate(&headers, false) {
+    if let Err(r) = s.lifecycle_auth(&headers) {
         return r;
     }
     if !fixtures::well_formed_id(&id) {
@@ -205,7 +339,15 @@ pub(super) async fn ticket_info_without_creds(
         );
     }
     match s.tickets().iter().find(|t| t.id == id) {
-        Some(ticket) => s.json(StatusCode::OK, render_ticket(&s, ticket)),
+        Some(ticket) => {
+            let mut answer = render_ticket(&s, ticket);
+            if s.has(Fault::InfoWithoutCredsNoDetails) {
+                if let Some(data) = answer.get_mut("data").and_then(Value::as_object_mut) {
+                    data.remove("ticketDetails");
+                }
+            }
+            s.json(StatusCode::OK, answer)
+        }
         None => s.error(
             StatusCode::NOT_FOUND,
             "ResourceNotFoundException",

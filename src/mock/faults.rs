@@ -178,6 +178,43 @@ pub enum Fault {
     /// PUT, PATCH and DELETE on the POST endpoints are served like POST
     #[value(name = "wrong-method-200")]
     WrongMethod200,
+    /// the create answer's data.psaCustomTicketId is another ticket's id
+    CreateOtherId,
+    /// a create request without ticketUrl is accepted and links the ticket
+    CreateWithoutTicketUrl,
+    /// a create request whose ticketUrl is not http(s) is accepted
+    CreateAnyUrl,
+    /// a create request whose psaCustomTicketId is no number crashes the server (500)
+    #[value(name = "create-bad-id-500")]
+    CreateBadId500,
+    /// GET /api/custom-psa/tickets/{id} leaves out ticketDetails
+    InfoWithoutCredsNoDetails,
+    /// resolving an unknown ticket answers 200
+    #[value(name = "resolve-unknown-200")]
+    ResolveUnknown200,
+    /// POST …/{id}/reopen is not routed (404)
+    ReopenNotRouted,
+    /// resolving a resolved ticket crashes the server (500)
+    #[value(name = "resolve-twice-500")]
+    ResolveTwice500,
+    /// create, resolve, reopen and the credential-less read skip the bearer check
+    LifecycleWithoutAuth,
+    /// a resolve refused with 401 resolves the ticket all the same
+    RefusedResolveApplied,
+    /// tokens issued by POST /api/auth/refresh are not accepted
+    RefreshedTokenRejected,
+    /// POST /api/auth/refresh refuses the text/plain refresh token (415)
+    RefreshJsonOnly,
+    /// GET /api/auth/validate answers 200 to any bearer token
+    ValidateAcceptsForged,
+    /// the User-API JWT is accepted as a bearer token on the PSA endpoints
+    UserApiJwtAsBearer,
+    /// the refresh token is accepted as a bearer token on the PSA endpoints
+    RefreshTokenAsBearer,
+    /// X-ACCESS-EXPIRY-OVERRIDE is ignored: access tokens live an hour
+    ExpiryOverrideIgnored,
+    /// POST /api/auth/refresh issues tokens for any JWT-shaped body
+    RefreshAcceptsForged,
 }
 
 impl Fault {
@@ -250,6 +287,28 @@ impl Fault {
             Fault::HostilePath500 => "SEC-02",
             Fault::DeepJson500 => "SEC-03",
             Fault::WrongMethod200 => "SEC-04",
+            Fault::CreateOtherId => "LIFE-01",
+            Fault::CreateWithoutTicketUrl | Fault::CreateAnyUrl | Fault::CreateBadId500 => {
+                "LIFE-02"
+            }
+            Fault::InfoWithoutCredsNoDetails => "LIFE-03",
+            Fault::ResolveUnknown200 | Fault::ReopenNotRouted => "LIFE-04",
+            Fault::ResolveTwice500 => "LIFE-05",
+            Fault::LifecycleWithoutAuth | Fault::RefusedResolveApplied => "LIFE-06",
+            Fault::RefreshedTokenRejected | Fault::RefreshJsonOnly => "TOKEN-01",
+            Fault::ValidateAcceptsForged => "TOKEN-02",
+            Fault::UserApiJwtAsBearer | Fault::RefreshTokenAsBearer => "TOKEN-03",
+            Fault::ExpiryOverrideIgnored => "TOKEN-04",
+            Fault::RefreshAcceptsForged => "TOKEN-05",
+        }
+    }
+
+    /// The profile that checks this fault's requirement: `extended` for
+    /// sections 9–10, else `full`.
+    pub fn profile(self) -> crate::catalog::Profile {
+        match crate::catalog::find(self.requirement()) {
+            Some(r) if r.section >= 9 => crate::catalog::Profile::Extended,
+            _ => crate::catalog::Profile::Full,
         }
     }
 

@@ -31,6 +31,20 @@ const CANONICAL: &[Ticket] = &[
         status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
         created: "2024-03-02T11:04:55.001+01:00[Europe/Paris]",
     },
+    Ticket {
+        id: "1142285698",
+        title: "Firewall rule review",
+        details: "Waiting for its PSA ticket",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-03-05T08:15:00.250-05:00[America/New_York]",
+    },
+    Ticket {
+        id: "1142285699",
+        title: "Patch window missed on SRV07",
+        details: "Open; its PSA may resolve and reopen it",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-03-06T17:42:31.007-05:00[America/New_York]",
+    },
 ];
 
 /// Other ids (one beyond int32), other statuses, plain RFC 3339 dates.
@@ -48,6 +62,20 @@ const ALTERNATE: &[Ticket] = &[
         details: "",
         status: "UPDATE_TICKET_PENDING_2",
         created: "2025-01-15T23:59:59.5+05:30",
+    },
+    Ticket {
+        id: "43",
+        title: "New laptop for J. Doe",
+        details: "",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2025-02-01T09:00:00Z",
+    },
+    Ticket {
+        id: "44",
+        title: "Shared mailbox full",
+        details: "Sales mailbox at 99%",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2025-02-02T10:30:00.5+01:00",
     },
 ];
 
@@ -75,6 +103,20 @@ const NCENTRAL: &[Ticket] = &[
         status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
         created: "2024-10-27T02:30:00.123456789Z[UTC]",
     },
+    Ticket {
+        id: "1187340024",
+        title: "RAID degraded on NAS01",
+        details: "Disk 3 reported failed",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-11-03T01:30-04:00[America/New_York]",
+    },
+    Ticket {
+        id: "1187340025",
+        title: "Antivirus definitions out of date",
+        details: "",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-11-04T12:00:00.100200Z[UTC]",
+    },
 ];
 
 /// The tickets a style knows, the first one being the target's ticket.
@@ -84,6 +126,14 @@ pub fn for_style(style: Style) -> &'static [Ticket] {
         Style::Alternate => ALTERNATE,
         Style::Ncentral => NCENTRAL,
     }
+}
+
+/// The tickets a style lets profile extended change: (pending, resolvable),
+/// its last two, both int32 ids as N-central's create request needs.
+pub fn lifecycle_ids(style: Style) -> (&'static str, &'static str) {
+    let tickets = for_style(style);
+    let n = tickets.len();
+    (tickets[n - 2].id, tickets[n - 1].id)
 }
 
 /// Whether a path parameter is a custom PSA ticket id (`^[1-9][0-9]*$`,
@@ -115,5 +165,7 @@ pub fn credentials(tokens: &TokenAuthority, style: Style) -> MockCredentials {
         username: "psa-admin@example.com".into(),
         password: Secret::new(random_secret("pw")),
         ticket_ids: for_style(style).iter().map(|t| t.id.to_string()).collect(),
+        pending_ticket_id: lifecycle_ids(style).0.to_string(),
+        resolvable_ticket_id: lifecycle_ids(style).1.to_string(),
     }
 }

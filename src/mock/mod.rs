@@ -44,6 +44,7 @@ mod fixtures;
 mod limit;
 mod routes;
 mod state;
+mod token_ops;
 mod tokens;
 
 pub use faults::{Fault, UnknownFault};
@@ -102,6 +103,12 @@ pub struct MockCredentials {
     pub password: Secret,
     /// Ticket ids the mock knows.
     pub ticket_ids: Vec<String>,
+    /// A ticket waiting for its PSA ticket (`[lifecycle] pending_ticket_id`):
+    /// this instance links it once.
+    pub pending_ticket_id: String,
+    /// An open ticket this instance resolves and reopens
+    /// (`[lifecycle] resolvable_ticket_id`).
+    pub resolvable_ticket_id: String,
 }
 
 /// Everything that shapes a mock's behaviour.

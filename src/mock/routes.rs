@@ -20,11 +20,10 @@ use serde_json::json;
 use super::answers::render_ticket;
 use super::checks::{self, read_body};
 use super::custom_tickets;
+use super::token_ops;
 use super::faults::Fault;
-use super::fixtures::random_secret;
 use super::limit::Sticky;
 use super::state::{MockState, Shared};
-use super::tokens::{TokenKind, ACCESS_EXPIRY_SECS, REFRESH_EXPIRY_SECS};
 use super::Style;
 use crate::api::{self, Endpoint};
 
@@ -70,7 +69,16 @@ pub fn router(state: Arc<MockState>) -> Router {
     let mut app = Router::new()
         .route(
             api::AUTHENTICATE.route,
-            serve(&api::AUTHENTICATE, authenticate),
+            serve(&api::AUTHENTICATE, token_ops::authenticate),
+        )
+        .route(api::REFRESH.route, serve(&api::REFRESH, token_ops::refresh))
+        .route(
+            api::VALIDATE_TOKEN.route,
+            serve(&api::VALIDATE_TOKEN, token_ops::validate),
+        )
+        .route(
+            api::RESOLVE_CUSTOM_TICKET.route,
+            serve(&api::RESOLVE_CUSTOM_TICKET, custom_tickets::resolve),
         )
         .route(
             api::STANDARD_PSA_ROOT.route,
@@ -86,23 +94,24 @@ pub fn router(state: Arc<MockState>) -> Router {
         )
         .route(
             api::TICKET_INFO.route,
-            custom_tickets::serve_info_without_creds(
-                &state,
-                on(post_like(&api::TICKET_INFO), ticket_info),
-                serve(
-                    &api::TICKET_INFO_WITHOUT_PSA_CREDENTIALS,
-                    custom_tickets::ticket_info_without_creds,
-                ),
-            ),
+            on(post_like(&api::TICKET_INFO), ticket_info).merge(serve(
+                &api::TICKET_INFO_WITHOUT_PSA_CREDENTIALS,
+                custom_tickets::ticket_info_without_creds,
+            )),
         );
+    if !state.has(Fault::ReopenNotRouted) {
+        app = app.route(
+            api::REOPEN_CUSTOM_TICKET.route,
+            serve(&api::REOPEN_CUSTOM_TICKET, custom_tickets::reopen),
+        );
+    }
     if !state.has(Fault::TicketsRoot404) {
         app = app.route(
             api::CUSTOM_PSA_TICKETS_ROOT.route,
-            custom_tickets::serve_create(
-                &state,
-                serve(&api::CUSTOM_PSA_TICKETS_ROOT, tickets_root),
-                serve(&api::CREATE_CUSTOM_TICKET, custom_tickets::create_ticket),
-            ),
+            serve(&api::CUSTOM_PSA_TICKETS_ROOT, tickets_root).merge(serve(
+                &api::CREATE_CUSTOM_TICKET,
+                custom_tickets::create_ticket,
+            )),
         );
     }
     app.method_not_allowed_fallback(method_not_allowed)
@@ -184,52 +193,6 @@ async fn method_not_allowed(State(s): Shared, method: Method) -> Response {
         StatusCode::METHOD_NOT_ALLOWED,
         "HttpRequestMethodNotSupportedException",
         &format!("Request method '{method}' is not supported."),
-    )
-}
-
-async fn authenticate(State(s): Shared, headers: HeaderMap) -> Response {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_string());
-    let Some(token) = token.filter(|t| s.tokens.verify(t, TokenKind::UserApi)) else {
-        return s.error(
-            StatusCode::UNAUTHORIZED,
-            "UnauthorizedException",
-            "Invalid User-API token.",
-        );
-    };
-    drop(token);
-    let issuer = if s.has(Fault::IssuedTokenRejected) {
-        &s.rogue_tokens
-    } else {
-        &s.tokens
-    };
-    let expiry = if s.has(Fault::ExchangeExpiryString) {
-        json!(ACCESS_EXPIRY_SECS.to_string())
-    } else {
-        json!(ACCESS_EXPIRY_SECS)
-    };
-    s.json(
-        StatusCode::OK,
-        json!({
-            "tokens": {
-                "access": {
-                    "token": issuer.issue(TokenKind::Access, "psa-conformance", ACCESS_EXPIRY_SECS),
-                    "type": "Bearer",
-                    "expirySeconds": expiry,
-                },
-                "refresh": {
-                    "token": random_secret("refresh"),
-                    "type": "Body",
-                    "expirySeconds": REFRESH_EXPIRY_SECS,
-                }
-            },
-            "refresh": "/api/auth/refresh",
-            "validate": "/api/auth/validate",
-        }),
     )
 }
 

@@ -13,7 +13,7 @@ use super::faults::Fault;
 use super::fixtures::{self, Ticket};
 use super::limit::Limiter;
 use super::tokens::TokenAuthority;
-use super::{MockCredentials, MockOptions, Style};
+use super::{MockCredentials, MockOptions};
 
 /// Shared state of one mock server.
 pub struct MockState {
@@ -26,6 +26,9 @@ pub struct MockState {
     /// The PSA ticket each custom PSA ticket was linked to by
     /// `POST /api/custom-psa/tickets`: this server's own, never shared.
     pub(super) created: Mutex<HashMap<String, PsaTicket>>,
+    /// Each ticket's status as linking, resolving and reopening changed it
+    /// (`custom_tickets::LINKED`…): this server's own, never shared.
+    pub(super) statuses: Mutex<HashMap<String, &'static str>>,
 }
 
 /// What every handler extracts.
@@ -44,15 +47,12 @@ impl MockState {
             credentials,
             limiter: Limiter::default(),
             created: Mutex::default(),
+            statuses: Mutex::default(),
         }
     }
 
     pub fn credentials(&self) -> &MockCredentials {
         &self.credentials
-    }
-
-    pub(super) fn style(&self) -> Style {
-        self.options.style
     }
 
     pub(super) fn has(&self, fault: Fault) -> bool {

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub enum TokenKind {
     UserApi,
     Access,
+    /// Exchanged for new tokens at `POST /api/auth/refresh`, never a bearer.
+    Refresh,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -41,6 +43,27 @@ impl std::fmt::Debug for TokenAuthority {
 pub const ACCESS_EXPIRY_SECS: u64 = 3600;
 /// Refresh tokens live this long (seconds).
 pub const REFRESH_EXPIRY_SECS: u64 = 90000;
+
+/// An `X-ACCESS-EXPIRY-OVERRIDE` / `X-REFRESH-EXPIRY-OVERRIDE` value,
+/// `(number)(s|m|h)` (`120s`, `5m`, `1h`), in seconds, capped at `max`
+/// (N-central: "cannot be longer than the system-wide setting"). `None`
+/// when it is not of that form or is zero.
+pub fn expiry_override(value: &str, max: u64) -> Option<u64> {
+    let value = value.trim();
+    let unit = value.chars().last()?;
+    let factor = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        _ => return None,
+    };
+    let digits = &value[..value.len() - 1];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    (n > 0).then(|| n.saturating_mul(factor).min(max))
+}
 
 fn now() -> u64 {
     std::time::SystemTime::now()
@@ -86,6 +109,18 @@ impl TokenAuthority {
 mod tests {
     use super::*;
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+
+    #[test]
+    fn expiry_overrides_are_number_and_unit_capped() {
+        assert_eq!(expiry_override("5s", 3600), Some(5));
+        assert_eq!(expiry_override("2m", 3600), Some(120));
+        assert_eq!(expiry_override("1h", 3600), Some(3600));
+        assert_eq!(expiry_override("2h", 3600), Some(3600));
+        assert_eq!(expiry_override("99999999999h", 3600), Some(3600));
+        for bad in ["", "5", "s", "5d", "-5s", "5 s", "0s", "1.5m", "5S"] {
+            assert_eq!(expiry_override(bad, 3600), None, "{bad}");
+        }
+    }
 
     #[test]
     fn issued_tokens_verify_and_forgeries_do_not() {

@@ -218,10 +218,15 @@ impl PsaWorld {
             AuthChoice::Missing => {}
             AuthChoice::Raw(v) => headers.push(("Authorization".into(), v.clone())),
         }
+        // What the endpoint's request carries (api.rs); a request to no known
+        // endpoint (a wrong-method probe) carries what a POST endpoint's does.
+        let endpoint = crate::api::find(method.as_str(), path);
+        let sends_key = endpoint.map_or(method != Method::GET, |e| e.integration_key);
+        let sends_credentials = endpoint.map_or(method != Method::GET, |e| e.psa_credentials);
         let key = match self.draft.key {
             // The seed sends the key on the POST endpoints only; wrong-method
             // probes of those endpoints carry it too.
-            KeyChoice::Default if method != Method::GET => {
+            KeyChoice::Default if sends_key => {
                 Some(ctx.target.integration_key.expose().to_string())
             }
             KeyChoice::Wrong => Some(ctx.wrong_key.expose().to_string()),
@@ -232,7 +237,7 @@ impl PsaWorld {
         }
         let body = match &self.draft.body {
             BodyChoice::Raw(b) => Some(b.clone()),
-            BodyChoice::Default if method == Method::GET => None,
+            BodyChoice::Default if !sends_credentials => None,
             BodyChoice::Default => Some(self.credentials_body(path)?.into_bytes()),
         };
         if body.is_some() {

@@ -132,6 +132,7 @@ async fn issued_token_works(w: &mut PsaWorld) -> Result<(), Finding> {
     w.send(spec).await?;
     let r = w.last_response()?;
     if r.status == 200 {
+        w.issued_access = Some(crate::redact::Secret::new(token));
         Ok(())
     } else {
         Err(Finding::failure("the issued access token is refused")

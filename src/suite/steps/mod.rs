@@ -9,14 +9,18 @@
 //! - [`errors`]: error-response checks shared by every endpoint.
 //! - [`rate_limit`]: bursts and recovery (RATE-01..04).
 //! - [`robustness`]: hostile bodies and a target that must survive them (SEC-01..03).
+//! - [`lifecycle`]: creating, reading, resolving and reopening custom PSA tickets (LIFE-01..06).
+//! - [`tokens`]: refresh, validate and expiry of tokens (TOKEN-01..05).
 
 pub mod auth;
 pub mod errors;
+pub mod lifecycle;
 pub mod psa;
 pub mod rate_limit;
 pub mod request;
 pub mod response;
 pub mod robustness;
+pub mod tokens;
 
 use crate::suite::finding::Finding;
 use crate::suite::world::PsaWorld;
