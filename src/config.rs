@@ -485,7 +485,9 @@ pub fn load_target(
         },
     };
 
-    let lifecycle_id = |id: Option<StringOrNumber>, key: &str| -> Result<Option<String>, ConfigError> {
+    let lifecycle_id = |id: Option<StringOrNumber>,
+                        key: &str|
+     -> Result<Option<String>, ConfigError> {
         let Some(id) = id.map(StringOrNumber::into_string) else {
             return Ok(None);
         };
@@ -664,11 +666,18 @@ ticket_id = "1142285696"
         let t = load_target(file(GOOD).path(), &env()).unwrap();
         assert_eq!(t.lifecycle, LifecycleTickets::default());
         let with = |table: &str| {
-            load_target(file(&format!("{GOOD}[lifecycle]\n{table}\n")).path(), &env())
+            load_target(
+                file(&format!("{GOOD}[lifecycle]\n{table}\n")).path(),
+                &env(),
+            )
         };
-        let t = with("pending_ticket_id = 1142285697\nresolvable_ticket_id = \"1142285698\"").unwrap();
+        let t =
+            with("pending_ticket_id = 1142285697\nresolvable_ticket_id = \"1142285698\"").unwrap();
         assert_eq!(t.lifecycle.pending_ticket_id.as_deref(), Some("1142285697"));
-        assert_eq!(t.lifecycle.resolvable_ticket_id.as_deref(), Some("1142285698"));
+        assert_eq!(
+            t.lifecycle.resolvable_ticket_id.as_deref(),
+            Some("1142285698")
+        );
         for bad in [
             "pending_ticket_id = \"abc\"",
             "pending_ticket_id = 2147483648",
@@ -678,7 +687,10 @@ ticket_id = "1142285696"
             "pending_ticket = 7",
         ] {
             let err = with(bad).unwrap_err().to_string();
-            assert!(err.contains("lifecycle") || err.contains("unknown field"), "{bad}: {err}");
+            assert!(
+                err.contains("lifecycle") || err.contains("unknown field"),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use crate::config::{
-    AuthMode, LifecycleTickets, PsaCredentials, RateLimitSettings, RunConfig, Target, TargetSource, TlsSettings,
-    UNKNOWN_TICKET_ID,
+    AuthMode, LifecycleTickets, PsaCredentials, RateLimitSettings, RunConfig, Target, TargetSource,
+    TlsSettings, UNKNOWN_TICKET_ID,
 };
 use crate::interrupt::{Interrupt, Stop};
 use crate::mock::MockServer;

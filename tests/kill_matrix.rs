@@ -21,6 +21,25 @@ async fn every_fault_is_caught_by_its_requirement_and_the_clean_mock_passes() {
     let failed = with_status(&clean, RequirementStatus::Failed);
     assert!(failed.is_empty(), "the conformant mock fails {failed:?}");
     assert_eq!(clean.exit_code(), 0);
+    // The faults of sections 9–10 are run in profile extended: the
+    // conformant mock passes it too, @slow included.
+    let clean = launch::execute(&mock_config(vec![], Profile::Extended, true))
+        .await
+        .unwrap();
+    let failed = with_status(&clean, RequirementStatus::Failed);
+    assert!(
+        failed.is_empty(),
+        "the conformant mock fails {failed:?} in profile extended"
+    );
+    assert_eq!(clean.exit_code(), 0);
+    assert!(
+        Fault::all()
+            .iter()
+            .filter(|f| f.profile() == Profile::Extended)
+            .count()
+            >= 12,
+        "every MUST of sections 9–10 needs faults"
+    );
 
     let rows = kill_matrix(Fault::all(), Profile::Full, 12).await.unwrap();
     let missed: Vec<String> = rows

@@ -10,7 +10,10 @@ use serde_json::{json, Value};
 fn examples() -> Vec<Value> {
     let text = include_str!("data/ncentral-examples/examples.json");
     let doc: Value = serde_json::from_str(text).expect("examples.json is JSON");
-    doc["examples"].as_array().expect("an examples array").clone()
+    doc["examples"]
+        .as_array()
+        .expect("an examples array")
+        .clone()
 }
 
 #[test]
@@ -48,11 +51,17 @@ fn the_schemas_refuse_what_the_requirements_refuse() {
     let schemas = SchemaSet::load().unwrap();
     let refused = |schema: &str, v: Value| !schemas.validate(schema, &v).unwrap().is_empty();
     let request = json!({"psaCustomTicketId": 123, "ticketNumber": "EXT-456", "ticketUrl": "https://example.com/ticket/EXT-456"});
-    assert!(!refused("custom-psa-ticket-create-request", request.clone()));
+    assert!(!refused(
+        "custom-psa-ticket-create-request",
+        request.clone()
+    ));
     for key in ["psaCustomTicketId", "ticketNumber", "ticketUrl"] {
         let mut v = request.clone();
         v.as_object_mut().unwrap().remove(key);
-        assert!(refused("custom-psa-ticket-create-request", v), "without {key}");
+        assert!(
+            refused("custom-psa-ticket-create-request", v),
+            "without {key}"
+        );
     }
     for (key, bad) in [
         ("ticketUrl", json!("ftp://example.com/x")),
@@ -64,14 +73,23 @@ fn the_schemas_refuse_what_the_requirements_refuse() {
     ] {
         let mut v = request.clone();
         v[key] = bad.clone();
-        assert!(refused("custom-psa-ticket-create-request", v), "{key}: {bad}");
+        assert!(
+            refused("custom-psa-ticket-create-request", v),
+            "{key}: {bad}"
+        );
     }
-    assert!(refused("custom-psa-ticket-create-response", json!({"status": 200, "message": "ok"})));
+    assert!(refused(
+        "custom-psa-ticket-create-response",
+        json!({"status": 200, "message": "ok"})
+    ));
     assert!(refused(
         "custom-psa-ticket-create-response",
         json!({"data": {"psaCustomTicketId": "12345"}})
     ));
-    assert!(refused("custom-psa-ticket", json!({"psaCustomTicketId": "12345"})));
+    assert!(refused(
+        "custom-psa-ticket",
+        json!({"psaCustomTicketId": "12345"})
+    ));
     assert!(refused("token-validation", json!({})));
     assert!(refused("token-validation", json!({"message": 1})));
 }

@@ -288,6 +288,8 @@ async fn all() -> Vec<Result<(), String>> {
         results.push(check(c.name, config, c.expected).await.map(|_| ()));
     }
 
+    results.extend(extended().await);
+
     // A slow mock with a tight in-flight limit: the suite must wait out 429s.
     let tight = MockServer::builder()
         .rate_limit(RateLimit::InFlight(1))
@@ -313,6 +315,131 @@ async fn all() -> Vec<Result<(), String>> {
         });
     results.push(waited);
 
+    results
+}
+
+/// Profile extended without `[lifecycle]` and with a ready bearer token:
+/// what needs a named ticket or token exchange does not apply, with the
+/// reason in the report.
+const EXTENDED_BEARER_NO_LIFECYCLE: Expected = &[
+    NO_EXCHANGE[0],
+    (
+        "LIFE-01",
+        RequirementStatus::NotApplicable,
+        "no [lifecycle] pending_ticket_id",
+    ),
+    (
+        "LIFE-02",
+        RequirementStatus::NotApplicable,
+        "no [lifecycle] pending_ticket_id",
+    ),
+    (
+        "LIFE-05",
+        RequirementStatus::NotApplicable,
+        "no [lifecycle] resolvable_ticket_id",
+    ),
+    (
+        "TOKEN-01",
+        RequirementStatus::NotApplicable,
+        "no token exchange",
+    ),
+    (
+        "TOKEN-02",
+        RequirementStatus::NotApplicable,
+        "no token exchange",
+    ),
+    (
+        "TOKEN-03",
+        RequirementStatus::NotApplicable,
+        "no token exchange",
+    ),
+    (
+        "TOKEN-04",
+        RequirementStatus::NotApplicable,
+        "no token exchange",
+    ),
+    (
+        "TOKEN-05",
+        RequirementStatus::NotApplicable,
+        "no token exchange",
+    ),
+];
+
+/// Profile extended (REQUIREMENTS.md §9–10) in three configurations.
+async fn extended() -> Vec<Result<(), String>> {
+    let mut results = Vec::new();
+
+    let server = MockServer::start().await.expect("mock starts");
+    let target = launch::mock_target(&server, launch::MockAuth::Exchange);
+    results.push(
+        check(
+            "extended profile, canonical mock, token exchange, the lifecycle tickets named (with @slow)",
+            live(target, Profile::Extended),
+            &[],
+        )
+        .await
+        .map(|_| ()),
+    );
+
+    let server = MockServer::builder()
+        .style(Style::Ncentral)
+        .start()
+        .await
+        .expect("mock starts");
+    let target = launch::mock_target(&server, launch::MockAuth::Exchange);
+    let mut config = live(target, Profile::Extended);
+    config.tags = Some(psa_conformance::config::parse_tags("not @slow").expect("a tag expression"));
+    let mut expected = NCENTRAL_FULL.to_vec();
+    expected.push((
+        "TOKEN-04",
+        RequirementStatus::Untested,
+        "left out with --tags 'not @slow'",
+    ));
+    let expected: Expected = Box::leak(expected.into_boxed_slice());
+    results.push(
+        check(
+            "extended profile, N-central style, not @slow",
+            config,
+            expected,
+        )
+        .await
+        .map(|_| ()),
+    );
+
+    let server = MockServer::start().await.expect("mock starts");
+    let mut target = launch::mock_target(&server, launch::MockAuth::Bearer);
+    target.lifecycle = Default::default();
+    let reasons = check(
+        "extended profile, ready bearer token, no [lifecycle]",
+        live(target, Profile::Extended),
+        EXTENDED_BEARER_NO_LIFECYCLE,
+    )
+    .await
+    .and_then(|report| {
+        // Each not-applicable scenario says why.
+        let missing: Vec<&str> = report
+            .scenarios
+            .iter()
+            .filter(|s| {
+                s.requirements
+                    .iter()
+                    .any(|r| r.starts_with("LIFE") || r.starts_with("TOKEN"))
+            })
+            .filter(|s| s.status == psa_conformance::report::ScenarioStatus::Skipped)
+            .filter(|s| {
+                !s.skip_reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("[lifecycle]") || r.contains("token exchange"))
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("skipped without a reason: {missing:?}"))
+        }
+    });
+    results.push(reasons);
     results
 }
 

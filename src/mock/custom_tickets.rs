@@ -141,8 +141,7 @@ fn create_answer(s: &MockState, headers: &HeaderMap, body: &Bytes) -> Result<Res
         Err(_) if s.has(Fault::CreateWithoutTicketUrl) => String::new(),
         Err(e) => return Err(bad(&e)),
     };
-    if !is_http_url(&url) && !s.has(Fault::CreateAnyUrl) && !s.has(Fault::CreateWithoutTicketUrl)
-    {
+    if !is_http_url(&url) && !s.has(Fault::CreateAnyUrl) && !s.has(Fault::CreateWithoutTicketUrl) {
         return Err(bad(&format!(
             "Field 'ticketUrl' must match \"^https?://.+\": '{}'.",
             truncate(&url, 60)
@@ -230,8 +229,16 @@ fn lifecycle_move(
     }
     let number = id.parse::<i64>().unwrap_or_default();
     let (label, status, message) = match to {
-        Move::Resolve => ("Resolved", RESOLVED, "Custom PSA ticket resolved successfully"),
-        Move::Reopen => ("Reopened", REOPENED, "Custom PSA ticket reopened successfully"),
+        Move::Resolve => (
+            "Resolved",
+            RESOLVED,
+            "Custom PSA ticket resolved successfully",
+        ),
+        Move::Reopen => (
+            "Reopened",
+            REOPENED,
+            "Custom PSA ticket reopened successfully",
+        ),
     };
     let Some(ticket) = known() else {
         if to == Move::Resolve && s.has(Fault::ResolveUnknown200) {

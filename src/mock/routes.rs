@@ -20,10 +20,10 @@ use serde_json::json;
 use super::answers::render_ticket;
 use super::checks::{self, read_body};
 use super::custom_tickets;
-use super::token_ops;
 use super::faults::Fault;
 use super::limit::Sticky;
 use super::state::{MockState, Shared};
+use super::token_ops;
 use super::Style;
 use crate::api::{self, Endpoint};
 

@@ -19,7 +19,9 @@ use serde_json::json;
 use super::checks::read_body;
 use super::faults::Fault;
 use super::state::{MockState, Shared};
-use super::tokens::{expiry_override, TokenAuthority, TokenKind, ACCESS_EXPIRY_SECS, REFRESH_EXPIRY_SECS};
+use super::tokens::{
+    expiry_override, TokenAuthority, TokenKind, ACCESS_EXPIRY_SECS, REFRESH_EXPIRY_SECS,
+};
 
 /// The bearer token of a request, if it has one.
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -51,7 +53,10 @@ fn lives(s: &MockState, headers: &HeaderMap) -> Result<(u64, u64), Response> {
     } else {
         read("x-access-expiry-override", ACCESS_EXPIRY_SECS)?
     };
-    Ok((access, read("x-refresh-expiry-override", REFRESH_EXPIRY_SECS)?))
+    Ok((
+        access,
+        read("x-refresh-expiry-override", REFRESH_EXPIRY_SECS)?,
+    ))
 }
 
 /// `{"tokens": {"access": …, "refresh": …}, "refresh": …, "validate": …}`.

@@ -171,8 +171,13 @@ pub fn lifecycle_notice(config: &RunConfig, target: &Target) -> Option<String> {
     let (mut pending, mut resolvable) = (false, false);
     for feature in crate::features::parse_all().iter().flatten() {
         for scenario in &feature.scenarios {
-            if select(feature, scenario, config.profile, tags.as_ref(), Some(applies))
-                != Selection::Run
+            if select(
+                feature,
+                scenario,
+                config.profile,
+                tags.as_ref(),
+                Some(applies),
+            ) != Selection::Run
             {
                 continue;
             }
@@ -411,7 +416,9 @@ async fn run_scenarios(
         .flat_map(|f| {
             f.scenarios
                 .iter()
-                .filter(|s| select(f, s, profile, tags.as_ref(), Some(applicability)) == Selection::Run)
+                .filter(|s| {
+                    select(f, s, profile, tags.as_ref(), Some(applicability)) == Selection::Run
+                })
                 .map(|s| collect::skipped(f, s, String::new()))
         })
         .collect();

@@ -181,7 +181,8 @@ impl PsaWorld {
         let t = &self.ctx()?.target;
         let lifecycle = |name: &str, id: &Option<String>, reason: &str| {
             if template.contains(name) {
-                id.clone().ok_or_else(|| Finding::harness(reason.to_string()))
+                id.clone()
+                    .ok_or_else(|| Finding::harness(reason.to_string()))
             } else {
                 Ok(String::new())
             }

@@ -57,14 +57,23 @@ pub fn invalid_create_requests(id: i64) -> Vec<(&'static str, Value)> {
         ("no ticketUrl", without("ticketUrl")),
         (
             "an ftp:// ticketUrl",
-            with("ticketUrl", json!("ftp://psa-conformance.invalid/tickets/1")),
+            with(
+                "ticketUrl",
+                json!("ftp://psa-conformance.invalid/tickets/1"),
+            ),
         ),
         (
             "a ticketUrl without a scheme",
             with("ticketUrl", json!("psa-conformance.invalid/tickets/1")),
         ),
-        ("the psaCustomTicketId \"abc\"", with("psaCustomTicketId", json!("abc"))),
-        ("the psaCustomTicketId true", with("psaCustomTicketId", json!(true))),
+        (
+            "the psaCustomTicketId \"abc\"",
+            with("psaCustomTicketId", json!("abc")),
+        ),
+        (
+            "the psaCustomTicketId true",
+            with("psaCustomTicketId", json!(true)),
+        ),
         (
             "an object psaCustomTicketId",
             with("psaCustomTicketId", json!({ "id": id })),
@@ -97,7 +106,9 @@ fn invalid_creates_400(w: &mut PsaWorld) -> Result<(), Finding> {
     let cases = invalid_create_requests(id);
     let sent = &w.exchanges[w.exchanges.len().saturating_sub(cases.len())..];
     if sent.len() != cases.len() {
-        return Err(Finding::harness("the invalid create requests were not all sent"));
+        return Err(Finding::harness(
+            "the invalid create requests were not all sent",
+        ));
     }
     let mut wrong = Vec::new();
     for ((case, _), exchange) in cases.iter().zip(sent) {
@@ -248,7 +259,10 @@ mod tests {
     fn the_valid_request_is_valid_and_each_invalid_one_is_not() {
         let schemas = crate::schema::SchemaSet::load().unwrap();
         let name = "custom-psa-ticket-create-request";
-        assert!(schemas.validate(name, &create_request(1142285698)).unwrap().is_empty());
+        assert!(schemas
+            .validate(name, &create_request(1142285698))
+            .unwrap()
+            .is_empty());
         let invalid = invalid_create_requests(1142285698);
         assert_eq!(invalid.len(), 8);
         for (case, body) in invalid {

@@ -111,7 +111,9 @@ async fn refresh(w: &mut PsaWorld) -> Result<(), Finding> {
     w.send(refresh_request(token.expose())).await
 }
 
-#[when(regex = r"^the client refreshes with (a random JWT-shaped string|its refresh token altered)$")]
+#[when(
+    regex = r"^the client refreshes with (a random JWT-shaped string|its refresh token altered)$"
+)]
 async fn refresh_forged(w: &mut PsaWorld, forgery: String) -> Result<(), Finding> {
     let token = if forgery == "a random JWT-shaped string" {
         random_jwt()
