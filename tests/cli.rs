@@ -286,31 +286,37 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
     // test, but no whole token of any kind may appear anywhere.
     let whole_jwt =
         regex::Regex::new(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}").unwrap();
-    // The mock's refresh tokens look like `refresh-<32 hex>`.
+    // An older mock's refresh tokens looked like `refresh-<32 hex>`; now
+    // they are JWTs, which `whole_jwt` finds.
     let refresh = regex::Regex::new(r"refresh-[0-9a-f]{32}").unwrap();
-    for (faults, auth) in [
-        (vec![], r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#),
-        (echoes.clone(), r#"bearer_token_env = "PSA_BEARER_TOKEN""#),
-        (
-            echoes.clone(),
-            r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#,
-        ),
+    let exchange = r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#;
+    for (faults, auth, profile) in [
+        (vec![], exchange, "full"),
+        (echoes.clone(), r#"bearer_token_env = "PSA_BEARER_TOKEN""#, "full"),
+        (echoes.clone(), exchange, "full"),
         // The AUTH-06 scenario fails early here: its issued tokens must be
         // masked although the step that uses them never runs.
-        (
-            vec!["exchange-expiry-string"],
-            r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#,
-        ),
+        (vec!["exchange-expiry-string"], exchange, "full"),
+        // Profile extended: the refresh token, every token a refresh issues
+        // and the forged ones made from them, in every report and the
+        // terminal — also when the step that would use them fails first.
+        (vec![], exchange, "extended"),
+        (vec!["refreshed-token-rejected", "refresh-accepts-forged"], exchange, "extended"),
     ] {
         let mock = start_mock(&faults);
         let dir = tempfile::tempdir().unwrap();
         let target = write_target(dir.path(), &mock.uri, auth);
+        if profile == "extended" {
+            let mut text = std::fs::read_to_string(&target).unwrap();
+            text.push_str("[lifecycle]\npending_ticket_id = 1142285698\nresolvable_ticket_id = \"1142285699\"\n");
+            std::fs::write(&target, text).unwrap();
+        }
         let out = dir.path().join("r");
         let o = bin()
             .args([
                 "run",
                 "--profile",
-                "full",
+                profile,
                 "--target",
                 target.to_str().unwrap(),
                 "--out",
@@ -356,7 +362,14 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
                 &m.as_str()[..20]
             );
         }
-        if !faults.is_empty() {
+        if profile == "extended" {
+            assert!(
+                text(&o).contains("ticket 1142285698") && text(&o).contains("ticket 1142285699"),
+                "the run must say which tickets it changes: {}",
+                text(&o)
+            );
+        }
+        if faults.iter().any(|f| f.contains("echo")) {
             assert!(
                 everything.contains("ERR-03"),
                 "the echo must be reported as an ERR-03 failure"

@@ -116,7 +116,11 @@ async fn refresh(w: &mut PsaWorld) -> Result<(), Finding> {
 )]
 async fn refresh_forged(w: &mut PsaWorld, forgery: String) -> Result<(), Finding> {
     let token = if forgery == "a random JWT-shaped string" {
-        random_jwt()
+        // Forged, but shaped like a secret: masked, so a report never shows
+        // a whole token of any kind.
+        let forged = random_jwt();
+        w.ctx()?.redactor.add(&Secret::new(forged.clone()));
+        forged
     } else {
         let altered = altered_signature(own(w)?.refresh.expose());
         // Most of it is the real refresh token: masked like it.
