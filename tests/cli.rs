@@ -292,7 +292,11 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
     let exchange = r#"user_api_jwt_env = "NCENTRAL_USER_API_JWT""#;
     for (faults, auth, profile) in [
         (vec![], exchange, "full"),
-        (echoes.clone(), r#"bearer_token_env = "PSA_BEARER_TOKEN""#, "full"),
+        (
+            echoes.clone(),
+            r#"bearer_token_env = "PSA_BEARER_TOKEN""#,
+            "full",
+        ),
         (echoes.clone(), exchange, "full"),
         // The AUTH-06 scenario fails early here: its issued tokens must be
         // masked although the step that uses them never runs.
@@ -301,7 +305,11 @@ fn no_secret_reaches_a_report_or_the_terminal_even_when_the_target_echoes_it() {
         // and the forged ones made from them, in every report and the
         // terminal — also when the step that would use them fails first.
         (vec![], exchange, "extended"),
-        (vec!["refreshed-token-rejected", "refresh-accepts-forged"], exchange, "extended"),
+        (
+            vec!["refreshed-token-rejected", "refresh-accepts-forged"],
+            exchange,
+            "extended",
+        ),
     ] {
         let mock = start_mock(&faults);
         let dir = tempfile::tempdir().unwrap();

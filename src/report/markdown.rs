@@ -95,6 +95,13 @@ pub fn render(run: &RunReport) -> String {
     if !untested.is_empty() {
         let _ = writeln!(md, "\nUntested in this run: {}", untested.join(", "));
     }
+    let skipped = run.skip_reasons();
+    if !skipped.is_empty() {
+        let _ = writeln!(md, "\nNot run here, and why:");
+        for (reason, ids) in &skipped {
+            let _ = writeln!(md, "- {}: {reason}", ids.join(", "));
+        }
+    }
     if let Some(cmp) = &run.regressions {
         let _ = writeln!(
             md,

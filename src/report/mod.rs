@@ -537,6 +537,35 @@ impl RunReport {
     }
 
     /// The `summary.json` view of the run.
+    /// Why scenarios were not run although the profile selects them (no
+    /// token exchange, no `[lifecycle]` ticket named): each reason once,
+    /// with the requirements whose scenarios it left out.
+    pub fn skip_reasons(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for s in self
+            .scenarios
+            .iter()
+            .filter(|s| s.status == ScenarioStatus::Skipped)
+        {
+            let Some(reason) = s.skip_reason.as_deref().filter(|r| !r.is_empty()) else {
+                continue;
+            };
+            let i = match out.iter().position(|(r, _)| r == reason) {
+                Some(i) => i,
+                None => {
+                    out.push((reason.to_string(), Vec::new()));
+                    out.len() - 1
+                }
+            };
+            for id in &s.requirements {
+                if !out[i].1.contains(id) {
+                    out[i].1.push(id.clone());
+                }
+            }
+        }
+        out
+    }
+
     pub fn summary(&self) -> Summary {
         Summary::from_report(self)
     }

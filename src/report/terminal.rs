@@ -48,6 +48,9 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
                 ids.join(" ")
             );
         }
+        for (reason, ids) in run.skip_reasons() {
+            let _ = writeln!(out, "  not run ({}): {reason}", ids.join(" "));
+        }
         let c = run.counts;
         let _ = writeln!(
             out,
