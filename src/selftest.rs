@@ -67,11 +67,20 @@ pub fn with_status(report: &RunReport, status: RequirementStatus) -> BTreeSet<St
         .collect()
 }
 
+/// The profile that checks a fault's requirement: `extended` for sections
+/// 9–10, else `full`.
+pub fn fault_profile(fault: Fault) -> Profile {
+    match crate::catalog::find(fault.requirement()) {
+        Some(r) if r.section >= 9 => Profile::Extended,
+        _ => Profile::Full,
+    }
+}
+
 /// The run that checks one fault: strict, in `profile` or, for a fault of
 /// sections 9–10, in profile extended — without the `@slow` scenario
 /// (TOKEN-04 waits seconds) unless the fault is TOKEN-04's.
 pub fn fault_config(fault: Fault, profile: Profile) -> RunConfig {
-    let profile = match fault.profile() {
+    let profile = match fault_profile(fault) {
         Profile::Extended => Profile::Extended,
         _ => profile,
     };

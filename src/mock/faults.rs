@@ -303,15 +303,6 @@ impl Fault {
         }
     }
 
-    /// The profile that checks this fault's requirement: `extended` for
-    /// sections 9–10, else `full`.
-    pub fn profile(self) -> crate::catalog::Profile {
-        match crate::catalog::find(self.requirement()) {
-            Some(r) if r.section >= 9 => crate::catalog::Profile::Extended,
-            _ => crate::catalog::Profile::Full,
-        }
-    }
-
     fn possible_value(self) -> clap::builder::PossibleValue {
         // The derive gives every variant a value (none is `#[value(skip)]`).
         self.to_possible_value()
