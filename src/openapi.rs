@@ -162,6 +162,44 @@ fn post_with_credentials(
     }})
 }
 
+/// An operation of profile extended (REQUIREMENTS.md §9–10): the bearer
+/// token alone, no integration key; `codes` are its error answers besides
+/// 401 and 429.
+fn extended_operation(
+    endpoint: &Endpoint,
+    tag: &str,
+    codes: &[(&str, &str)],
+    request_body: Option<Value>,
+    path_parameter: bool,
+) -> Value {
+    let mut all = vec![
+        (
+            "401",
+            "No, malformed or invalid bearer token (checked first).",
+        ),
+        ("429", "Too many requests in flight."),
+    ];
+    all.extend_from_slice(codes);
+    let mut responses = errors(&all);
+    responses.insert(
+        "200".into(),
+        json_response("Success.", endpoint.ok_schema.unwrap_or("error-response")),
+    );
+    let mut op = json!({
+        "operationId": endpoint.operation_id,
+        "summary": endpoint.summary,
+        "tags": [tag],
+        "responses": responses
+    });
+    if path_parameter {
+        op["parameters"] = json!([{ "name": "customPsaTicketId", "in": "path", "required": true, "schema": { "type": "string", "pattern": TICKET_ID_PATTERN }, "example": "1142285696" }]);
+    }
+    if let Some(body) = request_body {
+        op["requestBody"] = body;
+    }
+    op
+}
+
 fn reference_raw(component: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{component}") })
 }
@@ -179,6 +217,59 @@ pub fn document() -> String {
             api::AUTHENTICATE.ok_schema.unwrap_or("token-exchange"),
         ),
     );
+    let ticket_ops = [
+        ("400", "Malformed customPsaTicketId."),
+        ("404", "Unknown ticket."),
+        (
+            "409",
+            "Resolving a resolved ticket, or reopening one that is not resolved.",
+        ),
+    ];
+    let mut tickets_root = get_links(&api::CUSTOM_PSA_TICKETS_ROOT);
+    tickets_root["post"] = extended_operation(
+        &api::CREATE_CUSTOM_TICKET,
+        "PSA",
+        &[
+            ("400", "An invalid create request."),
+            ("404", "Unknown ticket."),
+            ("409", "The ticket is already linked to a PSA ticket."),
+            ("413", "Request body too large."),
+            ("415", "Request body is not application/json."),
+        ],
+        Some(json!({
+            "required": true,
+            "content": { "application/json": { "schema": reference("custom-psa-ticket-create-request") } }
+        })),
+        false,
+    );
+    let mut ticket_info = post_with_credentials(
+        &api::TICKET_INFO,
+        json!({ "name": "customPsaTicketId", "in": "path", "required": true, "schema": { "type": "string", "pattern": TICKET_ID_PATTERN }, "example": "1142285696" }),
+        "Malformed customPsaTicketId, an invalid request body, or PSA credentials the PSA rejected (PsaAuthenticationException).",
+        "Unknown ticket."
+    );
+    ticket_info["get"] = extended_operation(
+        &api::TICKET_INFO_WITHOUT_PSA_CREDENTIALS,
+        "PSA",
+        &ticket_ops[..2],
+        None,
+        true,
+    );
+    let mut refresh = extended_operation(
+        &api::REFRESH,
+        "Authentication",
+        &[
+            ("400", "No refresh token, or a malformed expiry override."),
+            ("413", "Request body too large."),
+        ],
+        Some(json!({
+            "required": true,
+            "content": { "text/plain": { "schema": { "type": "string", "minLength": 1 } } }
+        })),
+        false,
+    );
+    refresh["security"] = json!([]);
+    refresh["responses"]["401"]["description"] = json!("An invalid or expired refresh token.");
     let doc = json!({
         "openapi": "3.1.0",
         "info": {
@@ -191,19 +282,18 @@ pub fn document() -> String {
         "paths": {
             api::STANDARD_PSA_ROOT.route: get_links(&api::STANDARD_PSA_ROOT),
             api::CUSTOM_PSA_ROOT.route: get_links(&api::CUSTOM_PSA_ROOT),
-            api::CUSTOM_PSA_TICKETS_ROOT.route: get_links(&api::CUSTOM_PSA_TICKETS_ROOT),
+            api::CUSTOM_PSA_TICKETS_ROOT.route: tickets_root,
             api::VALIDATE_CREDENTIAL.route: post_with_credentials(
                 &api::VALIDATE_CREDENTIAL,
                 json!({ "name": "psaType", "in": "path", "required": true, "description": "A number; 3 is Tigerpaw.", "schema": { "type": "string", "pattern": PSA_TYPE_PATTERN }, "example": "3" }),
                 "Non-numeric psaType, or an invalid request body. Wrong PSA credentials are not an error here: 200 with isPsaCredentialsValid false.",
                 "Unsupported psaType (a number other than 3)."
             ),
-            api::TICKET_INFO.route: post_with_credentials(
-                &api::TICKET_INFO,
-                json!({ "name": "customPsaTicketId", "in": "path", "required": true, "schema": { "type": "string", "pattern": TICKET_ID_PATTERN }, "example": "1142285696" }),
-                "Malformed customPsaTicketId, an invalid request body, or PSA credentials the PSA rejected (PsaAuthenticationException).",
-                "Unknown ticket."
-            ),
+            api::TICKET_INFO.route: ticket_info,
+            api::RESOLVE_CUSTOM_TICKET.route: { "post": extended_operation(&api::RESOLVE_CUSTOM_TICKET, "PSA", &ticket_ops, None, true) },
+            api::REOPEN_CUSTOM_TICKET.route: { "post": extended_operation(&api::REOPEN_CUSTOM_TICKET, "PSA", &ticket_ops, None, true) },
+            api::REFRESH.route: { "post": refresh },
+            api::VALIDATE_TOKEN.route: { "get": extended_operation(&api::VALIDATE_TOKEN, "Authentication", &[], None, false) },
             api::AUTHENTICATE.route: { "post": {
                 "operationId": api::AUTHENTICATE.operation_id,
                 "summary": api::AUTHENTICATE.summary,
@@ -252,6 +342,15 @@ mod tests {
         }
         assert_eq!(doc["openapi"], "3.1.0");
         assert_eq!(component_name("ticket-info"), "TicketInfo");
+    }
+
+    #[test]
+    fn every_endpoint_of_the_table_is_documented_with_its_operation_id() {
+        let doc: Value = serde_json::from_str(&document()).unwrap();
+        for e in api::ENDPOINTS {
+            let op = &doc["paths"][e.route][e.method.to_ascii_lowercase()];
+            assert_eq!(op["operationId"], e.operation_id, "{}", e.key());
+        }
     }
 
     #[test]

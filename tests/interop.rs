@@ -716,7 +716,7 @@ fn schemathesis_finds_nothing_between_openapi_json_and_the_mock() {
         "schemathesis found disagreements:\n{text}"
     );
     assert!(
-        text.contains("Operations:       6 selected / 6 total"),
+        text.contains("Operations:       12 selected / 12 total"),
         "{text}"
     );
 }
