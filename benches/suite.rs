@@ -177,11 +177,14 @@ async fn floor(profile: Profile) {
     for _ in 0..RUNS {
         let server = MockServer::start().await.expect("mock");
         let config = RunConfig {
-            target: TargetSource::Live(Box::new(server.target_with_bearer())),
+            target: TargetSource::Live(Box::new(psa_conformance::launch::mock_target(
+                &server,
+                psa_conformance::launch::MockAuth::Bearer,
+            ))),
             ..mock_config(vec![], profile, false)
         };
         let started = Instant::now();
-        let report = psa_conformance::runner::execute(&config)
+        let report = psa_conformance::launch::execute(&config)
             .await
             .expect("run");
         suite_times.push(started.elapsed().as_secs_f64());

@@ -11,72 +11,22 @@ use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::attest;
 use crate::catalog::{self, Profile};
 use crate::cli::{
-    Cli, Command, CompareArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
+    Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
+    VerifyArgs,
 };
 use crate::config::{self, RunConfig};
 use crate::features;
+use crate::features::Selection;
 use crate::interrupt::Stop;
 use crate::mock::{Fault, MockServer};
 use crate::report::compare::Comparison;
 use crate::report::{terminal, Summary};
-use crate::runner::{self, Selection};
 use crate::schema::{SchemaSet, SCHEMA_SOURCES};
 
-/// Standard output and standard error for every command.
-///
-/// `println!` panics ("failed printing to stdout: Broken pipe") when the
-/// reader of a pipe has gone; here the first failed write marks standard
-/// output as gone, later writes are dropped, and the command goes on to
-/// finish (a run still writes its reports) and exit with its own status. A
-/// failure other than a closed pipe (a full disk) is said once on stderr and
-/// turns a success into exit 3.
-pub mod output {
-    use std::io::Write as _;
-    use std::sync::atomic::{AtomicU8, Ordering};
-
-    const OPEN: u8 = 0;
-    const CLOSED_BY_READER: u8 = 1;
-    const FAILED: u8 = 2;
-    static STDOUT: AtomicU8 = AtomicU8::new(OPEN);
-
-    /// Writes to standard output; see the module documentation.
-    pub fn out(args: std::fmt::Arguments<'_>) {
-        if STDOUT.load(Ordering::SeqCst) != OPEN {
-            return;
-        }
-        let mut stdout = std::io::stdout().lock();
-        let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) else {
-            return;
-        };
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            STDOUT.store(CLOSED_BY_READER, Ordering::SeqCst);
-        } else {
-            STDOUT.store(FAILED, Ordering::SeqCst);
-            err(format_args!(
-                "error: cannot write to standard output\n  cause: {e}\n  hint: check where the output is redirected to\n"
-            ));
-        }
-    }
-
-    /// Writes to standard error, ignoring failure: there is nowhere left to
-    /// say anything.
-    pub fn err(args: std::fmt::Arguments<'_>) {
-        let mut stderr = std::io::stderr().lock();
-        let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
-    }
-
-    /// The exit status once output is done: a success whose output could not
-    /// be written (for a reason other than a closed pipe) becomes 3.
-    pub fn final_status(code: u8) -> u8 {
-        if code == 0 && STDOUT.load(Ordering::SeqCst) == FAILED {
-            3
-        } else {
-            code
-        }
-    }
-}
+use crate::output;
 
 macro_rules! out {
     ($($arg:tt)*) => { output::out(format_args!($($arg)*)) };
@@ -108,6 +58,8 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Schemas(args) => schemas(&args),
         Command::Validate(args) => validate(&args),
+        Command::Keygen(args) => keygen(&args),
+        Command::Verify(args) => verify(&args),
     };
     ExitCode::from(output::final_status(code))
 }
@@ -117,6 +69,20 @@ async fn run(args: &RunArgs) -> u8 {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
+            return 2;
+        }
+    };
+    // A signed run checks its key and its selection before any request
+    // and before --out is created.
+    let signing = match args
+        .sign_with
+        .as_deref()
+        .map(|k| prepare_signing(k, &config))
+    {
+        None => None,
+        Some(Ok(key)) => Some(key),
+        Some(Err(message)) => {
+            errln!("error: {message}");
             return 2;
         }
     };
@@ -142,7 +108,7 @@ async fn run(args: &RunArgs) -> u8 {
     };
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
-    let (report, interrupted) = match runner::execute_until(&config, stop).await {
+    let (report, interrupted) = match crate::launch::execute_until(&config, stop).await {
         Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");
@@ -160,15 +126,27 @@ async fn run(args: &RunArgs) -> u8 {
                     .take(2)
                     .map(|l| l.trim().to_string())
                     .collect();
-                let report = crate::report::RunReport::not_run(
-                    &config,
-                    &target,
-                    reason.join(" — "),
+                let info = crate::report::RunInfo {
+                    profile: config.profile,
+                    strict: config.strict,
+                    target,
+                    tls_insecure: matches!(&config.target, config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
                     started_at,
-                    started.elapsed(),
-                );
+                    elapsed: started.elapsed(),
+                };
+                let report = crate::report::RunReport::not_run(&info, reason.join(" — "));
+                if signing.is_some() {
+                    // An attestation of an earlier run would not match these reports.
+                    let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
+                }
                 if let Err(w) = report.write_all(&config.out) {
                     errln!("error: {w}");
+                }
+                if signing.is_some() && e.exit_code() == 3 {
+                    errln!(
+                        "error: not signed: the run is inconclusive: only a complete run is signed"
+                    );
+                    return 2;
                 }
             }
             return e.exit_code();
@@ -178,6 +156,10 @@ async fn run(args: &RunArgs) -> u8 {
     if let Some(baseline) = &baseline {
         report.compare_with(baseline);
     }
+    // Decided before the reports are rendered: they name the signing key.
+    let refusal = signing
+        .as_ref()
+        .and_then(|key| attest::prepare_report(&mut report, key, &config.out).err());
     let written = match report.write_all(&config.out) {
         Ok(w) => w,
         Err(e) => {
@@ -200,9 +182,122 @@ async fn run(args: &RunArgs) -> u8 {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         outln!("reports: {}", names.join(", "));
     }
-    match interrupted {
-        Some(signal) => signal.exit_code(),
-        None => report.exit_code(),
+    if let Some(signal) = interrupted {
+        if signing.is_some() {
+            errln!("error: not signed: the run was interrupted");
+        }
+        return signal.exit_code();
+    }
+    if let Some(reason) = refusal {
+        errln!("error: not signed: {reason}");
+        return 2;
+    }
+    if let Some(key) = &signing {
+        let facts = attest::RunFacts {
+            report: &report,
+            side: "ncentral",
+        };
+        match attest::write_attestation(&config.out, &written, &facts, key) {
+            Ok(path) => outln!(
+                "signed: {} (Ed25519 key {})",
+                path.display(),
+                key.fingerprint()
+            ),
+            Err(e) => {
+                errln!("error: {e}");
+                return 3;
+            }
+        }
+    }
+    report.exit_code()
+}
+
+/// Loads the signing key and checks that the run can be signed: the
+/// selection leaves no counted requirement unchecked and `--out` holds only reports.
+fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, String> {
+    let key = attest::keys::PrivateKey::load(path).map_err(|e| e.to_string())?;
+    if let Some(warning) = attest::keys::permission_warning(path) {
+        errln!("{warning}");
+    }
+    let unchecked = attest::unchecked_requirements(
+        config.profile,
+        config.strict,
+        config.tags.as_ref().map(|(_, op)| op),
+    );
+    if !unchecked.is_empty() {
+        return Err(format!(
+            "refusing to sign: --tags {:?} leaves {} {} requirement(s) of profile {} unchecked ({}); \
+             the run would be partial, and only a complete run is signed\n  \
+             hint: drop --tags, or drop --sign-with for a partial run",
+            config.tags.as_ref().map(|(e, _)| e.as_str()).unwrap_or_default(),
+            unchecked.len(),
+            if config.strict { "MUST/SHOULD" } else { "MUST" },
+            config.profile,
+            unchecked.join(", ")
+        ));
+    }
+    let foreign = attest::foreign_files(&config.out);
+    if !foreign.is_empty() {
+        return Err(format!(
+            "refusing to sign into {}: it holds files that are not reports ({}), \
+             which `verify` would find unattested\n  hint: give the signed run an --out directory of its own",
+            config.out.display(),
+            foreign.join(", ")
+        ));
+    }
+    Ok(key)
+}
+
+fn keygen(args: &KeygenArgs) -> u8 {
+    match attest::keys::generate(&args.out) {
+        Ok(files) => {
+            outln!(
+                "private key  {} (mode 0600: keep it secret)",
+                files.private.display()
+            );
+            outln!("public key   {}", files.public.display());
+            outln!("fingerprint  {}", files.fingerprint);
+            0
+        }
+        Err(e) => {
+            errln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn verify(args: &VerifyArgs) -> u8 {
+    let key = match attest::keys::PublicKey::load(&args.key) {
+        Ok(k) => k,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
+    let (envelope, files) = match attest::read_bundle(&args.path) {
+        Ok(b) => b,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
+    match attest::verify(&envelope, &files, &key) {
+        Ok(attested) => {
+            outln!(
+                "valid: {} is signed by key {}, and every report is as signed",
+                args.path.display(),
+                attested.key
+            );
+            out!("{attested}");
+            0
+        }
+        Err(problems) => {
+            outln!("INVALID: {}", args.path.display());
+            for p in problems {
+                outln!("  {p}");
+            }
+            1
+        }
     }
 }
 
@@ -244,6 +339,7 @@ async fn mock(args: &MockArgs) -> u8 {
     };
     let server = match MockServer::builder()
         .faults(faults.iter().copied())
+        .style(args.style)
         .listen(addr)
         .start()
         .await
@@ -261,6 +357,9 @@ async fn mock(args: &MockArgs) -> u8 {
         "psa-conformance reference mock listening on {}",
         server.uri()
     );
+    if args.style != crate::mock::Style::Canonical {
+        outln!("style: {}", args.style.name());
+    }
     if !faults.is_empty() {
         let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
         outln!("faults on: {}", names.join(", "));
@@ -306,11 +405,11 @@ fn list(args: &ListArgs) -> u8 {
             }
         };
         for scenario in &feature.scenarios {
-            let selection = runner::select(&feature, scenario, args.profile, tags.as_ref(), None);
+            let selection = features::select(&feature, scenario, args.profile, tags.as_ref(), None);
             if selection == Selection::Exclude {
                 continue;
             }
-            for r in runner::requirement_tags(&scenario.tags) {
+            for r in catalog::requirement_tags(&scenario.tags) {
                 by_requirement.entry(r.id).or_default().push(format!(
                     "{}  {}",
                     features::scenario_id(&feature, scenario),

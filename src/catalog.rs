@@ -92,6 +92,24 @@ pub fn in_profile(profile: Profile) -> impl Iterator<Item = &'static Requirement
     REQUIREMENTS.iter().filter(move |r| r.in_profile(profile))
 }
 
+/// The requirement IDs a scenario's tags name.
+pub fn requirement_tags(tags: &[String]) -> Vec<&'static Requirement> {
+    tags.iter().filter_map(|t| find(t)).collect()
+}
+
+/// The level a scenario checks at: SHOULD when tagged `@should` or when all
+/// its requirements are SHOULD.
+pub fn scenario_level(tags: &[String]) -> Level {
+    let reqs = requirement_tags(tags);
+    if tags.iter().any(|t| t == "should")
+        || (!reqs.is_empty() && reqs.iter().all(|r| r.level == Level::Should))
+    {
+        Level::Should
+    } else {
+        Level::Must
+    }
+}
+
 /// Section titles, for listings and reports.
 pub const SECTIONS: [(u8, &str); 10] = [
     (1, "Discovery"),

@@ -40,6 +40,11 @@ pub enum Command {
     Schemas(SchemasArgs),
     /// Check one saved response body against a named schema.
     Validate(ValidateArgs),
+    /// Write an Ed25519 key pair for `run --sign-with`: KEYFILE and KEYFILE.pub.
+    Keygen(KeygenArgs),
+    /// Check a signed run offline: the signature, every report's digest,
+    /// and that no report was added or removed.
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,15 +107,25 @@ pub struct RunArgs {
     #[arg(long = "mock-fault", value_name = "NAME", conflicts_with = "target")]
     pub mock_faults: Vec<String>,
 
-    /// With the built-in mock only: answer in the alternate (equally
-    /// conformant) style.
-    #[arg(long, conflicts_with = "target")]
+    /// With the built-in mock only: the (equally conformant) style it
+    /// answers in; `ncentral` answers as N-central's Java/Spring stack does.
+    #[arg(long, value_enum, value_name = "STYLE", conflicts_with = "target")]
+    pub mock_style: Option<crate::mock::Style>,
+
+    /// The older spelling of `--mock-style alternate`, kept for scripts.
+    #[arg(long, hide = true, conflicts_with_all = ["target", "mock_style"])]
     pub mock_alternate_style: bool,
 
     /// Benchmarking aid: run every feature N times over (copies are named
     /// `features/x.feature#2`…), to measure how a run scales.
     #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
     pub repeat_features: usize,
+
+    /// Sign the run: also write attestation.json, a DSSE envelope around an
+    /// in-toto test-result Statement over every report, signed with this
+    /// Ed25519 private key (from `keygen`). Only a complete run is signed.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_with: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +137,11 @@ pub struct MockArgs {
     /// Break one requirement on purpose (repeatable); see --list-faults.
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+
+    /// The (equally conformant) style the mock answers in; `ncentral`
+    /// answers as N-central's Java/Spring stack does.
+    #[arg(long, value_enum, value_name = "STYLE", default_value_t = crate::mock::Style::Canonical)]
+    pub style: crate::mock::Style,
 
     /// Print every fault with the requirement it breaks, then exit.
     #[arg(long)]
@@ -161,4 +181,23 @@ pub struct ValidateArgs {
     pub schema: String,
     /// File holding the response body, or `-` for standard input.
     pub file: String,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The private key file to write (mode 0600); the public key goes to
+    /// KEYFILE.pub. Neither may exist yet.
+    #[arg(long, value_name = "KEYFILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signer's public key (KEYFILE.pub from `keygen`).
+    #[arg(long, value_name = "KEYFILE.pub")]
+    pub key: PathBuf,
+    /// The report directory holding attestation.json, or the
+    /// attestation.json itself.
+    #[arg(value_name = "DIR|BUNDLE")]
+    pub path: PathBuf,
 }

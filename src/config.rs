@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::catalog::Profile;
 use crate::cli::RunArgs;
+pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
 
 /// A problem with the command line or the target file. Nothing was sent.
@@ -92,14 +93,10 @@ impl Default for RateLimitSettings {
     }
 }
 
-/// TLS options of the target file's `[tls]` table.
-#[derive(Debug, Clone, Default)]
-pub struct TlsSettings {
-    /// A PEM file with the private CA that signed the target's certificate.
-    pub ca_file: Option<PathBuf>,
-    /// Skip certificate verification. Every report says so.
-    pub insecure_skip_verify: bool,
-}
+/// A well-formed ticket id no target is expected to know (it fits a 32-bit
+/// integer, so no implementation refuses it as out of range): the default
+/// of `custom_psa.unknown_ticket_id`.
+pub const UNKNOWN_TICKET_ID: &str = "999999937";
 
 /// Everything the suite needs to know about the implementation under test.
 #[derive(Debug, Clone)]
@@ -138,7 +135,7 @@ pub enum TargetSource {
     /// Start the reference mock on 127.0.0.1 with an ephemeral port.
     BuiltInMock {
         faults: Vec<crate::mock::Fault>,
-        alternate_style: bool,
+        style: crate::mock::Style,
     },
     /// A live implementation described by a target file.
     Live(Box<Target>),
@@ -216,7 +213,11 @@ impl RunConfig {
         let target = match &args.target {
             None => TargetSource::BuiltInMock {
                 faults,
-                alternate_style: args.mock_alternate_style,
+                style: if args.mock_alternate_style {
+                    crate::mock::Style::Alternate
+                } else {
+                    args.mock_style.unwrap_or_default()
+                },
             },
             Some(path) => TargetSource::Live(Box::new(load_target(path, env)?)),
         };
@@ -453,7 +454,7 @@ pub fn load_target(
         .custom_psa
         .unknown_ticket_id
         .map(StringOrNumber::into_string)
-        .unwrap_or_else(|| crate::runner::UNKNOWN_TICKET_ID.to_string());
+        .unwrap_or_else(|| UNKNOWN_TICKET_ID.to_string());
     if !decimal_id(&unknown_ticket_id) || unknown_ticket_id == ticket_id {
         return Err(invalid(format!(
             "custom_psa.unknown_ticket_id {unknown_ticket_id:?} must be a decimal ticket id other than ticket_id"
@@ -618,5 +619,34 @@ ticket_id = "1142285696"
             parse_tags("@a and or"),
             Err(ConfigError::BadTags { .. })
         ));
+    }
+
+    #[test]
+    fn the_mock_style_flag_and_its_older_alias() {
+        use crate::mock::Style;
+        use clap::Parser;
+        let style = |flags: &[&str]| -> Result<Style, String> {
+            let cli = crate::cli::Cli::try_parse_from(
+                ["psa-conformance", "run"].iter().chain(flags).copied(),
+            )
+            .map_err(|e| e.to_string())?;
+            let crate::cli::Command::Run(args) = cli.command else {
+                return Err("not a run".into());
+            };
+            match RunConfig::from_args(&args, &env())
+                .map_err(|e| e.to_string())?
+                .target
+            {
+                TargetSource::BuiltInMock { style, .. } => Ok(style),
+                TargetSource::Live(_) => Err("not the built-in mock".into()),
+            }
+        };
+        assert_eq!(style(&[]), Ok(Style::Canonical));
+        assert_eq!(style(&["--mock-style", "ncentral"]), Ok(Style::Ncentral));
+        assert_eq!(style(&["--mock-style", "alternate"]), Ok(Style::Alternate));
+        assert_eq!(style(&["--mock-alternate-style"]), Ok(Style::Alternate));
+        assert!(style(&["--mock-style", "spring"]).is_err());
+        assert!(style(&["--mock-alternate-style", "--mock-style", "ncentral"]).is_err());
+        assert!(style(&["--mock-style", "ncentral", "--target", "t.toml"]).is_err());
     }
 }

@@ -6,9 +6,13 @@
 use std::path::PathBuf;
 
 use cucumber::feature::Ext as _;
+use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{self, GherkinEnv};
 use cucumber::parser::{Error as ParseError, Parser};
+use cucumber::tag::Ext as _;
 use futures::stream;
+
+use crate::catalog::Profile;
 
 /// Every feature file: (path relative to the project root, text).
 pub const FEATURES: &[(&str, &str)] = &[
@@ -105,6 +109,44 @@ pub fn scenario_id(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> 
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|| feature.name.clone());
     format!("{path}:{}", scenario.position.line)
+}
+
+/// Whether a scenario runs, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Run,
+    /// Listed as skipped with this reason.
+    Skip(String),
+    /// Not part of this run at all (profile or tag expression).
+    Exclude,
+}
+
+/// Decides a scenario's fate from the profile, the tag expression and what
+/// the target is configured for.
+pub fn select(
+    feature: &gherkin::Feature,
+    scenario: &gherkin::Scenario,
+    profile: Profile,
+    tags: Option<&TagOperation>,
+    token_exchange: Option<bool>,
+) -> Selection {
+    let reqs = crate::catalog::requirement_tags(&scenario.tags);
+    if reqs.is_empty() || !reqs.iter().any(|r| r.in_profile(profile)) {
+        return Selection::Exclude;
+    }
+    if let Some(op) = tags {
+        let all: Vec<&String> = feature.tags.iter().chain(scenario.tags.iter()).collect();
+        if !op.eval(all) {
+            return Selection::Exclude;
+        }
+    }
+    if token_exchange == Some(false) && scenario.tags.iter().any(|t| t == "token-exchange") {
+        return Selection::Skip(
+            "the target uses a ready bearer token (auth.bearer_token_env), not token exchange"
+                .into(),
+        );
+    }
+    Selection::Run
 }
 
 #[cfg(test)]

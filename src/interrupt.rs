@@ -52,7 +52,7 @@ impl Stop {
         let mut signals = Signals::new()?;
         tokio::spawn(async move {
             let first = signals.next().await;
-            crate::app::output::err(format_args!(
+            crate::output::err(format_args!(
                 "\ninterrupted ({}): stopping; writing the report of what ran (a second signal quits at once)\n",
                 first.name()
             ));

@@ -5,23 +5,23 @@
 //! [`config`] validates them, [`runner`] runs the Gherkin scenarios of
 //! [`features`] with the steps of [`steps`] against a target (or the
 //! built-in [`mock`]) and [`report`] writes what happened, every text passing
-//! through [`redact`] first.
+//! through [`redact`] first; [`attest`] signs a run's reports and verifies them.
 
+pub mod api;
 pub mod app;
+pub mod attest;
 pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod echo;
 pub mod features;
-pub mod finding;
 pub mod http;
 pub mod interrupt;
+pub mod launch;
 pub mod mock;
 pub mod openapi;
+pub mod output;
 pub mod redact;
 pub mod report;
-pub mod runner;
 pub mod schema;
 pub mod selftest;
-pub mod steps;
-pub mod world;
+pub mod suite;

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::api::{self, Endpoint};
 use crate::schema::SCHEMA_SOURCES;
 
 /// psaType as the mock takes it: a number of at most 9 digits (anything
@@ -105,15 +106,16 @@ fn errors(codes: &[(&str, &str)]) -> Map<String, Value> {
     out
 }
 
-fn get_links(operation_id: &str, summary: &str, schema: &str) -> Value {
+fn get_links(endpoint: &Endpoint) -> Value {
     let mut responses = errors(&[
         ("401", "No, malformed or invalid bearer token."),
         ("429", "Too many requests in flight."),
     ]);
+    let schema = endpoint.ok_schema.unwrap_or("error-response");
     responses.insert("200".into(), json_response("Link document.", schema));
     json!({ "get": {
-        "operationId": operation_id,
-        "summary": summary,
+        "operationId": endpoint.operation_id,
+        "summary": endpoint.summary,
         "tags": ["PSA"],
         "responses": responses
     }})
@@ -122,13 +124,12 @@ fn get_links(operation_id: &str, summary: &str, schema: &str) -> Value {
 /// What a POST endpoint answers besides 200: `bad_request` and
 /// `not_found` say what its 400 and 404 mean.
 fn post_with_credentials(
-    operation_id: &str,
-    summary: &str,
+    endpoint: &Endpoint,
     param: Value,
-    ok_schema: &str,
     bad_request: &str,
     not_found: &str,
 ) -> Value {
+    let ok_schema = endpoint.ok_schema.unwrap_or("error-response");
     let mut responses = errors(&[
         ("400", bad_request),
         (
@@ -146,8 +147,8 @@ fn post_with_credentials(
     ]);
     responses.insert("200".into(), json_response("Success.", ok_schema));
     json!({ "post": {
-        "operationId": operation_id,
-        "summary": summary,
+        "operationId": endpoint.operation_id,
+        "summary": endpoint.summary,
         "tags": ["PSA"],
         "parameters": [
             param,
@@ -173,7 +174,10 @@ pub fn document() -> String {
     ]);
     auth_responses.insert(
         "200".into(),
-        json_response("Access and refresh tokens.", "token-exchange"),
+        json_response(
+            "Access and refresh tokens.",
+            api::AUTHENTICATE.ok_schema.unwrap_or("token-exchange"),
+        ),
     );
     let doc = json!({
         "openapi": "3.1.0",
@@ -185,28 +189,24 @@ pub fn document() -> String {
         "servers": [{ "url": "http://127.0.0.1:8080" }],
         "security": [{ "bearer": [] }],
         "paths": {
-            "/api/standard-psa": get_links("standardPsaRoot", "List the standard PSA links.", "standard-psa-links"),
-            "/api/custom-psa": get_links("customPsaRoot", "List the custom PSA links.", "custom-psa-links"),
-            "/api/custom-psa/tickets": get_links("customPsaTicketsRoot", "List the custom PSA ticket links.", "custom-psa-tickets-links"),
-            "/api/standard-psa/{psaType}/credential": post_with_credentials(
-                "validatePsaCredentials",
-                "Validate standard PSA credentials (psaType 3 is Tigerpaw).",
+            api::STANDARD_PSA_ROOT.route: get_links(&api::STANDARD_PSA_ROOT),
+            api::CUSTOM_PSA_ROOT.route: get_links(&api::CUSTOM_PSA_ROOT),
+            api::CUSTOM_PSA_TICKETS_ROOT.route: get_links(&api::CUSTOM_PSA_TICKETS_ROOT),
+            api::VALIDATE_CREDENTIAL.route: post_with_credentials(
+                &api::VALIDATE_CREDENTIAL,
                 json!({ "name": "psaType", "in": "path", "required": true, "description": "A number; 3 is Tigerpaw.", "schema": { "type": "string", "pattern": PSA_TYPE_PATTERN }, "example": "3" }),
-                "credential-validation",
                 "Non-numeric psaType, or an invalid request body. Wrong PSA credentials are not an error here: 200 with isPsaCredentialsValid false.",
                 "Unsupported psaType (a number other than 3)."
             ),
-            "/api/custom-psa/tickets/{customPsaTicketId}": post_with_credentials(
-                "getCustomTicketInfo",
-                "Retrieve a custom PSA ticket's details.",
+            api::TICKET_INFO.route: post_with_credentials(
+                &api::TICKET_INFO,
                 json!({ "name": "customPsaTicketId", "in": "path", "required": true, "schema": { "type": "string", "pattern": TICKET_ID_PATTERN }, "example": "1142285696" }),
-                "ticket-info",
                 "Malformed customPsaTicketId, an invalid request body, or PSA credentials the PSA rejected (PsaAuthenticationException).",
                 "Unknown ticket."
             ),
-            "/api/auth/authenticate": { "post": {
-                "operationId": "authenticate",
-                "summary": "Exchange a User-API JWT for access and refresh tokens.",
+            api::AUTHENTICATE.route: { "post": {
+                "operationId": api::AUTHENTICATE.operation_id,
+                "summary": api::AUTHENTICATE.summary,
                 "tags": ["Authentication"],
                 "security": [{ "userApiJwt": [] }],
                 "responses": auth_responses

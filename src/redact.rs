@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 /// What a masked secret reads as.
 pub const MASK: &str = "***";
 
@@ -49,12 +51,27 @@ pub const MIN_SECRET_LEN: usize = 4;
 /// run (an exchanged access token) are added with [`Redactor::add`].
 #[derive(Clone, Default)]
 pub struct Redactor {
-    needles: Arc<RwLock<Vec<String>>>,
+    needles: Arc<RwLock<Needles>>,
+}
+
+/// Every form of every secret, and one automaton that finds them all in a
+/// single pass, leftmost-longest (a secret that contains another is masked
+/// whole).
+#[derive(Default)]
+struct Needles {
+    forms: Vec<String>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl Needles {
+    fn find_in(&self, text: &str) -> bool {
+        self.matcher.as_ref().is_some_and(|m| m.is_match(text))
+    }
 }
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.needles.read().map(|v| v.len()).unwrap_or(0);
+        let n = self.needles.read().map(|v| v.forms.len()).unwrap_or(0);
         write!(f, "Redactor({n} forms of secrets)")
     }
 }
@@ -71,36 +88,46 @@ impl Redactor {
         if value.len() < MIN_SECRET_LEN {
             return;
         }
-        let forms = wire_forms(value);
         let mut needles = self.needles.write().unwrap_or_else(|e| e.into_inner());
-        for form in forms {
-            if !form.is_empty() && !needles.contains(&form) {
-                needles.push(form);
+        let before = needles.forms.len();
+        for form in wire_forms(value) {
+            if !needles.forms.contains(&form) {
+                needles.forms.push(form);
             }
         }
-        // Longest first, so a secret that contains another is masked whole.
-        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        if needles.forms.len() != before {
+            // A handful of secrets per run: rebuilding is cheap. Should the
+            // build ever fail, the old automaton (without the new forms)
+            // would leak them, so fail closed: mask nothing, find everything
+            // by the slow path below.
+            needles.matcher = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&needles.forms)
+                .ok();
+        }
     }
 
     /// Whether the text contains any known secret in any of its forms.
     pub fn finds_secret_in(&self, text: &str) -> bool {
         let needles = self.needles.read().unwrap_or_else(|e| e.into_inner());
-        needles.iter().any(|n| text.contains(n.as_str()))
+        needles.find_in(text)
+            || (needles.matcher.is_none()
+                && needles.forms.iter().any(|n| text.contains(n.as_str())))
     }
 
     /// The text with every known secret replaced by `***`.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let needles = self.needles.read().unwrap_or_else(|e| e.into_inner());
-        if !needles.iter().any(|n| text.contains(n.as_str())) {
-            return Cow::Borrowed(text);
-        }
-        let mut out = text.to_string();
-        for needle in needles.iter() {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), MASK);
+        match &needles.matcher {
+            Some(m) if m.is_match(text) => {
+                Cow::Owned(m.replace_all(text, &vec![MASK; needles.forms.len()]))
             }
+            Some(_) => Cow::Borrowed(text),
+            None if needles.forms.is_empty() => Cow::Borrowed(text),
+            // No automaton although secrets are known: a mask for the whole
+            // text is the only answer that cannot leak.
+            None => Cow::Owned(MASK.to_string()),
         }
-        Cow::Owned(out)
     }
 
     /// Like [`Redactor::redact`], for bytes that may not be UTF-8.

@@ -10,17 +10,25 @@ use futures::stream::{self, StreamExt};
 
 use crate::catalog::{Level, Profile};
 use crate::config::{RunConfig, TargetSource};
-use crate::mock::Fault;
+use crate::launch;
+use crate::mock::{Fault, Style};
 use crate::report::{RequirementStatus, RunReport};
-use crate::runner::{self, RunError};
+use crate::suite::RunError;
 
-/// A run configuration against the built-in mock.
+/// A run configuration against the built-in mock, canonical style.
 pub fn mock_config(faults: Vec<Fault>, profile: Profile, strict: bool) -> RunConfig {
+    styled_mock_config(Style::Canonical, faults, profile, strict)
+}
+
+/// A run configuration against the built-in mock in a given style.
+pub fn styled_mock_config(
+    style: Style,
+    faults: Vec<Fault>,
+    profile: Profile,
+    strict: bool,
+) -> RunConfig {
     RunConfig {
-        target: TargetSource::BuiltInMock {
-            faults,
-            alternate_style: false,
-        },
+        target: TargetSource::BuiltInMock { faults, style },
         profile,
         strict,
         tags: None,
@@ -68,7 +76,7 @@ pub async fn kill_matrix(
 ) -> Result<Vec<KillRow>, RunError> {
     let rows: Vec<Result<KillRow, RunError>> = stream::iter(faults.iter().copied())
         .map(|fault| async move {
-            let report = runner::execute(&mock_config(vec![fault], profile, true)).await?;
+            let report = launch::execute(&mock_config(vec![fault], profile, true)).await?;
             Ok(KillRow {
                 fault,
                 exit_code: report.exit_code(),

@@ -51,7 +51,7 @@ fn write_target(dir: &Path, base_url: &str, auth_line: &str) -> std::path::PathB
 integration_key_env = "T_KEY"
 [standard_psa]
 psa_type = "3"
-username = "[email protected]"
+username = "psa-admin@example.com"
 password_env = "T_PASS"
 [custom_psa]
 ticket_id = "1142285696"

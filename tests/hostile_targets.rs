@@ -337,3 +337,31 @@ fn tls_to_a_plain_http_server_is_a_clear_error() {
     let text = assert_clean(&output, &out, &[3], Duration::from_secs(20), elapsed);
     assert!(text.contains(&addr), "the message names the address");
 }
+
+#[test]
+fn a_target_that_answers_429_with_retry_after_0_to_everything_ends_inconclusive_in_bounded_time() {
+    let addr = serve(|stream| {
+        respond(
+            stream,
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Type: application/json",
+            br#"{"status":429,"message":"Too many requests"}"#,
+        );
+    });
+    let (output, elapsed, out) = run_against(&format!("http://{addr}"), &["--profile", "core"]);
+    // Every check was rate-limited: nothing failed, nothing passed.
+    assert_clean(&output, &out, &[3], Duration::from_secs(90), elapsed);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["verdict"], "inconclusive");
+    let statuses: Vec<&str> = summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        !statuses.contains(&"failed") && !statuses.contains(&"passed"),
+        "a target that only says 429 fails nothing and passes nothing: {statuses:?}"
+    );
+    assert!(summary["counts"]["inconclusive"].as_u64().unwrap() > 0);
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use psa_conformance::{catalog::Profile, mock::Fault, runner, selftest::mock_config};
+use psa_conformance::{catalog::Profile, launch, mock::Fault, selftest::mock_config};
 
 /// Renders `html` to `png` in headless Chromium and returns the PNG's size;
 /// `None` when Chromium is not installed. Panics if an installed Chromium
@@ -56,7 +56,7 @@ fn render_png(html: &Path, png: &Path) -> Option<u64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_html_report_names_the_verdict_and_the_failure_and_loads_nothing() {
-    let report = runner::execute(&mock_config(
+    let report = launch::execute(&mock_config(
         vec![Fault::PasswordEchoed],
         Profile::Core,
         false,

@@ -6,16 +6,16 @@
 //! `UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix`.
 
 use psa_conformance::catalog::Profile;
+use psa_conformance::launch;
 use psa_conformance::mock::Fault;
 use psa_conformance::report::RequirementStatus;
-use psa_conformance::runner;
 use psa_conformance::selftest::{kill_matrix, mock_config, render_matrix, with_status};
 
 const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kill-matrix.md");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_is_caught_by_its_requirement_and_the_clean_mock_passes() {
-    let clean = runner::execute(&mock_config(vec![], Profile::Full, true))
+    let clean = launch::execute(&mock_config(vec![], Profile::Full, true))
         .await
         .unwrap();
     let failed = with_status(&clean, RequirementStatus::Failed);

@@ -93,10 +93,13 @@ fn the_workflow_calls_only_real_subcommands_and_flags() {
     check_invocations("docs/NIGHTLY.md", &read("docs/NIGHTLY.md"));
 
     // A flag built up elsewhere (`baseline=(--baseline …)`) must be real too;
-    // only cargo's own flags are exempt.
+    // only cargo's own flags, and the invocations checked above, are exempt.
     let run_flags = long_flags(&help(&["run", "--help"]));
     for line in workflow.lines().map(str::trim_start) {
-        if line.starts_with("cargo ") || line.starts_with('#') {
+        if line.starts_with("cargo ")
+            || line.starts_with('#')
+            || line.starts_with(&format!("{BINARY} "))
+        {
             continue;
         }
         for flag in long_flags(line) {
@@ -106,12 +109,17 @@ fn the_workflow_calls_only_real_subcommands_and_flags() {
             );
         }
     }
-    for flag in ["--target", "--out", "--baseline"] {
+    for flag in ["--target", "--out", "--baseline", "--sign-with"] {
         assert!(
             used_flags.contains(flag) || workflow.contains(&format!("({flag} ")),
             "the workflow never passes {flag}"
         );
     }
+    // A signed night is verified against the published public key.
+    assert!(
+        workflow.contains(&format!("{BINARY} verify --key ")),
+        "the workflow never verifies what it signed"
+    );
     assert!(workflow.contains("$GITHUB_STEP_SUMMARY") && workflow.contains("summary.md"));
     assert!(workflow.contains("actions/upload-artifact") && workflow.contains("if: always()"));
     assert!(workflow.contains("workflow_dispatch") && workflow.contains("cron:"));

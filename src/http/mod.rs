@@ -20,8 +20,6 @@ use reqwest::Method;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::config::TlsSettings;
-
 /// How to treat a 429 answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum On429 {
@@ -70,6 +68,15 @@ impl RequestSpec {
     }
 }
 
+/// TLS options of the target file's `[tls]` table.
+#[derive(Debug, Clone, Default)]
+pub struct TlsSettings {
+    /// A PEM file with the private CA that signed the target's certificate.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Skip certificate verification. Every report says so.
+    pub insecure_skip_verify: bool,
+}
+
 /// Client settings.
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
@@ -108,7 +115,15 @@ pub struct HttpClient {
     gates: Mutex<HashMap<String, Arc<Gate>>>,
     /// Transport failures in a row, with no answer between them.
     consecutive_failures: std::sync::atomic::AtomicUsize,
+    /// Requests whose 429 retry budget ran out, in a row.
+    rate_limited_in_a_row: std::sync::atomic::AtomicUsize,
 }
+
+/// After this many requests in a row still got 429 at the end of their
+/// retry budget, later requests stop waiting: their 429 is returned at once
+/// (their scenarios are inconclusive, rate-limited). A target that limits
+/// everything costs a few budgets, not one per request.
+pub const RATE_LIMIT_BREAKER: usize = 3;
 
 /// After this many transport failures in a row the client stops sending:
 /// a target that stopped answering costs a few timeouts, not hundreds.
@@ -197,6 +212,7 @@ impl HttpClient {
             settings,
             gates: Mutex::new(HashMap::new()),
             consecutive_failures: std::sync::atomic::AtomicUsize::new(0),
+            rate_limited_in_a_row: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -232,9 +248,15 @@ impl HttpClient {
                 let _permit = gate.permits.acquire().await;
                 self.send_once(spec).await
             };
-            let limited = spec.on_429 == On429::WaitAndRetry
-                && exchange.response().is_some_and(|r| r.status == 429);
-            if limited {
+            use std::sync::atomic::Ordering;
+            let got_429 = exchange.response().is_some_and(|r| r.status == 429);
+            let limited = spec.on_429 == On429::WaitAndRetry && got_429;
+            if spec.on_429 == On429::WaitAndRetry && !got_429 {
+                self.rate_limited_in_a_row.store(0, Ordering::Relaxed);
+            }
+            let breaker_open =
+                self.rate_limited_in_a_row.load(Ordering::Relaxed) >= RATE_LIMIT_BREAKER;
+            if limited && !breaker_open {
                 gate.shrink();
                 let retry_after = exchange
                     .response()
@@ -244,7 +266,10 @@ impl HttpClient {
                     .as_deref()
                     .and_then(parse_retry_after)
                     .or_else(|| backoff.next().copied());
-                if let Some(wait) = wait.filter(|w| waited + *w <= self.settings.max_429_wait) {
+                let budget_left = waited_out.len() < MAX_429_RETRIES;
+                if let Some(wait) =
+                    wait.filter(|w| budget_left && waited + *w <= self.settings.max_429_wait)
+                {
                     waited_out.push(WaitedOut {
                         status: 429,
                         retry_after,
@@ -254,6 +279,9 @@ impl HttpClient {
                     tokio::time::sleep(wait).await;
                     continue;
                 }
+            }
+            if limited {
+                self.rate_limited_in_a_row.fetch_add(1, Ordering::Relaxed);
             }
             exchange.waited_out = waited_out;
             exchange.elapsed = started.elapsed();
@@ -384,35 +412,34 @@ impl HttpClient {
 /// The endpoint a request goes to, for the per-endpoint bound: the method
 /// and the route, with path parameters folded (`POST /api/custom-psa/tickets/{id}`).
 pub fn endpoint_key(method: &Method, path: &str) -> String {
-    let path = path.split('?').next().unwrap_or(path);
-    let segments: Vec<&str> = path.split('/').collect();
-    let route = match segments.as_slice() {
-        ["", "api", "standard-psa", _, "credential"] => {
-            "/api/standard-psa/{psaType}/credential".to_string()
-        }
-        ["", "api", "custom-psa", "tickets", id] if !id.is_empty() => {
-            "/api/custom-psa/tickets/{customPsaTicketId}".to_string()
-        }
-        _ => path.to_string(),
-    };
-    format!("{method} {route}")
+    match crate::api::find(method.as_str(), path) {
+        Some(endpoint) => endpoint.key(),
+        None => format!("{method} {}", path.split('?').next().unwrap_or(path)),
+    }
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate_parse(value)?;
-    Some(
-        when.saturating_sub(
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        httpdate_parse(value)?.saturating_sub(
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap_or_default(),
-        ),
-    )
+        )
+    };
+    // `Retry-After: 0` (or a date in the past) would have the suite retry
+    // at full speed: it waits at least this long.
+    Some(wait.max(MIN_429_WAIT))
 }
+
+/// The shortest wait after a 429, whatever `Retry-After` says.
+pub const MIN_429_WAIT: Duration = Duration::from_secs(1);
+
+/// The most retries of one request after 429s, whatever the waits add up to.
+pub const MAX_429_RETRIES: usize = 8;
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) as time since the epoch.
 fn httpdate_parse(value: &str) -> Option<Duration> {
@@ -472,10 +499,12 @@ mod tests {
     #[test]
     fn retry_after_reads_seconds_and_dates() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        // A date in the past, or 0, is waited at least MIN_429_WAIT.
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(Duration::ZERO)
+            Some(MIN_429_WAIT)
         );
+        assert_eq!(parse_retry_after("0"), Some(MIN_429_WAIT));
         assert_eq!(parse_retry_after("soon"), None);
     }
 }

@@ -82,6 +82,7 @@ faults! {
     TicketOtherId = "ticket-other-id", "TCKT-02", "data.ticketId is another ticket's id (mapped from the wrong field)";
     DateUsFormat = "date-us-format", "TCKT-03", "creationDate is 02/21/2024 06:28:10";
     DateNoOffset = "date-no-offset", "TCKT-03", "creationDate has no offset: 2024-02-21T06:28:10.624";
+    DateLocalSeconds = "date-local-seconds", "TCKT-03", "creationDate has no offset and no fraction: 2024-02-21T06:28:10";
     StatusLowercase = "status-lowercase", "TCKT-04", "ticketStatus is lower case (created_in_ncentral)";
     UnknownTicket200 = "unknown-ticket-200", "TCKT-05", "an unknown ticket id answers 200 with an empty ticket";
     UnknownTicket400 = "unknown-ticket-400", "TCKT-05", "an unknown ticket id answers 400 instead of 404";
@@ -95,12 +96,14 @@ faults! {
     EmptyBody500 = "empty-body-500", "ERR-02", "an empty request body crashes the server (500)";
     PasswordEchoed = "password-echoed", "ERR-03", "a wrong PSA password is echoed in the error message";
     TokenEchoedInHeader = "token-echoed-in-header", "ERR-03", "every answer echoes the bearer token in an X-Debug-Token header";
-    KeyEchoed = "key-echoed", "ERR-03", "a wrong integration key answer echoes the configured key";
+    KeyEchoed = "key-echoed", "ERR-03", "the credential answer echoes the INTEGRATION-KEY it was sent";
     NoRateLimit = "no-rate-limit", "RATE-01", "no request is ever answered 429";
     RateLimit503 = "rate-limit-503", "RATE-02", "beyond the limit the server answers 503 instead of 429";
-    NeverRecovers = "never-recovers", "RATE-03", "once limited, the endpoint answers 429 for a minute";
+    SlowRecovery = "slow-recovery", "RATE-03", "once limited, the endpoint answers 429 for a minute, beyond the mock target's 5 s recovery window";
+    NeverRecovers = "never-recovers", "RATE-03", "once the burst has tripped the limit, the endpoint answers every request 429, forever";
     NoRetryAfter = "no-retry-after", "RATE-04", "429 answers carry no Retry-After header";
     HugeBody500 = "huge-body-500", "SEC-01", "a 1 MiB body crashes the server (500)";
+    HugeUsername500 = "huge-username-500", "SEC-01", "the credential endpoint reads a 1 MiB body like Spring, then crashes on its huge username (500)";
     HostilePath500 = "hostile-path-500", "SEC-02", "a ticket id with a quote or a NUL crashes the server (500)";
     DeepJson500 = "deep-json-500", "SEC-03", "a deeply nested JSON body crashes the server (500)";
     WrongMethod200 = "wrong-method-200", "SEC-04", "PUT, PATCH and DELETE on the POST endpoints are served like POST";

@@ -22,12 +22,22 @@ impl Default for RateLimit {
     }
 }
 
+/// How long an endpoint stays limited once it has answered 429 (faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sticky {
+    /// For this long, whatever arrives.
+    For(Duration),
+    /// For the rest of the server's life.
+    Forever,
+}
+
 #[derive(Default)]
 struct EndpointState {
     in_flight: usize,
     window_start: Option<Instant>,
     window_count: usize,
     blocked_until: Option<Instant>,
+    blocked_forever: bool,
 }
 
 /// Counts requests per endpoint.
@@ -57,17 +67,12 @@ impl Drop for Slot {
 
 impl Limiter {
     /// Admits a request, or says no (`None`). `sticky` keeps an endpoint
-    /// limited for that long once it has said no (a fault).
-    pub fn admit(
-        &self,
-        endpoint: &str,
-        limit: RateLimit,
-        sticky: Option<Duration>,
-    ) -> Option<Slot> {
+    /// limited once it has said no (a fault).
+    pub fn admit(&self, endpoint: &str, limit: RateLimit, sticky: Option<Sticky>) -> Option<Slot> {
         let now = Instant::now();
         let mut map = self.endpoints.lock().unwrap_or_else(|e| e.into_inner());
         let s = map.entry(endpoint.to_string()).or_default();
-        if s.blocked_until.is_some_and(|t| now < t) {
+        if s.blocked_forever || s.blocked_until.is_some_and(|t| now < t) {
             return None;
         }
         let admitted = match limit {
@@ -85,7 +90,11 @@ impl Limiter {
             }
         };
         if !admitted {
-            s.blocked_until = sticky.map(|d| now + d);
+            match sticky {
+                Some(Sticky::For(d)) => s.blocked_until = Some(now + d),
+                Some(Sticky::Forever) => s.blocked_forever = true,
+                None => {}
+            }
             return None;
         }
         s.in_flight += 1;
@@ -121,5 +130,36 @@ mod tests {
         assert!(l.admit("e", w, None).is_some());
         assert!(l.admit("e", w, None).is_some());
         assert!(l.admit("e", w, None).is_none());
+    }
+
+    #[test]
+    fn a_forever_sticky_limit_never_admits_again() {
+        let l = Limiter::default();
+        let a = l.admit("e", RateLimit::InFlight(1), Some(Sticky::Forever));
+        assert!(a.is_some());
+        assert!(l
+            .admit("e", RateLimit::InFlight(1), Some(Sticky::Forever))
+            .is_none());
+        drop(a);
+        for _ in 0..3 {
+            assert!(l
+                .admit("e", RateLimit::InFlight(1), Some(Sticky::Forever))
+                .is_none());
+        }
+        assert!(l
+            .admit("other", RateLimit::InFlight(1), Some(Sticky::Forever))
+            .is_some());
+    }
+
+    #[test]
+    fn a_timed_sticky_limit_ends() {
+        let l = Limiter::default();
+        let sticky = Some(Sticky::For(Duration::from_millis(50)));
+        let a = l.admit("e", RateLimit::InFlight(1), sticky);
+        assert!(l.admit("e", RateLimit::InFlight(1), sticky).is_none());
+        drop(a);
+        assert!(l.admit("e", RateLimit::InFlight(1), sticky).is_none());
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(l.admit("e", RateLimit::InFlight(1), sticky).is_some());
     }
 }

@@ -11,14 +11,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Each [`Fault`] breaks one requirement on purpose; [`Style::Alternate`]
-//! answers in a different but equally conformant style (extra fields, other
-//! key order, `charset`, pretty-printing, plain RFC 3339 dates), to prove the
-//! suite does not over-fit the canonical one.
+//! Each [`Fault`] breaks one requirement on purpose. Two further styles
+//! answer differently but just as conformantly, to prove the suite does not
+//! over-fit the canonical one: [`Style::Alternate`] (extra fields, other key
+//! order, `charset`, pretty-printing, plain RFC 3339 dates) and
+//! [`Style::Ncentral`] (what N-central's Java/Spring/Jackson stack writes by
+//! default: minute-precision and offset-zone dates, `"errors": null`, no
+//! `Retry-After`, a 1 MiB body read like any other, a number or boolean read
+//! as a string).
 
+mod custom_tickets;
 mod faults;
 mod limit;
 mod routes;
+mod tickets;
 mod tokens;
 
 pub use faults::{Fault, UnknownFault};
@@ -33,11 +39,10 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::config::{AuthMode, PsaCredentials, RateLimitSettings, Target, TlsSettings};
 use crate::redact::Secret;
 
-/// How the mock words its answers. Both styles are conformant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the mock words its answers. Every style is conformant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Style {
     /// Compact JSON in N-central's key order, Java `ZonedDateTime` dates.
     #[default]
@@ -45,6 +50,23 @@ pub enum Style {
     /// Pretty-printed JSON with extra fields and relations, reversed key
     /// order, `application/json;charset=UTF-8`, other ids, plain RFC 3339.
     Alternate,
+    /// What N-central's Java/Spring stack writes by default: dates as
+    /// `ZonedDateTime.toString()` writes them (seconds left out when zero,
+    /// offset zone ids such as `[UTC+01:00]`), `"errors": null`, no
+    /// `Retry-After` on 429, a 1 MiB JSON body read and answered like any
+    /// wrong credentials, a number or boolean for a string read as its text.
+    Ncentral,
+}
+
+impl Style {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::Canonical => "canonical",
+            Style::Alternate => "alternate",
+            Style::Ncentral => "ncentral",
+        }
+    }
 }
 
 /// The credentials a running mock accepts.
@@ -194,42 +216,6 @@ impl MockServer {
 
     pub fn credentials(&self) -> &MockCredentials {
         &self.credentials
-    }
-
-    /// A target describing this mock: token exchange with its User-API JWT,
-    /// its integration key, PSA credentials and first ticket.
-    pub fn target(&self) -> Target {
-        self.target_with(AuthMode::Exchange {
-            user_api_jwt: self.credentials.user_api_jwt.clone(),
-        })
-    }
-
-    /// Like [`MockServer::target`], with a ready access token instead.
-    pub fn target_with_bearer(&self) -> Target {
-        self.target_with(AuthMode::Bearer(self.credentials.access_token.clone()))
-    }
-
-    fn target_with(&self, auth: AuthMode) -> Target {
-        let c = &self.credentials;
-        let creds = PsaCredentials {
-            username: c.username.clone(),
-            password: c.password.clone(),
-        };
-        Target {
-            base_url: url::Url::parse(&self.uri()).unwrap_or_else(|e| unreachable!("{e}")),
-            auth,
-            integration_key: c.integration_key.clone(),
-            psa_type: c.psa_type.clone(),
-            standard_psa: creds.clone(),
-            ticket_id: c.ticket_ids[0].clone(),
-            unknown_ticket_id: crate::runner::UNKNOWN_TICKET_ID.to_string(),
-            custom_psa: creds,
-            rate_limit: RateLimitSettings {
-                recovery_timeout: Duration::from_secs(5),
-                ..RateLimitSettings::default()
-            },
-            tls: TlsSettings::default(),
-        }
     }
 
     /// Stops serving and waits for the server task to end.

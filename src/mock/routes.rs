@@ -7,7 +7,8 @@
 // client; boxing it would only add an allocation per refused request.
 #![allow(clippy::result_large_err)]
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, Path, Request, State};
@@ -20,8 +21,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
+use super::custom_tickets;
 use super::faults::Fault;
-use super::limit::Limiter;
+use super::limit::{Limiter, Sticky};
+use super::tickets::{self, Ticket};
 use super::tokens::{TokenAuthority, TokenKind, ACCESS_EXPIRY_SECS, REFRESH_EXPIRY_SECS};
 use super::{MockCredentials, MockOptions, Style};
 use crate::redact::Secret;
@@ -29,47 +32,9 @@ use crate::redact::Secret;
 /// Largest request body read; larger is 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-struct Ticket {
-    id: &'static str,
-    title: &'static str,
-    details: &'static str,
-    status: &'static str,
-    created: &'static str,
-}
-
-const CANONICAL_TICKETS: &[Ticket] = &[
-    Ticket {
-        id: "1142285696",
-        title: "Network Connectivity Issue",
-        details: "Customer reporting intermittent connectivity",
-        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
-        created: "2024-02-21T06:28:10.624-05:00[America/New_York]",
-    },
-    Ticket {
-        id: "1142285697",
-        title: "Disk space low on FS01",
-        details: "C: below 5% free",
-        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
-        created: "2024-03-02T11:04:55.001+01:00[Europe/Paris]",
-    },
-];
-
-const ALTERNATE_TICKETS: &[Ticket] = &[
-    Ticket {
-        id: "42",
-        title: "Printer offline",
-        details: "Floor 3 printer unreachable since 09:00",
-        status: "TICKET_RESOLVED",
-        created: "2025-07-01T12:00:00Z",
-    },
-    Ticket {
-        id: "987654321012",
-        title: "VPN tunnel flapping",
-        details: "",
-        status: "UPDATE_TICKET_PENDING_2",
-        created: "2025-01-15T23:59:59.5+05:30",
-    },
-];
+/// Largest request body the N-central style reads (Spring sets no limit on a
+/// JSON body; the mock keeps one so its memory stays bounded).
+pub const SPRING_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Shared state of one mock server.
 pub struct MockState {
@@ -79,6 +44,9 @@ pub struct MockState {
     rogue_tokens: TokenAuthority,
     credentials: MockCredentials,
     limiter: Limiter,
+    /// The PSA ticket each custom PSA ticket was linked to by
+    /// `POST /api/custom-psa/tickets`: this server's own, never shared.
+    pub(super) created: Mutex<HashMap<String, custom_tickets::PsaTicket>>,
 }
 
 fn random_secret(prefix: &str) -> String {
@@ -90,10 +58,7 @@ impl MockState {
         let signing: [u8; 32] = rand::random();
         let tokens = TokenAuthority::new(&signing);
         let rogue: [u8; 32] = rand::random();
-        let tickets = match options.style {
-            Style::Canonical => CANONICAL_TICKETS,
-            Style::Alternate => ALTERNATE_TICKETS,
-        };
+        let tickets = tickets::for_style(options.style);
         let credentials = MockCredentials {
             user_api_jwt: Secret::new(tokens.issue(
                 TokenKind::UserApi,
@@ -107,7 +72,7 @@ impl MockState {
             )),
             integration_key: Secret::new(random_secret("ik")),
             psa_type: "3".into(),
-            username: "[email protected]".into(),
+            username: "psa-admin@example.com".into(),
             password: Secret::new(random_secret("pw")),
             ticket_ids: tickets.iter().map(|t| t.id.to_string()).collect(),
         };
@@ -117,6 +82,7 @@ impl MockState {
             rogue_tokens: TokenAuthority::new(&rogue),
             credentials,
             limiter: Limiter::default(),
+            created: Mutex::default(),
         }
     }
 
@@ -124,21 +90,22 @@ impl MockState {
         &self.credentials
     }
 
-    fn has(&self, fault: Fault) -> bool {
+    pub(super) fn style(&self) -> Style {
+        self.options.style
+    }
+
+    pub(super) fn has(&self, fault: Fault) -> bool {
         self.options.faults.contains(&fault)
     }
 
-    fn tickets(&self) -> &'static [Ticket] {
-        match self.options.style {
-            Style::Canonical => CANONICAL_TICKETS,
-            Style::Alternate => ALTERNATE_TICKETS,
-        }
+    pub(super) fn tickets(&self) -> &'static [Ticket] {
+        tickets::for_style(self.options.style)
     }
 
     // ---- answers -------------------------------------------------------------
 
     /// A JSON answer in the configured style.
-    fn json(&self, status: StatusCode, body: Value) -> Response {
+    pub(super) fn json(&self, status: StatusCode, body: Value) -> Response {
         let alternate = self.options.style == Style::Alternate;
         let body = if alternate { reverse_keys(body) } else { body };
         let text = if alternate {
@@ -164,7 +131,7 @@ impl MockState {
     }
 
     /// An N-central style error: `{"status":…,"message":"[ID=…] KIND: Exception: detail"}`.
-    fn error(&self, status: StatusCode, exception: &str, detail: &str) -> Response {
+    pub(super) fn error(&self, status: StatusCode, exception: &str, detail: &str) -> Response {
         let kind = status
             .canonical_reason()
             .unwrap_or("ERROR")
@@ -173,6 +140,10 @@ impl MockState {
         let message = match self.options.style {
             Style::Canonical => format!("[ID={}] {kind}: {exception}: {detail}", &id[..4]),
             Style::Alternate => format!("[ID={id}-{:04x}] {kind}: {detail}", rand::random::<u16>()),
+            Style::Ncentral => format!(
+                "[ID={id}-{:04x}] {kind}: {exception}: {detail}",
+                rand::random::<u16>()
+            ),
         };
         let plain = self.has(Fault::ErrorsNotJson)
             || (status == StatusCode::UNAUTHORIZED && self.has(Fault::AuthErrorNotJson))
@@ -186,14 +157,19 @@ impl MockState {
             status.as_u16()
         };
         let mut body = json!({ "status": reported, "message": message });
-        if self.options.style == Style::Alternate {
-            body["errors"] = json!([{ "field": "request", "message": detail }]);
-            body["timestamp"] = json!("2025-07-01T12:00:00Z");
+        match self.options.style {
+            Style::Canonical => {}
+            Style::Alternate => {
+                body["errors"] = json!([{ "field": "request", "message": detail }]);
+                body["timestamp"] = json!("2025-07-01T12:00:00Z");
+            }
+            // Jackson writes the unset `errors` list of ErrorResponse as null.
+            Style::Ncentral => body["errors"] = Value::Null,
         }
         self.json(status, body)
     }
 
-    fn crash(&self, what: &str) -> Response {
+    pub(super) fn crash(&self, what: &str) -> Response {
         self.error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "UnexpectedDmsResponseException",
@@ -224,7 +200,11 @@ impl MockState {
     // ---- checks --------------------------------------------------------------
 
     /// Checks the bearer token (AUTH-01..03).
-    fn authenticate(&self, headers: &HeaderMap, discovery: bool) -> Result<(), Response> {
+    pub(super) fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        discovery: bool,
+    ) -> Result<(), Response> {
         let unauthorized =
             |detail: &str| self.error(StatusCode::UNAUTHORIZED, "UnauthorizedException", detail);
         let Some(value) = headers.get(header::AUTHORIZATION) else {
@@ -288,31 +268,35 @@ impl MockState {
                 } else {
                     StatusCode::FORBIDDEN
                 };
-                let detail = if self.has(Fault::KeyEchoed) {
-                    format!("Invalid integration key; expected {expected}.")
-                } else {
-                    "Invalid integration key.".to_string()
-                };
-                Err(self.error(status, "ForbiddenException", &detail))
+                Err(self.error(status, "ForbiddenException", "Invalid integration key."))
             }
         }
     }
 
-    /// Reads `{"username": …, "password": …}` (CRED-04, TCKT-07, SEC-01, SEC-03).
-    fn read_credentials(
-        &self,
-        headers: &HeaderMap,
-        body: &Bytes,
-    ) -> Result<(String, String), Response> {
+    /// The largest body read: Spring reads a JSON body of any size, so the
+    /// N-central style (and the fault that crashes on a huge username) go
+    /// far beyond the 64 KiB the other styles refuse with 413.
+    pub(super) fn body_limit(&self) -> usize {
+        if self.options.style == Style::Ncentral || self.has(Fault::HugeUsername500) {
+            SPRING_BODY_LIMIT
+        } else {
+            BODY_LIMIT
+        }
+    }
+
+    /// Reads a JSON request body (CRED-04, TCKT-07, SEC-01, SEC-03):
+    /// 413 when too large, 415 when not JSON, 400 when empty or malformed.
+    pub(super) fn read_json(&self, headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
         let bad = |detail: &str| self.error(StatusCode::BAD_REQUEST, "BadRequestException", detail);
-        if body.len() > BODY_LIMIT {
+        let limit = self.body_limit();
+        if body.len() > limit {
             if self.has(Fault::HugeBody500) {
                 return Err(self.crash("buffering the request body"));
             }
             return Err(self.error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PayloadTooLargeException",
-                &format!("Request body larger than {BODY_LIMIT} bytes."),
+                &format!("Request body larger than {limit} bytes."),
             ));
         }
         let media = headers
@@ -341,8 +325,8 @@ impl MockState {
             }
             return Err(bad("Required request body is missing."));
         }
-        let value: Value = match serde_json::from_slice(body) {
-            Ok(v) => v,
+        match serde_json::from_slice(body) {
+            Ok(v) => Ok(v),
             Err(e) => {
                 let deep = e.to_string().contains("recursion limit");
                 if (deep && self.has(Fault::DeepJson500))
@@ -350,10 +334,19 @@ impl MockState {
                 {
                     return Err(self.crash("parsing the request body"));
                 }
-                return Err(bad("Malformed JSON request body."));
+                Err(bad("Malformed JSON request body."))
             }
-        };
-        let value = match value {
+        }
+    }
+
+    /// Reads `{"username": …, "password": …}` (CRED-04, TCKT-07, SEC-01, SEC-03).
+    fn read_credentials(
+        &self,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<(String, String), Response> {
+        let bad = |detail: &str| self.error(StatusCode::BAD_REQUEST, "BadRequestException", detail);
+        let value = match self.read_json(headers, body)? {
             Value::Array(items) if self.has(Fault::ArrayBodyAccepted) => {
                 items.into_iter().next().unwrap_or(Value::Null)
             }
@@ -362,8 +355,13 @@ impl MockState {
         let Value::Object(obj) = value else {
             return Err(bad("Request body must be a JSON object."));
         };
+        // Jackson's defaults read a number or boolean for a String field as
+        // its text (`42` → "42"): N-central then sees wrong credentials.
+        let jackson = self.options.style == Style::Ncentral;
         let field = |name: &str| -> Result<String, Response> {
             match obj.get(name) {
+                Some(Value::Number(n)) if jackson => Ok(n.to_string()),
+                Some(Value::Bool(b)) if jackson => Ok(b.to_string()),
                 Some(Value::String(s))
                     if !s.is_empty() || self.has(Fault::EmptyStringsAccepted) =>
                 {
@@ -411,7 +409,7 @@ fn reverse_keys(value: Value) -> Value {
     }
 }
 
-type Shared = State<Arc<MockState>>;
+pub(super) type Shared = State<Arc<MockState>>;
 
 /// The mock's router.
 pub fn router(state: Arc<MockState>) -> Router {
@@ -432,10 +430,21 @@ pub fn router(state: Arc<MockState>) -> Router {
         )
         .route(
             "/api/custom-psa/tickets/{ticket_id}",
-            on(post_filter, ticket_info),
+            custom_tickets::serve_info_without_creds(
+                &state,
+                on(post_filter, ticket_info),
+                get(custom_tickets::ticket_info_without_creds),
+            ),
         );
     if !state.has(Fault::TicketsRoot404) {
-        api = api.route("/api/custom-psa/tickets", get(tickets_root));
+        api = api.route(
+            "/api/custom-psa/tickets",
+            custom_tickets::serve_create(
+                &state,
+                get(tickets_root),
+                post(custom_tickets::create_ticket),
+            ),
+        );
     }
     api.method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
@@ -461,9 +470,13 @@ async fn gatekeeper(State(s): Shared, request: Request, next: Next) -> Response 
     } else {
         s.options.rate_limit
     };
-    let sticky = s
-        .has(Fault::NeverRecovers)
-        .then(|| std::time::Duration::from_secs(60));
+    let sticky = if s.has(Fault::NeverRecovers) {
+        Some(Sticky::Forever)
+    } else if s.has(Fault::SlowRecovery) {
+        Some(Sticky::For(std::time::Duration::from_secs(60)))
+    } else {
+        None
+    };
     let Some(_slot) = s.limiter.admit(&endpoint, limit, sticky) else {
         if s.has(Fault::RateLimit503) {
             return s.error(
@@ -477,7 +490,8 @@ async fn gatekeeper(State(s): Shared, request: Request, next: Next) -> Response 
             "TooManyRequestsException",
             "Too many requests in flight for this endpoint; retry once earlier requests complete.",
         );
-        if !s.has(Fault::NoRetryAfter) {
+        // N-central documents no Retry-After; RATE-04 only asks for it (SHOULD).
+        if !s.has(Fault::NoRetryAfter) && s.options.style != Style::Ncentral {
             r.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from(s.options.retry_after_secs),
@@ -650,8 +664,9 @@ fn gate_post(
 /// client gets its 413 on a connection that stays up.
 const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
 
-async fn read_body(s: &MockState, body: Body) -> Result<Bytes, Response> {
+pub(super) async fn read_body(s: &MockState, body: Body) -> Result<Bytes, Response> {
     use futures::StreamExt as _;
+    let limit = s.body_limit();
     let mut stream = body.into_data_stream();
     let mut kept = Vec::new();
     let mut total = 0usize;
@@ -664,14 +679,14 @@ async fn read_body(s: &MockState, body: Body) -> Result<Bytes, Response> {
             ));
         };
         total += chunk.len();
-        if kept.len() <= BODY_LIMIT {
+        if kept.len() <= limit {
             kept.extend_from_slice(&chunk);
         }
         if total > DRAIN_LIMIT {
             break;
         }
     }
-    if total <= BODY_LIMIT {
+    if total <= limit {
         return Ok(Bytes::from(kept));
     }
     if s.has(Fault::HugeBody500) {
@@ -680,7 +695,7 @@ async fn read_body(s: &MockState, body: Body) -> Result<Bytes, Response> {
     Err(s.error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "PayloadTooLargeException",
-        &format!("Request body larger than {BODY_LIMIT} bytes."),
+        &format!("Request body larger than {limit} bytes."),
     ))
 }
 
@@ -711,6 +726,9 @@ fn credential_answer(
     body: &Bytes,
 ) -> Result<Response, Response> {
     let (username, password) = gate_post(s, headers, body, true, || psa_type_check(s, psa_type))?;
+    if s.has(Fault::HugeUsername500) && username.len() > BODY_LIMIT {
+        return Err(s.crash("checking the PSA credentials"));
+    }
     let valid = s.has(Fault::WrongPasswordValid)
         || (s.credentials_valid(&username, &password) && !s.has(Fault::ValidCredentialsRejected));
     if !valid && s.has(Fault::WrongPassword401) {
@@ -730,6 +748,13 @@ fn credential_answer(
     } else {
         json!({ "data": { "isPsaCredentialsValid": flag }, "_links": {} })
     };
+    if s.has(Fault::KeyEchoed) {
+        let sent = headers
+            .get("integration-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        answer["message"] = json!(format!("Validated with integration key {sent}"));
+    }
     if !valid && s.has(Fault::PasswordEchoed) {
         answer["message"] = json!(format!(
             "Tigerpaw rejected password '{password}' for {username}"
@@ -767,7 +792,7 @@ fn psa_type_check(s: &MockState, psa_type: &str) -> Result<(), Response> {
     ))
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(super) fn truncate(text: &str, max: usize) -> String {
     let t: String = text.chars().take(max).collect();
     t.escape_default().to_string()
 }
@@ -788,10 +813,7 @@ fn ticket_answer(
     body: &Bytes,
 ) -> Result<Response, Response> {
     let tickets = s.tickets();
-    let well_formed = !id.is_empty()
-        && !id.starts_with('0')
-        && id.len() <= 19
-        && id.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = tickets::well_formed_id(id);
     let known = tickets.iter().find(|t| t.id == id);
     let not_found = || {
         s.error(
@@ -881,7 +903,7 @@ fn ticket_answer(
     Ok(s.json(StatusCode::OK, render_ticket(s, ticket)))
 }
 
-fn render_ticket(s: &MockState, t: &Ticket) -> Value {
+pub(super) fn render_ticket(s: &MockState, t: &Ticket) -> Value {
     let mut data = Map::new();
     let id = if s.has(Fault::TicketIdNumber) {
         json!(t.id.parse::<u64>().unwrap_or(0))
@@ -911,6 +933,8 @@ fn render_ticket(s: &MockState, t: &Ticket) -> Value {
         "02/21/2024 06:28:10".to_string()
     } else if s.has(Fault::DateNoOffset) {
         "2024-02-21T06:28:10.624".to_string()
+    } else if s.has(Fault::DateLocalSeconds) {
+        "2024-02-21T06:28:10".to_string()
     } else {
         t.created.to_string()
     };

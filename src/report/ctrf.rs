@@ -12,7 +12,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{RunReport, ScenarioResult, ScenarioStatus};
+use super::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus};
 
 /// The CTRF version this file follows (the spec and the reference
 /// implementation, npm `ctrf` 0.3, call it so).
@@ -27,7 +27,11 @@ pub fn render(run: &RunReport) -> String {
     let stop = start.saturating_add(i64::try_from(run.duration_ms).unwrap_or(i64::MAX));
     let tests: Vec<Value> = run.scenarios.iter().map(|s| test(run, s)).collect();
     let count = |status: &str| tests.iter().filter(|t| t["status"] == status).count();
-    let flaky = run.scenarios.iter().filter(|s| s.is_flaky()).count();
+    let flaky = run
+        .scenarios
+        .iter()
+        .filter(|s| s.display_outcome(run.strict) == DisplayOutcome::Flaky)
+        .count();
     let mut suites: Vec<&str> = run.scenarios.iter().map(|s| s.feature.as_str()).collect();
     suites.sort_unstable();
     suites.dedup();
@@ -77,14 +81,15 @@ pub fn render(run: &RunReport) -> String {
 }
 
 fn test(run: &RunReport, s: &ScenarioResult) -> Value {
-    let warning = s.is_warning(run.strict);
-    let (status, raw) = match s.status {
-        ScenarioStatus::Passed => ("passed", "passed"),
-        ScenarioStatus::Skipped => ("skipped", "skipped"),
-        ScenarioStatus::Failed if warning => ("other", "warned"),
-        ScenarioStatus::Failed => ("failed", "failed"),
-        ScenarioStatus::Inconclusive => {
-            ("other", s.undecided.map_or("inconclusive", |u| u.label()))
+    let outcome = s.display_outcome(run.strict);
+    let warning = outcome == DisplayOutcome::Warned;
+    let (status, raw) = match outcome {
+        DisplayOutcome::Passed | DisplayOutcome::Flaky => ("passed", "passed"),
+        DisplayOutcome::Skipped => ("skipped", "skipped"),
+        DisplayOutcome::Warned => ("other", "warned"),
+        DisplayOutcome::Failed => ("failed", "failed"),
+        DisplayOutcome::Error | DisplayOutcome::Inconclusive(_) | DisplayOutcome::NotTested => {
+            ("other", outcome.undecided_label().unwrap_or("inconclusive"))
         }
     };
     let mut t = Map::new();
@@ -138,7 +143,7 @@ fn test(run: &RunReport, s: &ScenarioResult) -> Value {
                 .into(),
         );
     }
-    if s.is_flaky() {
+    if outcome == DisplayOutcome::Flaky {
         t.insert("flaky".into(), json!(true));
     }
     t.insert(

@@ -21,7 +21,7 @@
 
 use serde_json::{json, Value};
 
-use super::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
+use super::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus, StepResult};
 
 /// The `uri` of the run-wide checks, which belong to no feature file.
 const RUN_WIDE_URI: &str = "run-wide";
@@ -98,7 +98,8 @@ fn scenario_line(s: &ScenarioResult, index: usize) -> usize {
 
 fn element(run: &RunReport, s: &ScenarioResult, index: usize) -> Value {
     let line = scenario_line(s, index);
-    let warning = s.is_warning(run.strict);
+    let outcome = s.display_outcome(run.strict);
+    let warning = outcome == DisplayOutcome::Warned;
     let description = if let Some(reason) = &s.skip_reason {
         format!("Skipped: {reason}")
     } else if warning {
@@ -106,10 +107,9 @@ fn element(run: &RunReport, s: &ScenarioResult, index: usize) -> Value {
             "WARNING (SHOULD, {}): not met; counts as a failure only with --strict.",
             s.requirements.join(", ")
         )
-    } else if s.status == ScenarioStatus::Inconclusive {
+    } else if let Some(label) = outcome.undecided_label() {
         format!(
-            "{}: the check could not be made; the target is neither passed nor failed on it.",
-            s.undecided.map_or("inconclusive", |u| u.label())
+            "{label}: the check could not be made; the target is neither passed nor failed on it."
         )
     } else {
         String::new()

@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RunReport, ScenarioResult, ScenarioStatus, Undecided};
+use super::{DisplayOutcome, RunReport, ScenarioResult};
 
 pub fn render(run: &RunReport) -> String {
     let mut suites: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();
@@ -29,17 +29,13 @@ pub fn render(run: &RunReport) -> String {
         }
     }
     let counts = |list: &[&ScenarioResult]| {
-        let failures = list
-            .iter()
-            .filter(|s| s.status == ScenarioStatus::Failed && !s.is_warning(run.strict))
+        let outcomes = || list.iter().map(|s| s.display_outcome(run.strict));
+        let failures = outcomes().filter(|o| *o == DisplayOutcome::Failed).count();
+        let errors = outcomes()
+            .filter(|o| matches!(o, DisplayOutcome::Error | DisplayOutcome::Inconclusive(_)))
             .count();
-        let errors = list
-            .iter()
-            .filter(|s| s.status == ScenarioStatus::Inconclusive && !not_tested(s))
-            .count();
-        let skipped = list
-            .iter()
-            .filter(|s| s.status == ScenarioStatus::Skipped || not_tested(s))
+        let skipped = outcomes()
+            .filter(|o| matches!(o, DisplayOutcome::Skipped | DisplayOutcome::NotTested))
             .count();
         let millis: u64 = list.iter().map(|s| s.duration_ms).sum();
         (list.len(), failures, errors, skipped, millis)
@@ -85,8 +81,9 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
         seconds(s.duration_ms)
     );
     let reqs = s.requirements.join(", ");
-    match s.status {
-        ScenarioStatus::Failed if s.is_warning(run.strict) => {
+    let outcome = s.display_outcome(run.strict);
+    match outcome {
+        DisplayOutcome::Warned => {
             let _ = write!(
                 xml,
                 "<system-out>{}</system-out>",
@@ -96,40 +93,39 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
                 ))
             );
         }
-        ScenarioStatus::Passed => {
-            if s.is_flaky() {
-                let waits: Vec<String> = s
-                    .exchanges
-                    .iter()
-                    .flat_map(|e| &e.waited_out)
-                    .map(|w| {
-                        format!(
-                            "{} (Retry-After: {}), waited {} ms",
-                            w.status,
-                            w.retry_after.as_deref().unwrap_or("none"),
-                            w.waited_ms
-                        )
-                    })
-                    .collect();
-                let _ = write!(
-                    xml,
-                    r#"<flakyFailure type="rate-limited" message="{}"/><system-out>{}</system-out>"#,
-                    attr("passed after a 429 was waited out and the request retried"),
-                    text(&format!(
-                        "FLAKY: passed only after waiting out: {}",
-                        waits.join("; ")
-                    ))
-                );
-            }
+        DisplayOutcome::Passed => {}
+        DisplayOutcome::Flaky => {
+            let waits: Vec<String> = s
+                .exchanges
+                .iter()
+                .flat_map(|e| &e.waited_out)
+                .map(|w| {
+                    format!(
+                        "{} (Retry-After: {}), waited {} ms",
+                        w.status,
+                        w.retry_after.as_deref().unwrap_or("none"),
+                        w.waited_ms
+                    )
+                })
+                .collect();
+            let _ = write!(
+                xml,
+                r#"<flakyFailure type="rate-limited" message="{}"/><system-out>{}</system-out>"#,
+                attr("passed after a 429 was waited out and the request retried"),
+                text(&format!(
+                    "FLAKY: passed only after waiting out: {}",
+                    waits.join("; ")
+                ))
+            );
         }
-        ScenarioStatus::Skipped => {
+        DisplayOutcome::Skipped => {
             let _ = write!(
                 xml,
                 r#"<skipped message="{}"/>"#,
                 attr(s.skip_reason.as_deref().unwrap_or("not run"))
             );
         }
-        ScenarioStatus::Inconclusive if not_tested(s) => {
+        DisplayOutcome::NotTested => {
             let _ = write!(
                 xml,
                 r#"<skipped message="{}"/>"#,
@@ -139,10 +135,10 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
                 ))
             );
         }
-        ScenarioStatus::Failed | ScenarioStatus::Inconclusive => {
-            let (element, ty) = match s.undecided {
-                Some(u) if s.status == ScenarioStatus::Inconclusive => ("error", u.label()),
-                _ => ("failure", "requirement-failed"),
+        DisplayOutcome::Failed | DisplayOutcome::Error | DisplayOutcome::Inconclusive(_) => {
+            let (element, ty) = match outcome.undecided_label() {
+                Some(label) => ("error", label),
+                None => ("failure", "requirement-failed"),
             };
             let _ = write!(
                 xml,
@@ -156,11 +152,6 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
         }
     }
     xml.push_str("</testcase>\n");
-}
-
-/// Inconclusive because a precondition of the check did not hold.
-fn not_tested(s: &ScenarioResult) -> bool {
-    s.status == ScenarioStatus::Inconclusive && s.undecided == Some(Undecided::NotTested)
 }
 
 /// `1.234`: seconds with milliseconds, as Surefire writes them.

@@ -28,6 +28,12 @@ pub fn render(run: &RunReport) -> String {
         run.started_at,
         run.duration_ms
     );
+    if let Some(key) = &run.signed_by {
+        let _ = writeln!(
+            md,
+            "\nSigned by Ed25519 key `{key}`: `attestation.json` attests every report file (check it with `psa-conformance verify --key KEYFILE.pub DIR`)."
+        );
+    }
     if run.tls_insecure {
         let _ = writeln!(
             md,

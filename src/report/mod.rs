@@ -18,18 +18,10 @@ pub use summary::{Summary, SummaryRequirement, SummaryScenario};
 use std::path::Path;
 use std::time::Duration;
 
-use ::cucumber::event::ScenarioFinished;
-use ::cucumber::gherkin;
 use serde::Serialize;
 
-use crate::catalog::{self, Level};
-use crate::config::RunConfig;
-use crate::features::scenario_id;
-use crate::finding::{HARNESS_PREFIX, NOT_TESTED_PREFIX};
-use crate::http::{Exchange, ExchangeRecord};
-use crate::redact::Redactor;
-use crate::runner::{self, RunContext, RunError, ScenariosOutcome};
-use crate::world::PsaWorld;
+use crate::catalog::{self, Level, Profile};
+use crate::http::ExchangeRecord;
 
 /// A scenario's or a step's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -43,7 +35,7 @@ pub enum ScenarioStatus {
 }
 
 /// Why a scenario that ran could not decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Undecided {
     /// The harness failed: no response, a suite bug.
@@ -181,179 +173,7 @@ impl ScenarioResult {
     }
 }
 
-fn tags_with_at(tags: &[String]) -> Vec<String> {
-    tags.iter().map(|t| format!("@{t}")).collect()
-}
-
-fn requirement_ids(tags: &[String]) -> Vec<String> {
-    runner::requirement_tags(tags)
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect()
-}
-
 impl ScenarioResult {
-    fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Self {
-        ScenarioResult {
-            id: scenario_id(feature, scenario),
-            feature: feature.name.clone(),
-            name: scenario.name.clone(),
-            tags: tags_with_at(&scenario.tags),
-            requirements: requirement_ids(&scenario.tags),
-            level: runner::scenario_level(&scenario.tags),
-            status: ScenarioStatus::Skipped,
-            undecided: None,
-            failure: None,
-            skip_reason: None,
-            duration_ms: 0,
-            // Every step, not run until the run says otherwise.
-            steps: feature
-                .background
-                .iter()
-                .flat_map(|b| &b.steps)
-                .chain(&scenario.steps)
-                .map(|step| StepResult {
-                    line: step.position.line,
-                    keyword: step.keyword.trim().to_string(),
-                    text: step.value.clone(),
-                    status: ScenarioStatus::Skipped,
-                    error: None,
-                })
-                .collect(),
-            exchanges: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-
-    /// A scenario the run decided not to execute, with the reason.
-    pub fn skipped(
-        feature: &gherkin::Feature,
-        scenario: &gherkin::Scenario,
-        reason: String,
-    ) -> Self {
-        ScenarioResult {
-            skip_reason: Some(reason),
-            ..Self::base(feature, scenario)
-        }
-    }
-
-    /// A scenario cucumber ran, from the `after` hook.
-    pub fn finished(
-        feature: &gherkin::Feature,
-        scenario: &gherkin::Scenario,
-        outcome: &ScenarioFinished,
-        world: Option<&mut PsaWorld>,
-        ctx: &RunContext,
-    ) -> Self {
-        let (status, mut failure) = runner::outcome_of(outcome);
-        let mut result = ScenarioResult {
-            status,
-            ..Self::base(feature, scenario)
-        };
-        let mut harness = failure
-            .as_deref()
-            .is_some_and(|f| f.starts_with(HARNESS_PREFIX));
-        let not_tested = failure
-            .as_deref()
-            .is_some_and(|f| f.starts_with(NOT_TESTED_PREFIX));
-        let mut rate_limited = false;
-        if let Some(w) = world {
-            result.duration_ms = runner::millis(w.started.elapsed());
-            harness |= status == ScenarioStatus::Failed && !w.harness_errors.is_empty();
-            if !w.rate_limited.is_empty() {
-                // Outside section 7 a 429 is never a finding: the check
-                // could not be made (REQUIREMENTS.md §7).
-                rate_limited = true;
-                failure = Some(format!(
-                    "the target still answered 429 when the retry budget was spent\n  actual    {}\n  hint      the run was rate-limited; lower --concurrency or run again later",
-                    w.rate_limited.join("\n            ")
-                ));
-            }
-            result.exchanges = w
-                .exchanges
-                .iter()
-                .map(|e| e.redacted(&ctx.redactor, runner::EVIDENCE_BODY_CHARS))
-                .collect();
-            result.notes = w
-                .notes
-                .iter()
-                .map(|n| ctx.redactor.redact(n).into_owned())
-                .collect();
-            if harness && !w.harness_errors.is_empty() {
-                result.notes.extend(w.harness_errors.iter().cloned());
-            }
-        }
-        result.undecided = if rate_limited {
-            Some(Undecided::RateLimited)
-        } else if harness {
-            Some(Undecided::Harness)
-        } else if not_tested {
-            Some(Undecided::NotTested)
-        } else {
-            None
-        };
-        if result.undecided.is_some() {
-            result.status = ScenarioStatus::Inconclusive;
-        }
-        result.failure = failure.map(|f| ctx.redactor.redact(&f).into_owned());
-        result
-    }
-
-    /// A check over every exchange of the run (ERR-01/02/03).
-    pub fn run_wide(
-        id: &str,
-        name: &str,
-        tags: Vec<String>,
-        offenders: &[(String, Exchange)],
-        observed: usize,
-        redactor: &Redactor,
-    ) -> Self {
-        let level = catalog::find(id).map(|r| r.level).unwrap_or(Level::Must);
-        let failure = (!offenders.is_empty()).then(|| {
-            let lines: Vec<String> = offenders
-                .iter()
-                .take(10)
-                .map(|(what, e)| format!("{} — {what}", e.summary_line()))
-                .collect();
-            redactor
-                .redact(&format!(
-                    "{} of {observed} exchanges break {id}\n  actual    {}{}",
-                    offenders.len(),
-                    lines.join("\n            "),
-                    if offenders.len() > 10 {
-                        "\n            …"
-                    } else {
-                        ""
-                    }
-                ))
-                .into_owned()
-        });
-        ScenarioResult {
-            id: format!("run-wide:{id}"),
-            feature: "Run-wide checks".into(),
-            name: format!("Across the run, {name} ({observed} checked)"),
-            requirements: vec![id.to_string()],
-            tags,
-            level,
-            status: if failure.is_some() {
-                ScenarioStatus::Failed
-            } else {
-                ScenarioStatus::Passed
-            },
-            undecided: None,
-            failure,
-            skip_reason: None,
-            duration_ms: 0,
-            steps: Vec::new(),
-            exchanges: offenders
-                .iter()
-                .take(10)
-                .map(|(_, e)| e.redacted(redactor, runner::EVIDENCE_BODY_CHARS))
-                .collect(),
-            notes: Vec::new(),
-        }
-    }
-
     /// Feature file, then line number.
     pub fn sort_key(&self) -> (String, u64) {
         match self.id.rsplit_once(':') {
@@ -370,6 +190,80 @@ impl ScenarioResult {
     /// The first line of the failure.
     pub fn failure_title(&self) -> Option<&str> {
         self.failure.as_deref().and_then(|f| f.lines().next())
+    }
+
+    /// The one triage every writer shows: what a reader should make of
+    /// this scenario in a run with or without `--strict`.
+    pub fn display_outcome(&self, strict: bool) -> DisplayOutcome {
+        match self.status {
+            ScenarioStatus::Inconclusive => match self.undecided {
+                Some(Undecided::Harness) => DisplayOutcome::Error,
+                Some(Undecided::NotTested) => DisplayOutcome::NotTested,
+                other => DisplayOutcome::Inconclusive(other),
+            },
+            ScenarioStatus::Failed if self.is_warning(strict) => DisplayOutcome::Warned,
+            ScenarioStatus::Failed => DisplayOutcome::Failed,
+            ScenarioStatus::Passed if self.is_flaky() => DisplayOutcome::Flaky,
+            ScenarioStatus::Passed => DisplayOutcome::Passed,
+            ScenarioStatus::Skipped => DisplayOutcome::Skipped,
+        }
+    }
+}
+
+/// How a scenario is shown, decided once ([`ScenarioResult::display_outcome`])
+/// for every writer. Declared worst first: the order reports list them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DisplayOutcome {
+    /// A finding about the target that counts toward the verdict.
+    Failed,
+    /// The harness could not make the check: not the target's fault.
+    Error,
+    /// A SHOULD not met, without `--strict`: reported, not counted.
+    Warned,
+    /// It ran but could not decide (rate-limited, interrupted).
+    Inconclusive(Option<Undecided>),
+    /// A precondition of the check did not hold: the requirement stays untested.
+    NotTested,
+    /// Passed, but only after a 429 was waited out and the request retried.
+    Flaky,
+    Passed,
+    Skipped,
+}
+
+impl DisplayOutcome {
+    /// One word (a CSS class in report.html): `not-tested`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DisplayOutcome::Failed => "failed",
+            DisplayOutcome::Error => "error",
+            DisplayOutcome::Warned => "warned",
+            DisplayOutcome::Inconclusive(_) => "inconclusive",
+            DisplayOutcome::NotTested => "not-tested",
+            DisplayOutcome::Flaky => "flaky",
+            DisplayOutcome::Passed => "passed",
+            DisplayOutcome::Skipped => "skipped",
+        }
+    }
+
+    /// Why an undecided scenario could not decide, as reports name it:
+    /// `inconclusive (rate-limited)`.
+    pub fn undecided_label(self) -> Option<&'static str> {
+        match self {
+            DisplayOutcome::Error => Some(Undecided::Harness.label()),
+            DisplayOutcome::NotTested => Some(Undecided::NotTested.label()),
+            DisplayOutcome::Inconclusive(u) => Some(u.map_or("inconclusive", Undecided::label)),
+            _ => None,
+        }
+    }
+
+    /// A reader has to look at it: it failed, warned or could not decide.
+    pub fn needs_attention(self) -> bool {
+        self < DisplayOutcome::Flaky
+    }
+
+    /// Passed, with or without a waited-out 429.
+    pub fn passed(self) -> bool {
+        matches!(self, DisplayOutcome::Passed | DisplayOutcome::Flaky)
     }
 }
 
@@ -396,6 +290,39 @@ pub struct Counts {
     pub inconclusive: usize,
 }
 
+/// What the model needs to know of a run besides its scenarios: set by
+/// the configuration and the clock, already redacted.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub profile: Profile,
+    pub strict: bool,
+    /// The base URL, redacted, without a trailing `/`.
+    pub target: String,
+    /// TLS verification was switched off.
+    pub tls_insecure: bool,
+    pub started_at: jiff::Timestamp,
+    pub elapsed: Duration,
+}
+
+impl RunInfo {
+    fn started_at_text(&self) -> String {
+        self.started_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// A report file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write reports to {path}: {source}")]
+pub struct WriteError {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+/// Rounds a duration to whole milliseconds.
+pub fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// A whole run.
 #[derive(Debug, Clone)]
 pub struct RunReport {
@@ -417,48 +344,46 @@ pub struct RunReport {
     pub tls_insecure: bool,
     /// Changes against `--baseline`, when one was given.
     pub regressions: Option<compare::Comparison>,
+    /// The fingerprint of the key that signs this run (`--sign-with`), set
+    /// before the reports are rendered: they are the attestation's subjects.
+    pub signed_by: Option<String>,
 }
 
 impl RunReport {
     /// The report of a run that could not test at all (unreachable target,
     /// failed token exchange): verdict inconclusive, every requirement
     /// untested, the reason stated — so pipelines still find their files.
-    pub fn not_run(
-        config: &RunConfig,
-        target: &str,
-        reason: String,
-        started_at: jiff::Timestamp,
-        elapsed: Duration,
-    ) -> Self {
+    pub fn not_run(info: &RunInfo, reason: String) -> Self {
         RunReport {
             verdict: Verdict::Inconclusive,
-            profile: config.profile,
-            strict: config.strict,
-            target: target.to_string(),
-            started_at: started_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            duration_ms: runner::millis(elapsed),
+            profile: info.profile,
+            strict: info.strict,
+            target: info.target.clone(),
+            started_at: info.started_at_text(),
+            duration_ms: millis(info.elapsed),
             counts: Counts::default(),
-            requirements: catalog::in_profile(config.profile)
-                .map(|r| requirement_result(r, &[], config.strict))
+            requirements: catalog::in_profile(info.profile)
+                .map(|r| requirement_result(r, &[], info.strict))
                 .collect(),
             scenarios: Vec::new(),
             inconclusive_reasons: vec![reason],
             secrets_not_checked: Vec::new(),
-            tls_insecure: matches!(&config.target, crate::config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
+            tls_insecure: info.tls_insecure,
             regressions: None,
+            signed_by: None,
         }
     }
 
+    /// The model of a run from its scenarios: requirement statuses, counts
+    /// and the verdict are decided here, once.
     pub fn build(
-        config: &RunConfig,
-        ctx: &RunContext,
-        outcome: ScenariosOutcome,
-        started_at: jiff::Timestamp,
-        elapsed: Duration,
+        info: &RunInfo,
+        scenarios: Vec<ScenarioResult>,
+        parse_errors: &[String],
+        secrets_not_checked: Vec<String>,
     ) -> Self {
-        let strict = config.strict;
-        let scenarios = outcome.scenarios;
-        let requirements = catalog::in_profile(config.profile)
+        let strict = info.strict;
+        let requirements = catalog::in_profile(info.profile)
             .map(|r| requirement_result(r, &scenarios, strict))
             .collect::<Vec<_>>();
         let mut counts = Counts::default();
@@ -471,8 +396,7 @@ impl RunReport {
                 ScenarioStatus::Failed => counts.failed += 1,
             }
         }
-        let mut inconclusive_reasons: Vec<String> = outcome
-            .parse_errors
+        let mut inconclusive_reasons: Vec<String> = parse_errors
             .iter()
             .map(|e| format!("a feature file did not parse: {e}"))
             .collect();
@@ -492,22 +416,19 @@ impl RunReport {
         let verdict = verdict_of(&requirements, &inconclusive_reasons, strict);
         RunReport {
             verdict,
-            profile: config.profile,
+            profile: info.profile,
             strict,
-            target: ctx
-                .redactor
-                .redact(ctx.target.base_url.as_str())
-                .trim_end_matches('/')
-                .to_string(),
-            started_at: started_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            duration_ms: runner::millis(elapsed),
+            target: info.target.clone(),
+            started_at: info.started_at_text(),
+            duration_ms: millis(info.elapsed),
             counts,
             requirements,
             scenarios,
             inconclusive_reasons,
-            secrets_not_checked: ctx.monitor.secrets_not_checked(),
-            tls_insecure: ctx.target.tls.insecure_skip_verify,
+            secrets_not_checked,
+            tls_insecure: info.tls_insecure,
             regressions: None,
+            signed_by: None,
         }
     }
 
@@ -590,8 +511,8 @@ impl RunReport {
 
     /// Writes summary.json, junit.xml, cucumber.json, ctrf.json, summary.md
     /// and report.html into `dir`.
-    pub fn write_all(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>, RunError> {
-        let io = |path: &Path, source: std::io::Error| RunError::Reports {
+    pub fn write_all(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>, WriteError> {
+        let io = |path: &Path, source: std::io::Error| WriteError {
             path: path.display().to_string(),
             source,
         };
@@ -846,6 +767,46 @@ mod verdict_tests {
         let r = catalog::find("AUTH-06").unwrap();
         let s = scenario("AUTH-06", Must, ScenarioStatus::Skipped);
         assert_eq!(requirement_result(r, &[s], false).status, R::NotApplicable);
+    }
+
+    #[test]
+    fn one_triage_names_every_display_outcome() {
+        use DisplayOutcome as D;
+        let with = |status, level, undecided| ScenarioResult {
+            undecided,
+            ..scenario("X-01", level, status)
+        };
+        let s = ScenarioStatus::Inconclusive;
+        assert_eq!(
+            with(s, Must, Some(Undecided::Harness)).display_outcome(false),
+            D::Error
+        );
+        assert_eq!(
+            with(s, Must, Some(Undecided::NotTested)).display_outcome(false),
+            D::NotTested
+        );
+        assert_eq!(
+            with(s, Must, Some(Undecided::RateLimited)).display_outcome(false),
+            D::Inconclusive(Some(Undecided::RateLimited))
+        );
+        let should = with(ScenarioStatus::Failed, Should, None);
+        assert_eq!(should.display_outcome(false), D::Warned);
+        assert_eq!(should.display_outcome(true), D::Failed);
+        assert_eq!(
+            with(ScenarioStatus::Failed, Must, None).display_outcome(false),
+            D::Failed
+        );
+        assert_eq!(
+            with(ScenarioStatus::Passed, Must, None).display_outcome(false),
+            D::Passed
+        );
+        assert_eq!(
+            with(ScenarioStatus::Skipped, Must, None).display_outcome(false),
+            D::Skipped
+        );
+        // Worst first; a flaky pass needs no attention.
+        assert!(D::Failed < D::Error && D::Error < D::Warned && D::Warned < D::NotTested);
+        assert!(D::NotTested.needs_attention() && !D::Flaky.needs_attention());
     }
 
     #[test]

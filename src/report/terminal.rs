@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RequirementStatus, RunReport, ScenarioStatus};
+use super::{DisplayOutcome, RequirementStatus, RunReport, ScenarioStatus};
 
 /// The end-of-run text.
 pub fn render(run: &RunReport, quiet: bool) -> String {
@@ -15,14 +15,11 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
                 ScenarioStatus::Failed | ScenarioStatus::Inconclusive
             )
         }) {
-            let tag = if s.harness_error() {
-                "ERROR"
-            } else if s.status == ScenarioStatus::Inconclusive {
-                "UNDEC"
-            } else if s.is_warning(run.strict) {
-                "WARN "
-            } else {
-                "FAIL "
+            let tag = match s.display_outcome(run.strict) {
+                DisplayOutcome::Error => "ERROR",
+                DisplayOutcome::Warned => "WARN ",
+                DisplayOutcome::Failed => "FAIL ",
+                _ => "UNDEC",
             };
             let _ = writeln!(
                 out,

@@ -11,8 +11,8 @@ use cucumber::{given, when};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 
-use crate::finding::Finding;
-use crate::world::{AuthChoice, BodyChoice, CredentialsChoice, KeyChoice, PsaWorld};
+use crate::suite::finding::Finding;
+use crate::suite::world::{AuthChoice, BodyChoice, CredentialsChoice, KeyChoice, PsaWorld};
 
 #[given("the request has no Authorization header")]
 fn no_authorization(w: &mut PsaWorld) {

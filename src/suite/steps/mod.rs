@@ -1,5 +1,5 @@
 //! Step definitions, one module per domain. Steps read like the requirement
-//! they check, return a [`crate::finding::Finding`] with actual vs expected
+//! they check, return a [`crate::suite::finding::Finding`] with actual vs expected
 //! on failure, and never `unwrap()` anything the target sent.
 //!
 //! - [`request`]: build and send requests (`Given the INTEGRATION-KEY is wrong`, `When the client sends GET /api/standard-psa`).
@@ -18,8 +18,8 @@ pub mod request;
 pub mod response;
 pub mod robustness;
 
-use crate::finding::Finding;
-use crate::world::PsaWorld;
+use crate::suite::finding::Finding;
+use crate::suite::world::PsaWorld;
 
 /// The last exchange as `POST /api/… → 200`, for a finding's "exchange" row.
 pub(crate) fn last_line(w: &PsaWorld) -> String {

@@ -8,9 +8,9 @@ use reqwest::Method;
 
 use super::{last_json, last_line};
 use crate::config::AuthMode;
-use crate::finding::Finding;
 use crate::http::RequestSpec;
-use crate::world::{AuthChoice, PsaWorld};
+use crate::suite::finding::Finding;
+use crate::suite::world::{AuthChoice, PsaWorld};
 
 /// A JWT-shaped string: three base64url segments, random content, HS256 header.
 pub fn random_jwt() -> String {

@@ -5,8 +5,8 @@ use cucumber::{given, then};
 use reqwest::Method;
 
 use super::last_line;
-use crate::finding::Finding;
-use crate::world::{BodyChoice, PsaWorld};
+use crate::suite::finding::Finding;
+use crate::suite::world::{BodyChoice, PsaWorld};
 
 /// One mebibyte.
 pub const MIB: usize = 1024 * 1024;

@@ -7,8 +7,8 @@ use cucumber::then;
 use serde_json::Value;
 
 use super::{body_preview, last_json, last_line};
-use crate::finding::Finding;
-use crate::world::PsaWorld;
+use crate::suite::finding::Finding;
+use crate::suite::world::PsaWorld;
 
 fn status_is(w: &PsaWorld, accept: impl Fn(u16) -> bool, expected: &str) -> Result<(), Finding> {
     let r = w.last_response()?;

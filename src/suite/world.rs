@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use reqwest::Method;
 
-use crate::finding::Finding;
 use crate::http::{Exchange, On429, ReceivedResponse, RequestSpec};
-use crate::runner::RunContext;
+use crate::suite::context::RunContext;
+use crate::suite::finding::Finding;
 
 /// Which `Authorization` header a request carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,7 +248,7 @@ impl PsaWorld {
     pub async fn send(&mut self, spec: RequestSpec) -> Result<(), Finding> {
         let ctx = self.ctx()?.clone();
         let exchange = ctx.client.send(&spec).await;
-        crate::runner::learn_issued_tokens(&exchange, &ctx.redactor);
+        crate::suite::context::learn_issued_tokens(&exchange, &ctx.redactor);
         ctx.monitor.observe(&exchange);
         if spec.on_429 == On429::WaitAndRetry
             && exchange.response().is_some_and(|r| r.status == 429)

@@ -5,11 +5,11 @@ use cucumber::then;
 use serde_json::Value;
 
 use super::{body_preview, last_json, last_line};
-use crate::echo::EchoCheck;
-use crate::finding::Finding;
 use crate::http::{Exchange, ReceivedResponse};
 use crate::redact::Redactor;
-use crate::world::PsaWorld;
+use crate::suite::echo::EchoCheck;
+use crate::suite::finding::Finding;
+use crate::suite::world::PsaWorld;
 
 fn error_response(w: &PsaWorld, expected_status: Option<u16>) -> Result<(), Finding> {
     let r = w.last_response()?;
@@ -129,14 +129,14 @@ pub fn answer_reveals(r: &ReceivedResponse, secret: &str) -> bool {
 /// secret the request carried) does not see. `plain` is the answer to a
 /// request that carried no key at all: a key found there too is a word the
 /// target says anyway, not a leak. A key too short to tell from ordinary
-/// text (under [`crate::echo::MIN_CHECKABLE_LEN`]) is not checked; the
+/// text (under [`crate::suite::echo::MIN_CHECKABLE_LEN`]) is not checked; the
 /// reports list it as not checkable.
 pub fn check_key_not_revealed(
     wrong_key_answer: &ReceivedResponse,
     plain: Option<&ReceivedResponse>,
     key: &str,
 ) -> Result<(), Finding> {
-    if key.chars().count() < crate::echo::MIN_CHECKABLE_LEN
+    if key.chars().count() < crate::suite::echo::MIN_CHECKABLE_LEN
         || !answer_reveals(wrong_key_answer, key)
         || plain.is_some_and(|p| answer_reveals(p, key))
     {
@@ -260,11 +260,11 @@ mod tests {
             r#"{{"status":400,"message":"bad {PASSWORD}"}}"#
         )));
         let f = check(&[clean(), echo]).unwrap_err();
-        assert_eq!(f.kind, crate::finding::FindingKind::Failure);
+        assert_eq!(f.kind, crate::suite::finding::FindingKind::Failure);
 
         for kind in [TransportErrorKind::Protocol, TransportErrorKind::Timeout] {
             let f = check(&[clean(), exchange(Err(kind))]).unwrap_err();
-            assert_eq!(f.kind, crate::finding::FindingKind::Harness, "{f}");
+            assert_eq!(f.kind, crate::suite::finding::FindingKind::Harness, "{f}");
             assert!(f.title.contains("got no answer"), "{f}");
         }
         assert!(check(&[]).is_err());

@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use super::request::{InvalidBody, INVALID_CREDENTIAL_BODIES};
 use super::{last_json, last_line};
-use crate::finding::Finding;
 use crate::http::ReceivedResponse;
-use crate::world::PsaWorld;
+use crate::suite::finding::Finding;
+use crate::suite::world::PsaWorld;
 
 /// The members that make a body ticket data.
 const TICKET_FIELDS: [&str; 4] = [

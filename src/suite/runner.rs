@@ -1,43 +1,35 @@
-//! Runs the suite: resolves the target (starting the built-in mock when
-//! none is given), checks it can be reached, obtains the access token, then
-//! drives cucumber over the embedded features and gathers a [`RunReport`].
+//! Runs the suite against one resolved target: checks it can be reached,
+//! obtains the access token, then drives cucumber over the embedded
+//! features — every scenario but the rate-limit bursts first, the bursts
+//! last — and builds the run model, a [`RunReport`].
 //!
 //! The runner produces data; [`crate::report`] only formats it.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use cucumber::event::{self, ScenarioFinished};
 use cucumber::gherkin;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
-use cucumber::writer::{self, Ext as _};
-use cucumber::{World as _, Writer};
+use cucumber::writer::Ext as _;
+use cucumber::World as _;
 use futures::FutureExt as _;
 use reqwest::Method;
 
-use crate::catalog::{self, Level, Profile};
-use crate::config::{AuthMode, ConfigError, RunConfig, Target, TargetSource};
-use crate::echo::{Echo, EchoCheck};
-use crate::features::{scenario_id, EmbeddedFeatures};
-use crate::finding::HARNESS_PREFIX;
+use crate::catalog::Profile;
+use crate::config::{AuthMode, ConfigError, RunConfig, Target};
+use crate::features::{select, EmbeddedFeatures, Selection};
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
 use crate::interrupt::{Interrupt, Stop};
-use crate::mock::{MockServer, Style};
 use crate::redact::{Redactor, Secret};
-use crate::report::{RunReport, ScenarioResult, ScenarioStatus, StepResult};
+use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, StepResult, WriteError};
 use crate::schema::{SchemaError, SchemaSet};
-use crate::world::PsaWorld;
 
-/// A well-formed ticket id no target is expected to know (it fits a 32-bit
-/// integer, so no implementation refuses it as out of range).
-pub const UNKNOWN_TICKET_ID: &str = "999999937";
-
-/// Longest body kept per exchange in a report.
-pub(crate) const EVIDENCE_BODY_CHARS: usize = 4000;
+use super::collect::{self, StepCollector};
+use super::context::{echo_check, learn_issued_tokens, Monitor, RunContext};
+use super::world::PsaWorld;
 
 /// Why a run could not reach a verdict about the target.
 #[derive(Debug, thiserror::Error)]
@@ -60,11 +52,8 @@ pub enum RunError {
     },
     #[error("interrupted ({}) before the first scenario\n  hint: nothing was tested; run again and let it finish", .0.name())]
     Interrupted(Interrupt),
-    #[error("cannot write reports to {path}: {source}")]
-    Reports {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Reports(#[from] WriteError),
 }
 
 impl RunError {
@@ -79,199 +68,10 @@ impl RunError {
     }
 }
 
-/// What every scenario of one run shares.
-pub struct RunContext {
-    pub target: Target,
-    pub access_token: Secret,
-    pub client: HttpClient,
-    pub schemas: SchemaSet,
-    pub redactor: Redactor,
-    /// A key that is surely not the configured one.
-    pub wrong_key: Secret,
-    /// A password that is surely not the configured one.
-    pub wrong_password: Secret,
-    pub monitor: Monitor,
-    pub strict: bool,
-}
-
-/// Checks every exchange of the run: 5xx (ERR-02), echoed secrets (ERR-03),
-/// 4xx without an ErrorResponse (ERR-01).
-pub struct Monitor {
-    findings: Mutex<MonitorFindings>,
-    schemas: SchemaSet,
-    /// The ERR-03 rule: which secrets each answer echoes.
-    pub echo: EchoCheck,
-}
-
-#[derive(Default, Clone)]
-struct MonitorFindings {
-    observed: usize,
-    observed_4xx: usize,
-    server_errors: Vec<(String, Exchange)>,
-    /// Candidate echoes; judged at the end of the run ([`EchoCheck::stands`]).
-    echoes: Vec<(Echo, Exchange)>,
-    bad_errors: Vec<(String, Exchange)>,
-}
-
-impl Monitor {
-    fn new(schemas: SchemaSet, echo: EchoCheck) -> Self {
-        Monitor {
-            findings: Mutex::default(),
-            schemas,
-            echo,
-        }
-    }
-
-    /// The secrets ERR-03 could not check, by role and length.
-    pub fn secrets_not_checked(&self) -> Vec<String> {
-        self.echo.not_checkable()
-    }
-
-    /// Looks at one exchange.
-    pub fn observe(&self, exchange: &Exchange) {
-        let Some(r) = exchange.response() else { return };
-        let echoes = self.echo.observe(exchange);
-        let mut f = self.findings.lock().unwrap_or_else(|e| e.into_inner());
-        f.observed += 1;
-        if r.status >= 500 {
-            f.server_errors.push(("a 5xx".into(), exchange.clone()));
-        }
-        for echo in echoes {
-            f.echoes.push((echo, exchange.clone()));
-        }
-        // A 429 is RATE-04's to judge, never a finding outside section 7.
-        if (400..500).contains(&r.status) && r.status != 429 {
-            f.observed_4xx += 1;
-            if let Some(problem) = self.error_body_problem(r) {
-                f.bad_errors.push((problem, exchange.clone()));
-            }
-        }
-    }
-
-    fn error_body_problem(&self, r: &crate::http::ReceivedResponse) -> Option<String> {
-        if r.media_type().as_deref() != Some("application/json") {
-            return Some(format!(
-                "Content-Type {}",
-                r.header("content-type").unwrap_or("(none)")
-            ));
-        }
-        let Ok(body) = r.json() else {
-            return Some("a body that is not JSON".into());
-        };
-        if let Some(v) = self
-            .schemas
-            .validate("error-response", &body)
-            .and_then(|v| v.into_iter().next())
-        {
-            return Some(format!("not an ErrorResponse: {v}"));
-        }
-        match body.get("status").and_then(serde_json::Value::as_u64) {
-            Some(s) if s == u64::from(r.status) => None,
-            other => Some(format!(
-                "ErrorResponse.status {other:?} for HTTP {}",
-                r.status
-            )),
-        }
-    }
-}
-
-/// Learns, as secrets, the access and refresh tokens a token-exchange
-/// answer issues, so no report shows them whatever the scenario does next.
-pub fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
-    if !exchange.request.url.ends_with("/api/auth/authenticate") {
-        return;
-    }
-    let Some(body) = exchange.response().and_then(|r| r.json().ok()) else {
-        return;
-    };
-    for pointer in ["/tokens/access/token", "/tokens/refresh/token"] {
-        if let Some(token) = body.pointer(pointer).and_then(|t| t.as_str()) {
-            redactor.add(&Secret::new(token));
-        }
-    }
-}
-
-/// The secrets ERR-03 watches, by role: what the suite sends as the PSA
-/// password, the integration key and the bearer token, right or wrong.
-fn echo_check(
-    target: &Target,
-    access_token: &Secret,
-    wrong_key: &Secret,
-    wrong_password: &Secret,
-) -> EchoCheck {
-    let mut watched: Vec<(&str, &Secret)> = vec![
-        ("the PSA password", &target.standard_psa.password),
-        ("the custom PSA password", &target.custom_psa.password),
-        ("the integration key", &target.integration_key),
-        ("the bearer token", access_token),
-        ("the wrong PSA password the suite sent", wrong_password),
-        ("the wrong integration key the suite sent", wrong_key),
-    ];
-    if let AuthMode::Exchange { user_api_jwt } = &target.auth {
-        watched.push(("the User-API JWT", user_api_jwt));
-    }
-    EchoCheck::new(watched)
-}
-
-/// Whether a scenario runs, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
-    Run,
-    /// Listed as skipped with this reason.
-    Skip(String),
-    /// Not part of this run at all (profile or tag expression).
-    Exclude,
-}
-
-/// The requirement IDs a scenario's tags name.
-pub fn requirement_tags(tags: &[String]) -> Vec<&'static catalog::Requirement> {
-    tags.iter().filter_map(|t| catalog::find(t)).collect()
-}
-
-/// Decides a scenario's fate from the profile, the tag expression and what
-/// the target is configured for.
-pub fn select(
-    feature: &gherkin::Feature,
-    scenario: &gherkin::Scenario,
-    profile: Profile,
-    tags: Option<&TagOperation>,
-    token_exchange: Option<bool>,
-) -> Selection {
-    let reqs = requirement_tags(&scenario.tags);
-    if reqs.is_empty() || !reqs.iter().any(|r| r.in_profile(profile)) {
-        return Selection::Exclude;
-    }
-    if let Some(op) = tags {
-        let all: Vec<&String> = feature.tags.iter().chain(scenario.tags.iter()).collect();
-        if !op.eval(all) {
-            return Selection::Exclude;
-        }
-    }
-    if token_exchange == Some(false) && scenario.tags.iter().any(|t| t == "token-exchange") {
-        return Selection::Skip(
-            "the target uses a ready bearer token (auth.bearer_token_env), not token exchange"
-                .into(),
-        );
-    }
-    Selection::Run
-}
-
-/// The level a scenario checks at: SHOULD when tagged `@should` or when all
-/// its requirements are SHOULD.
-pub fn scenario_level(tags: &[String]) -> Level {
-    let reqs = requirement_tags(tags);
-    if tags.iter().any(|t| t == "should")
-        || (!reqs.is_empty() && reqs.iter().all(|r| r.level == Level::Should))
-    {
-        Level::Should
-    } else {
-        Level::Must
-    }
-}
-
-/// Runs the suite as configured and returns its report (not yet written).
-pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
-    execute_until(config, Stop::never())
+/// Runs the suite as configured against `target` and returns its report
+/// (not yet written).
+pub async fn execute(config: &RunConfig, target: Target) -> Result<RunReport, RunError> {
+    execute_until(config, target, Stop::never())
         .await
         .map(|(report, _)| report)
 }
@@ -281,31 +81,12 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
 /// with the signal.
 pub async fn execute_until(
     config: &RunConfig,
+    target: Target,
     mut stop: Stop,
 ) -> Result<(RunReport, Option<Interrupt>), RunError> {
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
     let schemas = SchemaSet::load()?;
-    let (target, _mock) = match &config.target {
-        TargetSource::Live(t) => ((**t).clone(), None),
-        TargetSource::BuiltInMock {
-            faults,
-            alternate_style,
-        } => {
-            let style = if *alternate_style {
-                Style::Alternate
-            } else {
-                Style::Canonical
-            };
-            let mock = MockServer::builder()
-                .faults(faults.iter().copied())
-                .style(style)
-                .start()
-                .await
-                .map_err(RunError::Mock)?;
-            (mock.target(), Some(mock))
-        }
-    };
     let redactor = target.redactor();
     let guard = panic_guard::register();
     let client = HttpClient::new(
@@ -343,7 +124,24 @@ pub async fn execute_until(
     let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
     drop(guard);
     let interrupted = outcome.interrupted.take();
-    let mut report = RunReport::build(config, &ctx, outcome, started_at, started.elapsed());
+    let info = RunInfo {
+        profile: config.profile,
+        strict: config.strict,
+        target: ctx
+            .redactor
+            .redact(ctx.target.base_url.as_str())
+            .trim_end_matches('/')
+            .to_string(),
+        tls_insecure: ctx.target.tls.insecure_skip_verify,
+        started_at,
+        elapsed: started.elapsed(),
+    };
+    let mut report = RunReport::build(
+        &info,
+        outcome.scenarios,
+        &outcome.parse_errors,
+        ctx.monitor.secrets_not_checked(),
+    );
     if let Some(i) = &interrupted {
         crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
     }
@@ -434,80 +232,6 @@ pub struct ScenariosOutcome {
     pub interrupted: Option<crate::interrupt::Interrupted>,
 }
 
-/// Step outcomes per scenario id, gathered from cucumber's events.
-#[derive(Clone, Default)]
-struct StepCollector {
-    steps: Arc<Mutex<HashMap<String, Vec<StepResult>>>>,
-    parse_errors: Arc<Mutex<Vec<String>>>,
-}
-
-impl Writer<PsaWorld> for StepCollector {
-    type Cli = cucumber::cli::Empty;
-
-    async fn handle_event(
-        &mut self,
-        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
-        _cli: &Self::Cli,
-    ) {
-        let ev = match ev {
-            Ok(ev) => ev.value,
-            Err(e) => {
-                self.parse_errors
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(crate::http::error_chain(&e));
-                return;
-            }
-        };
-        let event::Cucumber::Feature(feature, fev) = ev else {
-            return;
-        };
-        let (scenario, sev) = match fev {
-            event::Feature::Scenario(s, r) => (s, r.event),
-            event::Feature::Rule(_, event::Rule::Scenario(s, r)) => (s, r.event),
-            _ => return,
-        };
-        let (step, stev) = match sev {
-            event::Scenario::Step(st, e) | event::Scenario::Background(st, e) => (st, e),
-            _ => return,
-        };
-        let (status, error) = match stev {
-            event::Step::Started => return,
-            event::Step::Passed(..) => (ScenarioStatus::Passed, None),
-            event::Step::Skipped => (ScenarioStatus::Skipped, None),
-            event::Step::Failed(_, _, _, err) => {
-                (ScenarioStatus::Failed, Some(step_error_text(&err)))
-            }
-        };
-        let id = scenario_id(&feature, &scenario);
-        self.steps
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(id)
-            .or_default()
-            .push(StepResult {
-                line: step.position.line,
-                keyword: step.keyword.trim().to_string(),
-                text: step.value.clone(),
-                status,
-                error,
-            });
-    }
-}
-
-impl writer::NonTransforming for StepCollector {}
-
-fn step_error_text(err: &event::StepError) -> String {
-    match err {
-        event::StepError::Panic(info) => info
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the step panicked".into()),
-        other => format!("{HARNESS_PREFIX}{other}"),
-    }
-}
-
 /// Whether a scenario sends a rate-limit burst: such scenarios run after
 /// every other one, so a limiter that misbehaves disturbs nothing else.
 fn is_burst(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
@@ -552,7 +276,7 @@ async fn run_phase(
                 s.results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push(ScenarioResult::skipped(f, sc, reason));
+                    .push(collect::skipped(f, sc, reason));
                 false
             }
         }
@@ -585,7 +309,7 @@ async fn run_phase(
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, outcome, world| {
-            let result = ScenarioResult::finished(feature, scenario, outcome, world, &after.ctx);
+            let result = collect::finished(feature, scenario, outcome, world, &after.ctx);
             after
                 .progress
                 .tick(result.status == ScenarioStatus::Failed && !result.is_warning(after.strict));
@@ -622,7 +346,7 @@ async fn run_scenarios(
             f.scenarios
                 .iter()
                 .filter(|s| select(f, s, profile, tags.as_ref(), token_exchange) == Selection::Run)
-                .map(|s| ScenarioResult::skipped(f, s, String::new()))
+                .map(|s| collect::skipped(f, s, String::new()))
         })
         .collect();
     let total = planned.len();
@@ -747,7 +471,7 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
         if !selected || observed == 0 {
             continue;
         }
-        out.push(ScenarioResult::run_wide(
+        out.push(collect::run_wide(
             id,
             name,
             tags,
@@ -761,7 +485,7 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
         if !not_checked.is_empty() {
             err03.notes.push(format!(
                 "not checkable (under {} characters, too short to tell from ordinary words): {}",
-                crate::echo::MIN_CHECKABLE_LEN,
+                crate::suite::echo::MIN_CHECKABLE_LEN,
                 not_checked.join(", ")
             ));
         }
@@ -808,29 +532,4 @@ pub mod panic_guard {
         ACTIVE_RUNS.fetch_add(1, Ordering::SeqCst);
         Guard
     }
-}
-
-/// Keeps the `after` hook's view of a scenario's outcome.
-pub(crate) fn outcome_of(finished: &ScenarioFinished) -> (ScenarioStatus, Option<String>) {
-    match finished {
-        ScenarioFinished::StepPassed => (ScenarioStatus::Passed, None),
-        ScenarioFinished::StepSkipped => (
-            ScenarioStatus::Failed,
-            Some(format!(
-                "{HARNESS_PREFIX}a step matches no step definition (a bug in the suite)"
-            )),
-        ),
-        ScenarioFinished::StepFailed(_, _, err) => {
-            (ScenarioStatus::Failed, Some(step_error_text(err)))
-        }
-        ScenarioFinished::BeforeHookFailed(_) => (
-            ScenarioStatus::Failed,
-            Some(format!("{HARNESS_PREFIX}the scenario could not be set up")),
-        ),
-    }
-}
-
-/// Rounds a duration to whole milliseconds.
-pub(crate) fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

@@ -1,0 +1,93 @@
+//! The custom PSA tickets each mock style knows, with their creation dates
+//! written the way that style's server would write them.
+
+use super::Style;
+
+/// One custom PSA ticket.
+pub struct Ticket {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub details: &'static str,
+    pub status: &'static str,
+    pub created: &'static str,
+}
+
+/// N-central's own example ticket and one more, `ISO_ZONED_DATE_TIME` style.
+const CANONICAL: &[Ticket] = &[
+    Ticket {
+        id: "1142285696",
+        title: "Network Connectivity Issue",
+        details: "Customer reporting intermittent connectivity",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-02-21T06:28:10.624-05:00[America/New_York]",
+    },
+    Ticket {
+        id: "1142285697",
+        title: "Disk space low on FS01",
+        details: "C: below 5% free",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-03-02T11:04:55.001+01:00[Europe/Paris]",
+    },
+];
+
+/// Other ids (one beyond int32), other statuses, plain RFC 3339 dates.
+const ALTERNATE: &[Ticket] = &[
+    Ticket {
+        id: "42",
+        title: "Printer offline",
+        details: "Floor 3 printer unreachable since 09:00",
+        status: "TICKET_RESOLVED",
+        created: "2025-07-01T12:00:00Z",
+    },
+    Ticket {
+        id: "987654321012",
+        title: "VPN tunnel flapping",
+        details: "",
+        status: "UPDATE_TICKET_PENDING_2",
+        created: "2025-01-15T23:59:59.5+05:30",
+    },
+];
+
+/// What `ZonedDateTime.toString()` writes: no seconds when seconds and
+/// nanos are zero, 3, 6 or 9 fraction digits, region or offset zone ids.
+const NCENTRAL: &[Ticket] = &[
+    Ticket {
+        id: "1187340021",
+        title: "Backup job failed on SQL02",
+        details: "Nightly backup ended with VSS error 0x8004230f",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-02-21T06:28-05:00[America/New_York]",
+    },
+    Ticket {
+        id: "1187340022",
+        title: "Agent offline",
+        details: "Windows agent on WS-114 has not checked in for 2 hours",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-03-02T11:04:55.001+01:00[UTC+01:00]",
+    },
+    Ticket {
+        id: "1187340023",
+        title: "Certificate expires in 7 days",
+        details: "",
+        status: "CREATE_TICKET_CREATED_IN_NCENTRAL",
+        created: "2024-10-27T02:30:00.123456789Z[UTC]",
+    },
+];
+
+/// The tickets a style knows, the first one being the target's ticket.
+pub fn for_style(style: Style) -> &'static [Ticket] {
+    match style {
+        Style::Canonical => CANONICAL,
+        Style::Alternate => ALTERNATE,
+        Style::Ncentral => NCENTRAL,
+    }
+}
+
+/// Whether a path parameter is a custom PSA ticket id (`^[1-9][0-9]*$`,
+/// at most 19 digits: a Java `long`).
+pub fn well_formed_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('0')
+        && id.len() <= 19
+        && id.bytes().all(|b| b.is_ascii_digit())
+}

@@ -1,0 +1,291 @@
+//! Turns what cucumber reports — its events and each scenario's World —
+//! into the model's scenario results, with a typed outcome: passed,
+//! failed (a finding about the target), or inconclusive with the reason
+//! (harness error, rate-limited, not tested). Every text is redacted here,
+//! before any writer sees it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cucumber::event::{self, ScenarioFinished};
+use cucumber::gherkin;
+use cucumber::{writer, Writer};
+
+use crate::catalog::{self, Level};
+use crate::features::scenario_id;
+use crate::http::Exchange;
+use crate::redact::Redactor;
+use crate::report::{millis, ScenarioResult, ScenarioStatus, StepResult, Undecided};
+
+use super::context::RunContext;
+use super::finding::{HARNESS_PREFIX, NOT_TESTED_PREFIX};
+use super::world::PsaWorld;
+
+/// Longest body kept per exchange in a report.
+pub const EVIDENCE_BODY_CHARS: usize = 4000;
+
+fn tags_with_at(tags: &[String]) -> Vec<String> {
+    tags.iter().map(|t| format!("@{t}")).collect()
+}
+
+fn requirement_ids(tags: &[String]) -> Vec<String> {
+    catalog::requirement_tags(tags)
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect()
+}
+
+pub(crate) fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioResult {
+    ScenarioResult {
+        id: scenario_id(feature, scenario),
+        feature: feature.name.clone(),
+        name: scenario.name.clone(),
+        tags: tags_with_at(&scenario.tags),
+        requirements: requirement_ids(&scenario.tags),
+        level: catalog::scenario_level(&scenario.tags),
+        status: ScenarioStatus::Skipped,
+        undecided: None,
+        failure: None,
+        skip_reason: None,
+        duration_ms: 0,
+        // Every step, not run until the run says otherwise.
+        steps: feature
+            .background
+            .iter()
+            .flat_map(|b| &b.steps)
+            .chain(&scenario.steps)
+            .map(|step| StepResult {
+                line: step.position.line,
+                keyword: step.keyword.trim().to_string(),
+                text: step.value.clone(),
+                status: ScenarioStatus::Skipped,
+                error: None,
+            })
+            .collect(),
+        exchanges: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// A scenario the run decided not to execute, with the reason.
+pub fn skipped(
+    feature: &gherkin::Feature,
+    scenario: &gherkin::Scenario,
+    reason: String,
+) -> ScenarioResult {
+    ScenarioResult {
+        skip_reason: Some(reason),
+        ..base(feature, scenario)
+    }
+}
+
+/// A scenario cucumber ran, from the `after` hook.
+pub fn finished(
+    feature: &gherkin::Feature,
+    scenario: &gherkin::Scenario,
+    outcome: &ScenarioFinished,
+    world: Option<&mut PsaWorld>,
+    ctx: &RunContext,
+) -> ScenarioResult {
+    let (status, mut failure) = outcome_of(outcome);
+    let mut result = ScenarioResult {
+        status,
+        ..base(feature, scenario)
+    };
+    let mut harness = failure
+        .as_deref()
+        .is_some_and(|f| f.starts_with(HARNESS_PREFIX));
+    let not_tested = failure
+        .as_deref()
+        .is_some_and(|f| f.starts_with(NOT_TESTED_PREFIX));
+    let mut rate_limited = false;
+    if let Some(w) = world {
+        result.duration_ms = millis(w.started.elapsed());
+        harness |= status == ScenarioStatus::Failed && !w.harness_errors.is_empty();
+        if !w.rate_limited.is_empty() {
+            // Outside section 7 a 429 is never a finding: the check
+            // could not be made (REQUIREMENTS.md §7).
+            rate_limited = true;
+            failure = Some(format!(
+                    "the target still answered 429 when the retry budget was spent\n  actual    {}\n  hint      the run was rate-limited; lower --concurrency or run again later",
+                    w.rate_limited.join("\n            ")
+                ));
+        }
+        result.exchanges = w
+            .exchanges
+            .iter()
+            .map(|e| e.redacted(&ctx.redactor, EVIDENCE_BODY_CHARS))
+            .collect();
+        result.notes = w
+            .notes
+            .iter()
+            .map(|n| ctx.redactor.redact(n).into_owned())
+            .collect();
+        if harness && !w.harness_errors.is_empty() {
+            result.notes.extend(w.harness_errors.iter().cloned());
+        }
+    }
+    result.undecided = if rate_limited {
+        Some(Undecided::RateLimited)
+    } else if harness {
+        Some(Undecided::Harness)
+    } else if not_tested {
+        Some(Undecided::NotTested)
+    } else {
+        None
+    };
+    if result.undecided.is_some() {
+        result.status = ScenarioStatus::Inconclusive;
+    }
+    result.failure = failure.map(|f| ctx.redactor.redact(&f).into_owned());
+    result
+}
+
+/// A check over every exchange of the run (ERR-01/02/03).
+pub fn run_wide(
+    id: &str,
+    name: &str,
+    tags: Vec<String>,
+    offenders: &[(String, Exchange)],
+    observed: usize,
+    redactor: &Redactor,
+) -> ScenarioResult {
+    let level = catalog::find(id).map(|r| r.level).unwrap_or(Level::Must);
+    let failure = (!offenders.is_empty()).then(|| {
+        let lines: Vec<String> = offenders
+            .iter()
+            .take(10)
+            .map(|(what, e)| format!("{} — {what}", e.summary_line()))
+            .collect();
+        redactor
+            .redact(&format!(
+                "{} of {observed} exchanges break {id}\n  actual    {}{}",
+                offenders.len(),
+                lines.join("\n            "),
+                if offenders.len() > 10 {
+                    "\n            …"
+                } else {
+                    ""
+                }
+            ))
+            .into_owned()
+    });
+    ScenarioResult {
+        id: format!("run-wide:{id}"),
+        feature: "Run-wide checks".into(),
+        name: format!("Across the run, {name} ({observed} checked)"),
+        requirements: vec![id.to_string()],
+        tags,
+        level,
+        status: if failure.is_some() {
+            ScenarioStatus::Failed
+        } else {
+            ScenarioStatus::Passed
+        },
+        undecided: None,
+        failure,
+        skip_reason: None,
+        duration_ms: 0,
+        steps: Vec::new(),
+        exchanges: offenders
+            .iter()
+            .take(10)
+            .map(|(_, e)| e.redacted(redactor, EVIDENCE_BODY_CHARS))
+            .collect(),
+        notes: Vec::new(),
+    }
+}
+
+/// Step outcomes per scenario id, gathered from cucumber's events.
+#[derive(Clone, Default)]
+pub(crate) struct StepCollector {
+    pub(crate) steps: Arc<Mutex<HashMap<String, Vec<StepResult>>>>,
+    pub(crate) parse_errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl Writer<PsaWorld> for StepCollector {
+    type Cli = cucumber::cli::Empty;
+
+    async fn handle_event(
+        &mut self,
+        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
+        _cli: &Self::Cli,
+    ) {
+        let ev = match ev {
+            Ok(ev) => ev.value,
+            Err(e) => {
+                self.parse_errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(crate::http::error_chain(&e));
+                return;
+            }
+        };
+        let event::Cucumber::Feature(feature, fev) = ev else {
+            return;
+        };
+        let (scenario, sev) = match fev {
+            event::Feature::Scenario(s, r) => (s, r.event),
+            event::Feature::Rule(_, event::Rule::Scenario(s, r)) => (s, r.event),
+            _ => return,
+        };
+        let (step, stev) = match sev {
+            event::Scenario::Step(st, e) | event::Scenario::Background(st, e) => (st, e),
+            _ => return,
+        };
+        let (status, error) = match stev {
+            event::Step::Started => return,
+            event::Step::Passed(..) => (ScenarioStatus::Passed, None),
+            event::Step::Skipped => (ScenarioStatus::Skipped, None),
+            event::Step::Failed(_, _, _, err) => {
+                (ScenarioStatus::Failed, Some(step_error_text(&err)))
+            }
+        };
+        let id = scenario_id(&feature, &scenario);
+        self.steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id)
+            .or_default()
+            .push(StepResult {
+                line: step.position.line,
+                keyword: step.keyword.trim().to_string(),
+                text: step.value.clone(),
+                status,
+                error,
+            });
+    }
+}
+
+impl writer::NonTransforming for StepCollector {}
+
+fn step_error_text(err: &event::StepError) -> String {
+    match err {
+        event::StepError::Panic(info) => info
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the step panicked".into()),
+        other => format!("{HARNESS_PREFIX}{other}"),
+    }
+}
+
+/// Keeps the `after` hook's view of a scenario's outcome.
+pub(crate) fn outcome_of(finished: &ScenarioFinished) -> (ScenarioStatus, Option<String>) {
+    match finished {
+        ScenarioFinished::StepPassed => (ScenarioStatus::Passed, None),
+        ScenarioFinished::StepSkipped => (
+            ScenarioStatus::Failed,
+            Some(format!(
+                "{HARNESS_PREFIX}a step matches no step definition (a bug in the suite)"
+            )),
+        ),
+        ScenarioFinished::StepFailed(_, _, err) => {
+            (ScenarioStatus::Failed, Some(step_error_text(err)))
+        }
+        ScenarioFinished::BeforeHookFailed(_) => (
+            ScenarioStatus::Failed,
+            Some(format!("{HARNESS_PREFIX}the scenario could not be set up")),
+        ),
+    }
+}

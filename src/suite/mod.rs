@@ -1,0 +1,25 @@
+//! The suite: it runs the Gherkin scenarios of [`crate::features`] with the
+//! steps of [`steps`] against one resolved target and produces the run
+//! model ([`crate::report::RunReport`]). It never imports the mock: the
+//! built-in mock is started by [`crate::launch`], which hands the suite a
+//! target like any other.
+//!
+//! - [`runner`]: drives cucumber in two phases (bursts last), the run-wide
+//!   checks, and builds the model;
+//! - [`context`]: what every scenario of a run shares, and the monitor that
+//!   sees every exchange;
+//! - [`collect`]: turns cucumber's events and each scenario's World into
+//!   the model's scenario results, with a typed outcome;
+//! - [`world`], [`steps`]: one scenario's state and the step definitions;
+//! - [`finding`]: what a failed check says;
+//! - [`echo`]: the ERR-03 rule.
+
+pub mod collect;
+pub mod context;
+pub mod echo;
+pub mod finding;
+pub mod runner;
+pub mod steps;
+pub mod world;
+
+pub use runner::{execute, execute_until, RunError};
