@@ -303,7 +303,7 @@ fn verify(args: &VerifyArgs) -> u8 {
 
 async fn mock(args: &MockArgs) -> u8 {
     if args.list_faults {
-        for f in Fault::ALL {
+        for f in Fault::all() {
             outln!(
                 "{:<26} {:<8} {}",
                 f.name(),
@@ -313,16 +313,7 @@ async fn mock(args: &MockArgs) -> u8 {
         }
         return 0;
     }
-    let mut faults = Vec::new();
-    for name in &args.faults {
-        match name.parse::<Fault>() {
-            Ok(f) => faults.push(f),
-            Err(e) => {
-                errln!("error: {e}");
-                return 2;
-            }
-        }
-    }
+    let faults = &args.faults;
     let addr = match tokio::net::lookup_host(&args.listen)
         .await
         .ok()
@@ -361,7 +352,7 @@ async fn mock(args: &MockArgs) -> u8 {
         outln!("style: {}", args.style.name());
     }
     if !faults.is_empty() {
-        let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
+        let names: Vec<String> = faults.iter().map(|f| f.name()).collect();
         outln!("faults on: {}", names.join(", "));
     }
     outln!("It accepts (test credentials of this process only):");

@@ -104,8 +104,13 @@ pub struct RunArgs {
 
     /// With the built-in mock only: switch on a fault (repeatable), to see
     /// what the suite reports for a broken implementation.
-    #[arg(long = "mock-fault", value_name = "NAME", conflicts_with = "target")]
-    pub mock_faults: Vec<String>,
+    #[arg(
+        long = "mock-fault",
+        value_name = "NAME",
+        value_parser = parse_fault,
+        conflicts_with = "target"
+    )]
+    pub mock_faults: Vec<crate::mock::Fault>,
 
     /// With the built-in mock only: the (equally conformant) style it
     /// answers in; `ncentral` answers as N-central's Java/Spring stack does.
@@ -135,8 +140,8 @@ pub struct MockArgs {
     pub listen: String,
 
     /// Break one requirement on purpose (repeatable); see --list-faults.
-    #[arg(long = "fault", value_name = "NAME")]
-    pub faults: Vec<String>,
+    #[arg(long = "fault", value_name = "NAME", value_parser = parse_fault)]
+    pub faults: Vec<crate::mock::Fault>,
 
     /// The (equally conformant) style the mock answers in; `ncentral`
     /// answers as N-central's Java/Spring stack does.
@@ -200,4 +205,10 @@ pub struct VerifyArgs {
     /// attestation.json itself.
     #[arg(value_name = "DIR|BUNDLE")]
     pub path: PathBuf,
+}
+
+/// A fault name, parsed by the fault table itself; an unknown name is a
+/// usage error (exit 2) whose hint says how to list the names.
+fn parse_fault(name: &str) -> Result<crate::mock::Fault, crate::mock::UnknownFault> {
+    name.parse()
 }

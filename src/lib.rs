@@ -1,11 +1,13 @@
 //! psa-conformance: a conformance test suite for the N-central PSA
 //! integration API.
 //!
-//! The binary is a thin shell over this library: [`cli`] parses flags,
-//! [`config`] validates them, [`runner`] runs the Gherkin scenarios of
-//! [`features`] with the steps of [`steps`] against a target (or the
-//! built-in [`mock`]) and [`report`] writes what happened, every text passing
-//! through [`redact`] first; [`attest`] signs a run's reports and verifies them.
+//! Data flows one way (docs/ARCHITECTURE.md): [`cli`] parses flags,
+//! [`config`] validates them, [`launch`] resolves the target — starting the
+//! built-in [`mock`] when none is given — and runs the [`suite`] (the
+//! Gherkin scenarios of [`features`] against the endpoints of [`api`]),
+//! which builds one run model in [`report`]; the writers there only format
+//! it, every text having passed through [`redact`] first; [`attest`] signs a
+//! run's reports and verifies them. [`app`] is the commands.
 
 pub mod api;
 pub mod app;

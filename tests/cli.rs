@@ -4,24 +4,11 @@
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::*;
 
 /// The verdict label of the terminal's `verdict: LABEL (profile …)` line.
 fn verdict_line(o: &Output) -> String {
@@ -31,13 +18,6 @@ fn verdict_line(o: &Output) -> String {
         .find_map(|l| l.strip_prefix("verdict: "))
         .unwrap_or_else(|| panic!("no verdict line in:\n{stdout}"));
     line.split(" (").next().unwrap_or_default().to_string()
-}
-
-/// The summary.json of a report directory.
-fn summary_of(out: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(out.join("summary.json"))
-        .unwrap_or_else(|e| panic!("no summary.json in {}: {e}", out.display()));
-    serde_json::from_str(&text).expect("summary.json is JSON")
 }
 
 fn write_target(dir: &Path, base_url: &str, auth_line: &str) -> std::path::PathBuf {

@@ -21,13 +21,12 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::*;
+
 use serde_json::Value;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
-}
 
 fn data(path: &str) -> PathBuf {
     Path::new(ROOT).join("tests/data").join(path)

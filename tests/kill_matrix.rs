@@ -22,7 +22,7 @@ async fn every_fault_is_caught_by_its_requirement_and_the_clean_mock_passes() {
     assert!(failed.is_empty(), "the conformant mock fails {failed:?}");
     assert_eq!(clean.exit_code(), 0);
 
-    let rows = kill_matrix(Fault::ALL, Profile::Full, 12).await.unwrap();
+    let rows = kill_matrix(Fault::all(), Profile::Full, 12).await.unwrap();
     let missed: Vec<String> = rows
         .iter()
         .filter(|r| !r.caught())

@@ -18,7 +18,7 @@
 //!
 //! Both check the token first (401), as every N-central operation does.
 
-// As in `routes`: a check's `Err` is the HTTP answer itself.
+// As in `checks`: a check's `Err` is the HTTP answer itself.
 #![allow(clippy::result_large_err)]
 
 use axum::body::{Body, Bytes};
@@ -28,8 +28,10 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use serde_json::{json, Map, Value};
 
-use super::routes::{read_body, render_ticket, truncate, MockState, Shared};
-use super::tickets;
+use super::answers::{render_ticket, truncate};
+use super::checks::read_body;
+use super::fixtures;
+use super::state::{MockState, Shared};
 use super::Style;
 
 /// The PSA ticket a custom PSA ticket was linked to.
@@ -195,7 +197,7 @@ pub(super) async fn ticket_info_without_creds(
     if let Err(r) = s.authenticate(&headers, false) {
         return r;
     }
-    if !tickets::well_formed_id(&id) {
+    if !fixtures::well_formed_id(&id) {
         return s.error(
             StatusCode::BAD_REQUEST,
             "InvalidInputFormatException",

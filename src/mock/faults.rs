@@ -1,117 +1,268 @@
 //! Named faults: each makes the reference mock break one requirement the way
 //! a real implementation would get it wrong.
 //!
-//! `psa-conformance mock --fault NAME` and [`crate::mock::MockServer::builder`]
-//! switch them on; `--list-faults` prints this table. The kill matrix
-//! (`tests/kill_matrix.rs`) proves the suite catches every one.
+//! The enum is the name table: clap's [`ValueEnum`] derive gives each fault
+//! its command-line name (the variant in kebab case) and its description
+//! (the variant's doc line); [`Fault::requirement`] says which requirement
+//! it breaks. `psa-conformance mock --fault NAME`, `run --mock-fault NAME`
+//! and [`crate::mock::MockServer::builder`] switch them on; `--list-faults`
+//! prints the table. The kill matrix (`tests/kill_matrix.rs`) proves the
+//! suite catches every one.
 
 use std::fmt;
 use std::str::FromStr;
 
-macro_rules! faults {
-    ($( $variant:ident = $name:literal, $req:literal, $desc:literal; )*) => {
-        /// A deliberate defect of the mock.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Fault { $( $variant, )* }
+use clap::ValueEnum;
 
-        impl Fault {
-            /// Every fault, in catalog order.
-            pub const ALL: &'static [Fault] = &[ $( Fault::$variant, )* ];
-
-            /// The name used on the command line.
-            pub fn name(self) -> &'static str {
-                match self { $( Fault::$variant => $name, )* }
-            }
-
-            /// The requirement this fault breaks.
-            pub fn requirement(self) -> &'static str {
-                match self { $( Fault::$variant => $req, )* }
-            }
-
-            /// One line on what goes wrong.
-            pub fn description(self) -> &'static str {
-                match self { $( Fault::$variant => $desc, )* }
-            }
-        }
-    };
+/// A deliberate defect of the mock. Its doc line is its description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
+pub enum Fault {
+    /// standard-psa-validate-credential points at /api/standard-psa/{psaType}/credentials (plural)
+    StandardLinkTypo,
+    /// GET /api/standard-psa answers {"_links":{}}
+    StandardLinksEmpty,
+    /// GET /api/custom-psa leaves out the custom-psa-tickets relation
+    CustomLinksNoTickets,
+    /// custom-psa-ticket-info uses {ticketId} instead of {customPsaTicketId}
+    CustomLinkWrongParam,
+    /// GET /api/custom-psa/tickets links /api/custom-psa/ticket/{customPsaTicketId}
+    TicketsRootLinkTypo,
+    /// GET /api/custom-psa/tickets is not routed (404)
+    #[value(name = "tickets-root-404")]
+    TicketsRoot404,
+    /// link values are HAL objects {"href": …} instead of strings
+    HalLinks,
+    /// JSON 200 bodies are labelled text/html
+    HtmlContentType,
+    /// JSON 200 bodies carry no Content-Type header
+    NoContentType,
+    /// any Bearer token is accepted without verification
+    AnyBearerAccepted,
+    /// an unsigned alg:none JWT is accepted
+    AlgNoneAccepted,
+    /// a JWT whose signature was altered is accepted
+    SignatureNotChecked,
+    /// the discovery GETs answer 200 without an Authorization header
+    DiscoveryWithoutAuth,
+    /// the ticket endpoint serves requests that carry no Authorization header
+    TicketsWithoutAuth,
+    /// a Basic Authorization header crashes the server (500)
+    #[value(name = "basic-auth-500")]
+    BasicAuth500,
+    /// `Bearer` with no token crashes the server (500)
+    #[value(name = "empty-bearer-500")]
+    EmptyBearer500,
+    /// the integration key is checked before the token (403 to an unauthenticated caller)
+    KeyBeforeToken,
+    /// the request body is validated before the token (400 to an unauthenticated caller)
+    BodyBeforeAuth,
+    /// 401 answers carry a plain-text body
+    AuthErrorNotJson,
+    /// token exchange returns expirySeconds as the string "3600"
+    ExchangeExpiryString,
+    /// tokens issued by POST /api/auth/authenticate are not accepted
+    IssuedTokenRejected,
+    /// a wrong INTEGRATION-KEY is answered 401 instead of 403
+    #[value(name = "wrong-key-401")]
+    WrongKey401,
+    /// POST /api/custom-psa/tickets/{id} never checks INTEGRATION-KEY
+    TicketsIgnoreKey,
+    /// a request with no INTEGRATION-KEY header is served
+    MissingKeyAccepted,
+    /// a missing INTEGRATION-KEY is answered 401 (not 403)
+    #[value(name = "missing-key-401")]
+    MissingKey401,
+    /// the body is validated before the key (400 for wrong key + invalid body)
+    KeyAfterBody,
+    /// 403 answers carry a plain-text body
+    ForbiddenNotJson,
+    /// the ticket is looked up before the key (404 for wrong key + unknown ticket)
+    KeyAfterLookup,
+    /// isPsaCredentialsValid is the string "true", not a boolean
+    ValidAsString,
+    /// the configured PSA credentials are reported invalid
+    ValidCredentialsRejected,
+    /// the credential answer has no data envelope: {"isPsaCredentialsValid": true}
+    NoDataEnvelope,
+    /// any PSA password is reported valid
+    WrongPasswordValid,
+    /// a wrong PSA password is answered 401 instead of 200 with false
+    #[value(name = "wrong-password-401")]
+    WrongPassword401,
+    /// empty username and password are accepted as a body
+    EmptyStringsAccepted,
+    /// a malformed JSON body crashes the server (500)
+    #[value(name = "malformed-json-500")]
+    MalformedJson500,
+    /// a JSON array body is read as its first element
+    ArrayBodyAccepted,
+    /// every numeric psaType is treated as Tigerpaw
+    #[value(name = "unknown-psa-type-200")]
+    UnknownPsaType200,
+    /// a non-numeric psaType crashes the server (500)
+    #[value(name = "non-numeric-psa-type-500")]
+    NonNumericPsaType500,
+    /// a text/plain body is parsed as JSON and served
+    TextPlainAccepted,
+    /// data.ticketId is a JSON number
+    TicketIdNumber,
+    /// data.ticketDetails is missing
+    TicketNoDetails,
+    /// the ticket answer has no _links object
+    TicketNoLinks,
+    /// data.ticketId is another ticket's id (mapped from the wrong field)
+    TicketOtherId,
+    /// creationDate is 02/21/2024 06:28:10
+    DateUsFormat,
+    /// creationDate has no offset: 2024-02-21T06:28:10.624
+    DateNoOffset,
+    /// creationDate has no offset and no fraction: 2024-02-21T06:28:10
+    DateLocalSeconds,
+    /// ticketStatus is lower case (created_in_ncentral)
+    StatusLowercase,
+    /// an unknown ticket id answers 200 with an empty ticket
+    #[value(name = "unknown-ticket-200")]
+    UnknownTicket200,
+    /// an unknown ticket id answers 400 instead of 404
+    #[value(name = "unknown-ticket-400")]
+    UnknownTicket400,
+    /// a malformed ticket id crashes the server (500)
+    #[value(name = "malformed-ticket-id-500")]
+    MalformedTicketId500,
+    /// ticket id 0 answers 200 with the first ticket
+    #[value(name = "malformed-ticket-id-200")]
+    MalformedTicketId200,
+    /// the ticket endpoint never validates its body
+    TicketBodyIgnored,
+    /// ticket data is served whatever PSA credentials are sent
+    TicketWrongCredsServed,
+    /// 4xx answers are text/plain
+    ErrorsNotJson,
+    /// ErrorResponse.status is always 400, whatever the HTTP status
+    ErrorStatusMismatch,
+    /// an unknown ticket id crashes the server (500)
+    #[value(name = "unknown-ticket-500")]
+    UnknownTicket500,
+    /// an empty request body crashes the server (500)
+    #[value(name = "empty-body-500")]
+    EmptyBody500,
+    /// a wrong PSA password is echoed in the error message
+    PasswordEchoed,
+    /// every answer echoes the bearer token in an X-Debug-Token header
+    TokenEchoedInHeader,
+    /// the credential answer echoes the INTEGRATION-KEY it was sent
+    KeyEchoed,
+    /// no request is ever answered 429
+    NoRateLimit,
+    /// beyond the limit the server answers 503 instead of 429
+    #[value(name = "rate-limit-503")]
+    RateLimit503,
+    /// once limited, the endpoint answers 429 for a minute, beyond the mock target's 5 s recovery window
+    SlowRecovery,
+    /// once the burst has tripped the limit, the endpoint answers every request 429, forever
+    NeverRecovers,
+    /// 429 answers carry no Retry-After header
+    NoRetryAfter,
+    /// a 1 MiB body crashes the server (500)
+    #[value(name = "huge-body-500")]
+    HugeBody500,
+    /// the credential endpoint reads a 1 MiB body like Spring, then crashes on its huge username (500)
+    #[value(name = "huge-username-500")]
+    HugeUsername500,
+    /// a ticket id with a quote or a NUL crashes the server (500)
+    #[value(name = "hostile-path-500")]
+    HostilePath500,
+    /// a deeply nested JSON body crashes the server (500)
+    #[value(name = "deep-json-500")]
+    DeepJson500,
+    /// PUT, PATCH and DELETE on the POST endpoints are served like POST
+    #[value(name = "wrong-method-200")]
+    WrongMethod200,
 }
 
-faults! {
-    StandardLinkTypo = "standard-link-typo", "DISC-01", "standard-psa-validate-credential points at /api/standard-psa/{psaType}/credentials (plural)";
-    StandardLinksEmpty = "standard-links-empty", "DISC-01", "GET /api/standard-psa answers {\"_links\":{}}";
-    CustomLinksNoTickets = "custom-links-no-tickets", "DISC-02", "GET /api/custom-psa leaves out the custom-psa-tickets relation";
-    CustomLinkWrongParam = "custom-link-wrong-param", "DISC-02", "custom-psa-ticket-info uses {ticketId} instead of {customPsaTicketId}";
-    TicketsRootLinkTypo = "tickets-root-link-typo", "DISC-03", "GET /api/custom-psa/tickets links /api/custom-psa/ticket/{customPsaTicketId}";
-    TicketsRoot404 = "tickets-root-404", "DISC-03", "GET /api/custom-psa/tickets is not routed (404)";
-    HalLinks = "hal-links", "DISC-04", "link values are HAL objects {\"href\": …} instead of strings";
-    HtmlContentType = "html-content-type", "DISC-05", "JSON 200 bodies are labelled text/html";
-    NoContentType = "no-content-type", "DISC-05", "JSON 200 bodies carry no Content-Type header";
-    AnyBearerAccepted = "any-bearer-accepted", "AUTH-03", "any Bearer token is accepted without verification";
-    AlgNoneAccepted = "alg-none-accepted", "AUTH-03", "an unsigned alg:none JWT is accepted";
-    SignatureNotChecked = "signature-not-checked", "AUTH-03", "a JWT whose signature was altered is accepted";
-    DiscoveryWithoutAuth = "discovery-without-auth", "AUTH-01", "the discovery GETs answer 200 without an Authorization header";
-    TicketsWithoutAuth = "tickets-without-auth", "AUTH-01", "the ticket endpoint serves requests that carry no Authorization header";
-    BasicAuth500 = "basic-auth-500", "AUTH-02", "a Basic Authorization header crashes the server (500)";
-    EmptyBearer500 = "empty-bearer-500", "AUTH-02", "`Bearer` with no token crashes the server (500)";
-    KeyBeforeToken = "key-before-token", "AUTH-04", "the integration key is checked before the token (403 to an unauthenticated caller)";
-    BodyBeforeAuth = "body-before-auth", "AUTH-04", "the request body is validated before the token (400 to an unauthenticated caller)";
-    AuthErrorNotJson = "auth-error-not-json", "AUTH-05", "401 answers carry a plain-text body";
-    ExchangeExpiryString = "exchange-expiry-string", "AUTH-06", "token exchange returns expirySeconds as the string \"3600\"";
-    IssuedTokenRejected = "issued-token-rejected", "AUTH-06", "tokens issued by POST /api/auth/authenticate are not accepted";
-    WrongKey401 = "wrong-key-401", "KEY-01", "a wrong INTEGRATION-KEY is answered 401 instead of 403";
-    TicketsIgnoreKey = "tickets-ignore-key", "KEY-01", "POST /api/custom-psa/tickets/{id} never checks INTEGRATION-KEY";
-    MissingKeyAccepted = "missing-key-accepted", "KEY-02", "a request with no INTEGRATION-KEY header is served";
-    MissingKey401 = "missing-key-401", "KEY-03", "a missing INTEGRATION-KEY is answered 401 (not 403)";
-    KeyAfterBody = "key-after-body", "KEY-04", "the body is validated before the key (400 for wrong key + invalid body)";
-    ForbiddenNotJson = "forbidden-not-json", "KEY-05", "403 answers carry a plain-text body";
-    KeyAfterLookup = "key-after-lookup", "KEY-04", "the ticket is looked up before the key (404 for wrong key + unknown ticket)";
-    ValidAsString = "valid-as-string", "CRED-01", "isPsaCredentialsValid is the string \"true\", not a boolean";
-    ValidCredentialsRejected = "valid-credentials-rejected", "CRED-01", "the configured PSA credentials are reported invalid";
-    NoDataEnvelope = "no-data-envelope", "CRED-01", "the credential answer has no data envelope: {\"isPsaCredentialsValid\": true}";
-    WrongPasswordValid = "wrong-password-valid", "CRED-02", "any PSA password is reported valid";
-    WrongPassword401 = "wrong-password-401", "CRED-03", "a wrong PSA password is answered 401 instead of 200 with false";
-    EmptyStringsAccepted = "empty-strings-accepted", "CRED-04", "empty username and password are accepted as a body";
-    MalformedJson500 = "malformed-json-500", "CRED-04", "a malformed JSON body crashes the server (500)";
-    ArrayBodyAccepted = "array-body-accepted", "CRED-04", "a JSON array body is read as its first element";
-    UnknownPsaType200 = "unknown-psa-type-200", "CRED-05", "every numeric psaType is treated as Tigerpaw";
-    NonNumericPsaType500 = "non-numeric-psa-type-500", "CRED-06", "a non-numeric psaType crashes the server (500)";
-    TextPlainAccepted = "text-plain-accepted", "CRED-07", "a text/plain body is parsed as JSON and served";
-    TicketIdNumber = "ticket-id-number", "TCKT-01", "data.ticketId is a JSON number";
-    TicketNoDetails = "ticket-no-details", "TCKT-01", "data.ticketDetails is missing";
-    TicketNoLinks = "ticket-no-links", "TCKT-01", "the ticket answer has no _links object";
-    TicketOtherId = "ticket-other-id", "TCKT-02", "data.ticketId is another ticket's id (mapped from the wrong field)";
-    DateUsFormat = "date-us-format", "TCKT-03", "creationDate is 02/21/2024 06:28:10";
-    DateNoOffset = "date-no-offset", "TCKT-03", "creationDate has no offset: 2024-02-21T06:28:10.624";
-    DateLocalSeconds = "date-local-seconds", "TCKT-03", "creationDate has no offset and no fraction: 2024-02-21T06:28:10";
-    StatusLowercase = "status-lowercase", "TCKT-04", "ticketStatus is lower case (created_in_ncentral)";
-    UnknownTicket200 = "unknown-ticket-200", "TCKT-05", "an unknown ticket id answers 200 with an empty ticket";
-    UnknownTicket400 = "unknown-ticket-400", "TCKT-05", "an unknown ticket id answers 400 instead of 404";
-    MalformedTicketId500 = "malformed-ticket-id-500", "TCKT-06", "a malformed ticket id crashes the server (500)";
-    MalformedTicketId200 = "malformed-ticket-id-200", "TCKT-06", "ticket id 0 answers 200 with the first ticket";
-    TicketBodyIgnored = "ticket-body-ignored", "TCKT-07", "the ticket endpoint never validates its body";
-    TicketWrongCredsServed = "ticket-wrong-creds-served", "TCKT-08", "ticket data is served whatever PSA credentials are sent";
-    ErrorsNotJson = "errors-not-json", "ERR-01", "4xx answers are text/plain";
-    ErrorStatusMismatch = "error-status-mismatch", "ERR-01", "ErrorResponse.status is always 400, whatever the HTTP status";
-    UnknownTicket500 = "unknown-ticket-500", "ERR-02", "an unknown ticket id crashes the server (500)";
-    EmptyBody500 = "empty-body-500", "ERR-02", "an empty request body crashes the server (500)";
-    PasswordEchoed = "password-echoed", "ERR-03", "a wrong PSA password is echoed in the error message";
-    TokenEchoedInHeader = "token-echoed-in-header", "ERR-03", "every answer echoes the bearer token in an X-Debug-Token header";
-    KeyEchoed = "key-echoed", "ERR-03", "the credential answer echoes the INTEGRATION-KEY it was sent";
-    NoRateLimit = "no-rate-limit", "RATE-01", "no request is ever answered 429";
-    RateLimit503 = "rate-limit-503", "RATE-02", "beyond the limit the server answers 503 instead of 429";
-    SlowRecovery = "slow-recovery", "RATE-03", "once limited, the endpoint answers 429 for a minute, beyond the mock target's 5 s recovery window";
-    NeverRecovers = "never-recovers", "RATE-03", "once the burst has tripped the limit, the endpoint answers every request 429, forever";
-    NoRetryAfter = "no-retry-after", "RATE-04", "429 answers carry no Retry-After header";
-    HugeBody500 = "huge-body-500", "SEC-01", "a 1 MiB body crashes the server (500)";
-    HugeUsername500 = "huge-username-500", "SEC-01", "the credential endpoint reads a 1 MiB body like Spring, then crashes on its huge username (500)";
-    HostilePath500 = "hostile-path-500", "SEC-02", "a ticket id with a quote or a NUL crashes the server (500)";
-    DeepJson500 = "deep-json-500", "SEC-03", "a deeply nested JSON body crashes the server (500)";
-    WrongMethod200 = "wrong-method-200", "SEC-04", "PUT, PATCH and DELETE on the POST endpoints are served like POST";
+impl Fault {
+    /// Every fault, in catalog order.
+    pub fn all() -> &'static [Fault] {
+        Fault::value_variants()
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> String {
+        self.possible_value().get_name().to_string()
+    }
+
+    /// One line on what goes wrong (the variant's doc line).
+    pub fn description(self) -> String {
+        self.possible_value()
+            .get_help()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    /// The requirement this fault breaks.
+    pub fn requirement(self) -> &'static str {
+        match self {
+            Fault::StandardLinkTypo | Fault::StandardLinksEmpty => "DISC-01",
+            Fault::CustomLinksNoTickets | Fault::CustomLinkWrongParam => "DISC-02",
+            Fault::TicketsRootLinkTypo | Fault::TicketsRoot404 => "DISC-03",
+            Fault::HalLinks => "DISC-04",
+            Fault::HtmlContentType | Fault::NoContentType => "DISC-05",
+            Fault::AnyBearerAccepted | Fault::AlgNoneAccepted | Fault::SignatureNotChecked => {
+                "AUTH-03"
+            }
+            Fault::DiscoveryWithoutAuth | Fault::TicketsWithoutAuth => "AUTH-01",
+            Fault::BasicAuth500 | Fault::EmptyBearer500 => "AUTH-02",
+            Fault::KeyBeforeToken | Fault::BodyBeforeAuth => "AUTH-04",
+            Fault::AuthErrorNotJson => "AUTH-05",
+            Fault::ExchangeExpiryString | Fault::IssuedTokenRejected => "AUTH-06",
+            Fault::WrongKey401 | Fault::TicketsIgnoreKey => "KEY-01",
+            Fault::MissingKeyAccepted => "KEY-02",
+            Fault::MissingKey401 => "KEY-03",
+            Fault::KeyAfterBody | Fault::KeyAfterLookup => "KEY-04",
+            Fault::ForbiddenNotJson => "KEY-05",
+            Fault::ValidAsString | Fault::ValidCredentialsRejected | Fault::NoDataEnvelope => {
+                "CRED-01"
+            }
+            Fault::WrongPasswordValid => "CRED-02",
+            Fault::WrongPassword401 => "CRED-03",
+            Fault::EmptyStringsAccepted | Fault::MalformedJson500 | Fault::ArrayBodyAccepted => {
+                "CRED-04"
+            }
+            Fault::UnknownPsaType200 => "CRED-05",
+            Fault::NonNumericPsaType500 => "CRED-06",
+            Fault::TextPlainAccepted => "CRED-07",
+            Fault::TicketIdNumber | Fault::TicketNoDetails | Fault::TicketNoLinks => "TCKT-01",
+            Fault::TicketOtherId => "TCKT-02",
+            Fault::DateUsFormat | Fault::DateNoOffset | Fault::DateLocalSeconds => "TCKT-03",
+            Fault::StatusLowercase => "TCKT-04",
+            Fault::UnknownTicket200 | Fault::UnknownTicket400 => "TCKT-05",
+            Fault::MalformedTicketId500 | Fault::MalformedTicketId200 => "TCKT-06",
+            Fault::TicketBodyIgnored => "TCKT-07",
+            Fault::TicketWrongCredsServed => "TCKT-08",
+            Fault::ErrorsNotJson | Fault::ErrorStatusMismatch => "ERR-01",
+            Fault::UnknownTicket500 | Fault::EmptyBody500 => "ERR-02",
+            Fault::PasswordEchoed | Fault::TokenEchoedInHeader | Fault::KeyEchoed => "ERR-03",
+            Fault::NoRateLimit => "RATE-01",
+            Fault::RateLimit503 => "RATE-02",
+            Fault::SlowRecovery | Fault::NeverRecovers => "RATE-03",
+            Fault::NoRetryAfter => "RATE-04",
+            Fault::HugeBody500 | Fault::HugeUsername500 => "SEC-01",
+            Fault::HostilePath500 => "SEC-02",
+            Fault::DeepJson500 => "SEC-03",
+            Fault::WrongMethod200 => "SEC-04",
+        }
+    }
+
+    fn possible_value(self) -> clap::builder::PossibleValue {
+        // The derive gives every variant a value (none is `#[value(skip)]`).
+        self.to_possible_value()
+            .unwrap_or_else(|| clap::builder::PossibleValue::new("?"))
+    }
 }
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(self.possible_value().get_name())
     }
 }
 
@@ -120,14 +271,13 @@ impl fmt::Display for Fault {
 #[error("unknown fault {0:?}\n  hint: `psa-conformance mock --list-faults` lists them")]
 pub struct UnknownFault(pub String);
 
+/// The one parser of fault names: clap's, over the enum's own table. The
+/// command line reaches it through `value_parser`, so both `--fault` and
+/// `--mock-fault` refuse an unknown name with the same hint (exit 2).
 impl FromStr for Fault {
     type Err = UnknownFault;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Fault::ALL
-            .iter()
-            .copied()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| UnknownFault(s.to_string()))
+        <Fault as ValueEnum>::from_str(s, false).map_err(|_| UnknownFault(s.to_string()))
     }
 }
 
@@ -138,11 +288,29 @@ mod tests {
     #[test]
     fn names_are_unique_and_requirements_exist() {
         let mut seen = std::collections::HashSet::new();
-        for f in Fault::ALL {
+        for f in Fault::all() {
             assert!(seen.insert(f.name()), "{} twice", f.name());
             assert!(crate::catalog::find(f.requirement()).is_some(), "{f}");
+            assert!(!f.description().is_empty(), "{f} has no description");
             assert_eq!(f.name().parse::<Fault>().unwrap(), *f);
         }
-        assert!(Fault::ALL.len() >= 30);
+        assert!(Fault::all().len() >= 30);
+    }
+
+    #[test]
+    fn names_are_kebab_case_with_numbers_as_their_own_word() {
+        // The names scripts and docs/kill-matrix.md use: `tickets-root-404`,
+        // never the derive's default `tickets-root404`.
+        for f in Fault::all() {
+            let name = f.name();
+            assert!(
+                name.split('-').all(|w| !w.is_empty()
+                    && (w.bytes().all(|b| b.is_ascii_lowercase())
+                        || w.bytes().all(|b| b.is_ascii_digit()))),
+                "{name}"
+            );
+        }
+        assert_eq!(Fault::TicketsRoot404.name(), "tickets-root-404");
+        assert!("no-such-fault".parse::<Fault>().is_err());
     }
 }

@@ -19,12 +19,31 @@
 //! default: minute-precision and offset-zone dates, `"errors": null`, no
 //! `Retry-After`, a 1 MiB body read like any other, a number or boolean read
 //! as a string).
+//!
+//! The mock imports nothing of the suite, the config or the reports: only
+//! [`crate::api`] (its routes) and [`crate::redact`] (its secrets). Inside,
+//! each module owns one thing:
+//!
+//! - this module: the component's face — [`MockServer`], [`MockBuilder`],
+//!   [`MockOptions`], [`Style`], [`MockCredentials`];
+//! - `faults`: the [`Fault`] table (name, requirement, description);
+//! - `fixtures`: the tickets and dates of each style, generated credentials;
+//! - `state`: one instance's state (options, token keys, limiter, links made);
+//! - `checks`: token → key → path → body → PSA credentials → lookup, in
+//!   N-central's order, and the faults that reorder or weaken them;
+//! - `answers`: the wording of every answer, `ErrorResponse` included;
+//! - `routes`: the axum router built from [`crate::api`], and thin handlers;
+//! - `custom_tickets`: the N-central style's two further ticket operations;
+//! - `limit`, `tokens`: the rate limiter and the HS256 token authority.
 
+mod answers;
+mod checks;
 mod custom_tickets;
 mod faults;
+mod fixtures;
 mod limit;
 mod routes;
-mod tickets;
+mod state;
 mod tokens;
 
 pub use faults::{Fault, UnknownFault};
@@ -166,7 +185,7 @@ impl MockBuilder {
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = routes::MockState::new(self.options);
+        let state = state::MockState::new(self.options);
         let credentials = state.credentials().clone();
         let app = routes::router(Arc::new(state));
         let (tx, rx) = oneshot::channel::<()>();

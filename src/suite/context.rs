@@ -74,35 +74,9 @@ impl Monitor {
         // A 429 is RATE-04's to judge, never a finding outside section 7.
         if (400..500).contains(&r.status) && r.status != 429 {
             f.observed_4xx += 1;
-            if let Some(problem) = self.error_body_problem(r) {
-                f.bad_errors.push((problem, exchange.clone()));
+            if let Err(problem) = super::error_body::check(&self.schemas, r) {
+                f.bad_errors.push((problem.describe(), exchange.clone()));
             }
-        }
-    }
-
-    fn error_body_problem(&self, r: &crate::http::ReceivedResponse) -> Option<String> {
-        if r.media_type().as_deref() != Some("application/json") {
-            return Some(format!(
-                "Content-Type {}",
-                r.header("content-type").unwrap_or("(none)")
-            ));
-        }
-        let Ok(body) = r.json() else {
-            return Some("a body that is not JSON".into());
-        };
-        if let Some(v) = self
-            .schemas
-            .validate("error-response", &body)
-            .and_then(|v| v.into_iter().next())
-        {
-            return Some(format!("not an ErrorResponse: {v}"));
-        }
-        match body.get("status").and_then(serde_json::Value::as_u64) {
-            Some(s) if s == u64::from(r.status) => None,
-            other => Some(format!(
-                "ErrorResponse.status {other:?} for HTTP {}",
-                r.status
-            )),
         }
     }
 }

@@ -12,11 +12,13 @@
 //!   the model's scenario results, with a typed outcome;
 //! - [`world`], [`steps`]: one scenario's state and the step definitions;
 //! - [`finding`]: what a failed check says;
-//! - [`echo`]: the ERR-03 rule.
+//! - [`echo`]: the ERR-03 rule;
+//! - [`error_body`]: the one check that an answer is an ErrorResponse.
 
 pub mod collect;
 pub mod context;
 pub mod echo;
+pub mod error_body;
 pub mod finding;
 pub mod runner;
 pub mod steps;

@@ -2,49 +2,26 @@
 //! body (AUTH-05, KEY-05, ERR-01) and echoed secrets (ERR-03).
 
 use cucumber::then;
-use serde_json::Value;
 
-use super::{body_preview, last_json, last_line};
+use super::{body_preview, last_line};
 use crate::http::{Exchange, ReceivedResponse};
 use crate::redact::Redactor;
 use crate::suite::echo::EchoCheck;
+use crate::suite::error_body;
 use crate::suite::finding::Finding;
 use crate::suite::world::PsaWorld;
 
 fn error_response(w: &PsaWorld, expected_status: Option<u16>) -> Result<(), Finding> {
     let r = w.last_response()?;
-    let want = expected_status.unwrap_or(r.status);
-    if r.media_type().as_deref() != Some("application/json") {
-        return Err(Finding::failure("the error answer is not JSON")
-            .expected("Content-Type: application/json with an ErrorResponse body")
+    if let Some(want) = expected_status.filter(|want| *want != r.status) {
+        return Err(Finding::failure("the error answer has another status")
+            .expected(format!(
+                "HTTP {want} with an ErrorResponse whose status is {want}"
+            ))
             .actual(body_preview(w))
-            .at("Content-Type")
             .exchange(last_line(w)));
     }
-    let body = last_json(w)?;
-    let ctx = w.ctx()?;
-    let violations = ctx
-        .schemas
-        .validate("error-response", &body)
-        .ok_or_else(|| Finding::harness("no error-response schema"))?;
-    if let Some(v) = violations.first() {
-        return Err(Finding::failure("the error body is not an ErrorResponse")
-            .expected("{\"status\": <int>, \"message\": <string>, \"errors\"?: [...] or null}")
-            .actual(v.to_string())
-            .at(v.instance_path.clone())
-            .exchange(last_line(w)));
-    }
-    match body.get("status").and_then(Value::as_u64) {
-        Some(s) if s == u64::from(want) && r.status == want => Ok(()),
-        Some(s) => Err(Finding::failure("ErrorResponse.status does not match")
-            .expected(format!("HTTP {want} with status {want}"))
-            .actual(format!("HTTP {} with status {s}", r.status))
-            .at("/status")
-            .exchange(last_line(w))),
-        None => Err(Finding::failure("ErrorResponse.status is missing")
-            .at("/status")
-            .exchange(last_line(w))),
-    }
+    error_body::check(&w.ctx()?.schemas, r).map_err(|p| p.finding(r, last_line(w)))
 }
 
 #[then(regex = r"^the response is an ErrorResponse with status (\d{3})$")]

@@ -149,21 +149,10 @@ fn retry_after_and_body(w: &mut PsaWorld) -> Result<(), Finding> {
                 .at("Retry-After")
                 .exchange(e.summary_line()));
         }
-        let body_ok = r.media_type().as_deref() == Some("application/json")
-            && r.json().ok().is_some_and(|b| {
-                ctx.schemas
-                    .validate("error-response", &b)
-                    .is_some_and(|v| v.is_empty())
-                    && b.get("status").and_then(|s| s.as_u64()) == Some(429)
-            });
-        if !body_ok {
+        if let Err(problem) = crate::suite::error_body::check(&ctx.schemas, r) {
             return Err(Finding::failure("a 429 without an ErrorResponse body")
                 .expected("application/json {\"status\": 429, \"message\": …}")
-                .actual(format!(
-                    "{}: {}",
-                    r.header("content-type").unwrap_or("(no Content-Type)"),
-                    r.body_preview(200)
-                ))
+                .actual(problem.describe())
                 .exchange(e.summary_line()));
         }
     }

@@ -1,7 +1,10 @@
-//! The custom PSA tickets each mock style knows, with their creation dates
-//! written the way that style's server would write them.
+//! The mock's fixed data: the custom PSA tickets each style knows (with
+//! their creation dates written the way that style's server would write
+//! them) and the credentials one mock instance generates and accepts.
 
-use super::Style;
+use super::tokens::{TokenAuthority, TokenKind, ACCESS_EXPIRY_SECS};
+use super::{MockCredentials, Style};
+use crate::redact::Secret;
 
 /// One custom PSA ticket.
 pub struct Ticket {
@@ -90,4 +93,27 @@ pub fn well_formed_id(id: &str) -> bool {
         && !id.starts_with('0')
         && id.len() <= 19
         && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A random secret of this process, recognisable by its prefix.
+pub fn random_secret(prefix: &str) -> String {
+    format!("{prefix}-{:032x}", rand::random::<u128>())
+}
+
+/// Fresh credentials for one mock instance: tokens signed by `tokens`, a
+/// random integration key and PSA password, the tickets of `style`.
+pub fn credentials(tokens: &TokenAuthority, style: Style) -> MockCredentials {
+    MockCredentials {
+        user_api_jwt: Secret::new(tokens.issue(TokenKind::UserApi, "psa-conformance", 86400 * 365)),
+        access_token: Secret::new(tokens.issue(
+            TokenKind::Access,
+            "psa-conformance",
+            ACCESS_EXPIRY_SECS,
+        )),
+        integration_key: Secret::new(random_secret("ik")),
+        psa_type: "3".into(),
+        username: "psa-admin@example.com".into(),
+        password: Secret::new(random_secret("pw")),
+        ticket_ids: for_style(style).iter().map(|t| t.id.to_string()).collect(),
+    }
 }

@@ -1,0 +1,65 @@
+//! The state of one mock instance: its options, the token authorities that
+//! sign and check its tokens, the credentials it accepts, its rate limiter
+//! and the custom PSA tickets linked while it runs. Nothing here is shared
+//! between two instances.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+
+use super::custom_tickets::PsaTicket;
+use super::faults::Fault;
+use super::fixtures::{self, Ticket};
+use super::limit::Limiter;
+use super::tokens::TokenAuthority;
+use super::{MockCredentials, MockOptions, Style};
+
+/// Shared state of one mock server.
+pub struct MockState {
+    pub(super) options: MockOptions,
+    pub(super) tokens: TokenAuthority,
+    /// Signs "issued" tokens under the `issued-token-rejected` fault.
+    pub(super) rogue_tokens: TokenAuthority,
+    pub(super) credentials: MockCredentials,
+    pub(super) limiter: Limiter,
+    /// The PSA ticket each custom PSA ticket was linked to by
+    /// `POST /api/custom-psa/tickets`: this server's own, never shared.
+    pub(super) created: Mutex<HashMap<String, PsaTicket>>,
+}
+
+/// What every handler extracts.
+pub(super) type Shared = State<Arc<MockState>>;
+
+impl MockState {
+    pub fn new(options: MockOptions) -> Self {
+        let signing: [u8; 32] = rand::random();
+        let tokens = TokenAuthority::new(&signing);
+        let rogue: [u8; 32] = rand::random();
+        let credentials = fixtures::credentials(&tokens, options.style);
+        MockState {
+            options,
+            tokens,
+            rogue_tokens: TokenAuthority::new(&rogue),
+            credentials,
+            limiter: Limiter::default(),
+            created: Mutex::default(),
+        }
+    }
+
+    pub fn credentials(&self) -> &MockCredentials {
+        &self.credentials
+    }
+
+    pub(super) fn style(&self) -> Style {
+        self.options.style
+    }
+
+    pub(super) fn has(&self, fault: Fault) -> bool {
+        self.options.faults.contains(&fault)
+    }
+
+    pub(super) fn tickets(&self) -> &'static [Ticket] {
+        fixtures::for_style(self.options.style)
+    }
+}

@@ -1,0 +1,125 @@
+//! The one-way architecture of docs/ARCHITECTURE.md, checked on the source:
+//! every `crate::<part>` a module of `src/` names (outside comments and
+//! `#[cfg(test)]` code) is an import of that part. No cycle between parts;
+//! the suite and the report never import the mock; the mock imports only
+//! the endpoint table and the redactor.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Part → the parts it imports.
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let pattern = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(&src).unwrap();
+            let part = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string();
+            if part == "lib" || part == "main" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let deps = graph.entry(part.clone()).or_default();
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for c in pattern.captures_iter(line) {
+                    if c[1] != *part {
+                        deps.insert(c[1].to_string());
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+fn cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == node) {
+            let mut c = path[i..].to_vec();
+            c.push(node.to_string());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_part_imports_back_up_the_arrows() {
+    let graph = imports();
+    assert!(graph.len() > 10, "read too few parts: {graph:?}");
+    if let Some(c) = cycle(&graph) {
+        panic!("import cycle: {}", c.join(" -> "));
+    }
+    for (part, deps) in &graph {
+        assert!(!deps.contains("app"), "{part} imports app");
+    }
+}
+
+#[test]
+fn the_suite_and_the_report_never_import_the_mock() {
+    let graph = imports();
+    for part in ["suite", "report", "http", "attest"] {
+        assert!(
+            !graph[part].contains("mock"),
+            "{part} imports the mock: {:?}",
+            graph[part]
+        );
+    }
+    assert!(
+        !graph["report"].contains("suite"),
+        "the model reaches into the suite"
+    );
+}
+
+#[test]
+fn the_mock_imports_only_the_endpoint_table_and_the_redactor() {
+    let graph = imports();
+    let allowed: BTreeSet<String> = ["api", "redact"].map(String::from).into();
+    let extra: Vec<&String> = graph["mock"].difference(&allowed).collect();
+    assert!(extra.is_empty(), "the mock imports {extra:?}");
+}
+
+#[test]
+fn the_checker_sees_a_cycle_when_there_is_one() {
+    let mut graph = imports();
+    graph.get_mut("report").unwrap().insert("suite".into());
+    assert!(cycle(&graph).is_some());
+}
