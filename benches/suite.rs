@@ -2,8 +2,9 @@
 //! requests alone cost.
 //!
 //! 1. Whole-process runs of the release binary (`run --profile core|full`
-//!    against the built-in mock): median wall time of several runs and peak
-//!    RSS (from `wait4`).
+//!    and a one-scenario run, `run --tags @DISC-01`, against the built-in
+//!    mock): median wall time of several runs and the highest peak RSS among
+//!    them (from `wait4`), beside the goal.
 //! 2. The floor: the same requests, replayed from a run's recorded exchanges
 //!    by a bare reqwest loop (no cucumber, no schemas) with the same bound
 //!    per endpoint, against the same kind of mock; and the suite's own
@@ -65,13 +66,22 @@ fn whole_process(args: &[&str]) -> (f64, i64) {
 }
 
 fn measure(label: &str, args: &[&str]) -> (f64, i64) {
+    measure_against(label, args, None)
+}
+
+/// [`measure`], with the peak RSS compared to a goal in MiB.
+fn measure_against(label: &str, args: &[&str], goal_mib: Option<f64>) -> (f64, i64) {
     let samples: Vec<(f64, i64)> = (0..RUNS).map(|_| whole_process(args)).collect();
     let wall = median(samples.iter().map(|s| s.0).collect());
     let rss = samples.iter().map(|s| s.1).max().unwrap_or(0);
+    let mib = rss as f64 / 1024.0;
+    let goal = goal_mib.map_or(String::new(), |g| {
+        let verdict = if mib <= g { "met" } else { "MISSED" };
+        format!("   goal ≤ {g:.0} MiB: {verdict}")
+    });
     println!(
-        "{label:<34} median {:>7.0} ms   peak RSS {:>5.1} MiB   ({RUNS} runs)",
+        "{label:<34} median {:>7.0} ms   peak RSS {mib:>5.1} MiB   ({RUNS} runs){goal}",
         wall * 1000.0,
-        rss as f64 / 1024.0
     );
     (wall, rss)
 }
@@ -258,8 +268,17 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         cpu_model()
     );
-    measure("whole process, profile core", &["run", "--profile", "core"]);
+    measure_against(
+        "whole process, profile core",
+        &["run", "--profile", "core"],
+        Some(24.0),
+    );
     measure("whole process, profile full", &["run", "--profile", "full"]);
+    measure_against(
+        "whole process, one scenario",
+        &["run", "--tags", "@DISC-01"],
+        Some(16.0),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -225,6 +225,18 @@ impl Endpoint {
     }
 }
 
+/// The media type of a `Content-Type` value, without parameters and
+/// lower-cased: a `charset` never matters (REQUIREMENTS.md, Conventions).
+/// `application/json;charset=UTF-8` → `application/json`.
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// The endpoint a request goes to, if the suite knows it.
 pub fn find(method: &str, path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
@@ -294,6 +306,16 @@ mod tests {
             TICKET_INFO.path_parameters().collect::<Vec<_>>(),
             ["customPsaTicketId"]
         );
+    }
+
+    #[test]
+    fn a_charset_never_matters() {
+        assert_eq!(
+            media_type("Application/JSON; charset=UTF-8"),
+            "application/json"
+        );
+        assert_eq!(media_type("text/plain"), "text/plain");
+        assert_eq!(media_type(""), "");
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use crate::attest;
 use crate::catalog::{self, Profile};
 use crate::cli::{
-    Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, ValidateArgs,
-    VerifyArgs,
+    Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, Side,
+    ValidateArgs, VerifyArgs,
 };
 use crate::config::{self, RunConfig};
 use crate::features;
@@ -64,7 +64,23 @@ pub fn main(cli: Cli) -> ExitCode {
     ExitCode::from(output::final_status(code))
 }
 
+/// `--side psa` is part of the command-line contract, but not built yet:
+/// say so plainly, before anything is sent.
+fn side_not_built(side: Side) -> Option<u8> {
+    (side == Side::Psa).then(|| {
+        errln!(
+            "error: --side psa is not implemented in this version\n  \
+             expected: --side ncentral (the default): the target implements N-central's API\n  \
+             hint: certifying a custom PSA (docs/PSA-SIDE.md) is planned; nothing was sent"
+        );
+        2
+    })
+}
+
 async fn run(args: &RunArgs) -> u8 {
+    if let Some(code) = side_not_built(args.side) {
+        return code;
+    }
     let config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
@@ -302,6 +318,9 @@ fn verify(args: &VerifyArgs) -> u8 {
 }
 
 async fn mock(args: &MockArgs) -> u8 {
+    if let Some(code) = side_not_built(args.side) {
+        return code;
+    }
     if args.list_faults {
         for f in Fault::all() {
             outln!(
@@ -384,6 +403,9 @@ async fn mock(args: &MockArgs) -> u8 {
 }
 
 fn list(args: &ListArgs) -> u8 {
+    if let Some(code) = side_not_built(args.side) {
+        return code;
+    }
     let tags = match args.tags.as_deref().map(config::parse_tags).transpose() {
         Ok(t) => t.map(|(_, op)| op),
         Err(e) => {

@@ -47,8 +47,24 @@ pub enum Command {
     Verify(VerifyArgs),
 }
 
+/// Which side of the integration is certified (docs/CLI.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Side {
+    /// The target implements N-central's API (docs/REQUIREMENTS.md).
+    #[default]
+    Ncentral,
+    /// The target is a custom PSA; the harness plays N-central
+    /// (docs/PSA-SIDE.md). Not implemented in this version.
+    Psa,
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Which side to certify: `ncentral` (the target implements N-central's
+    /// API) or `psa` (the target is a custom PSA; not implemented yet).
+    #[arg(long, value_enum, default_value_t = Side::Ncentral)]
+    pub side: Side,
+
     /// Target file (TOML) describing a live implementation. Without it the
     /// built-in reference mock is started on 127.0.0.1 and tested.
     #[arg(long, value_name = "FILE", env = "PSA_CONFORMANCE_TARGET")]
@@ -135,6 +151,11 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct MockArgs {
+    /// Which side to certify: `ncentral` (the target implements N-central's
+    /// API) or `psa` (the target is a custom PSA; not implemented yet).
+    #[arg(long, value_enum, default_value_t = Side::Ncentral)]
+    pub side: Side,
+
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: String,
@@ -155,6 +176,11 @@ pub struct MockArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Which side to certify: `ncentral` (the target implements N-central's
+    /// API) or `psa` (the target is a custom PSA; not implemented yet).
+    #[arg(long, value_enum, default_value_t = Side::Ncentral)]
+    pub side: Side,
+
     /// Which requirements to list.
     #[arg(long, value_enum, default_value_t = Profile::Full)]
     pub profile: Profile,

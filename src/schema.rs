@@ -140,14 +140,14 @@ impl SchemaSet {
             validator
                 .iter_errors(instance)
                 .map(|e| {
-                    let schema_path = e.schema_path.to_string();
+                    let schema_path = e.schema_path().to_string();
                     let keyword = schema_path
                         .rsplit('/')
                         .next()
                         .unwrap_or_default()
                         .to_string();
                     Violation {
-                        instance_path: e.instance_path.to_string(),
+                        instance_path: e.instance_path().to_string(),
                         keyword,
                         schema_path,
                         message: e.to_string(),
@@ -267,6 +267,23 @@ mod tests {
     fn every_schema_compiles() {
         let set = SchemaSet::load().unwrap();
         assert_eq!(set.names().count(), SCHEMA_SOURCES.len());
+    }
+
+    /// Every embedded schema declares Draft 2020-12 and is valid against
+    /// that meta-schema, so a typo in a keyword's value is caught here and
+    /// not by a run.
+    #[test]
+    fn every_schema_is_valid_against_the_2020_12_meta_schema() {
+        for (name, text) in SCHEMA_SOURCES {
+            let schema: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+                "{name}"
+            );
+            if let Err(e) = jsonschema::meta::validate(&schema) {
+                panic!("{name}: {e} at {}", e.instance_path());
+            }
+        }
     }
 
     /// Every form Java's `ZonedDateTime` writes, plain RFC 3339, and what

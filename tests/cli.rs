@@ -903,3 +903,55 @@ fn a_signal_before_the_first_scenario_leaves_the_not_run_reports() {
         .iter()
         .all(|r| r["status"] == "untested"));
 }
+
+#[test]
+fn a_tags_subset_is_partial_never_conformant_and_names_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = run(&[
+        "run",
+        "--side",
+        "ncentral",
+        "--tags",
+        "@DISC-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(verdict_line(&o), "PARTIAL");
+    let all = text(&o);
+    assert!(
+        !all.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w == "CONFORMANT"),
+        "the word CONFORMANT stands for a partial run:\n{all}"
+    );
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "partial");
+    let untested = summary["untested_requirements"].as_array().unwrap();
+    assert!(untested.iter().any(|r| r == "DISC-02") && !untested.iter().any(|r| r == "DISC-01"));
+    assert!(summary["verdict_reason"]
+        .as_str()
+        .unwrap()
+        .contains("were not checked"));
+    for file in ["summary.md", "report.html", "junit.xml", "ctrf.json"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            text.contains("PARTIAL") || text.contains("partial"),
+            "{file} does not say partial"
+        );
+    }
+}
+
+#[test]
+fn side_psa_is_refused_plainly_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = run(&["run", "--side", "psa", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--side psa is not implemented"),
+        "{}",
+        text(&o)
+    );
+    assert!(!out.exists(), "a refused run writes no report");
+}

@@ -201,7 +201,7 @@ fn schema_errors(schema: &str, instance: &Value) -> Vec<String> {
     validator
         .iter_errors(instance)
         .take(20)
-        .map(|e| format!("{} at {}", e, e.instance_path))
+        .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect()
 }
 

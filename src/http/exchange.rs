@@ -40,13 +40,7 @@ impl ReceivedResponse {
 
     /// The media type without parameters, lower-cased (`application/json`).
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type").map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
+        self.header("content-type").map(crate::api::media_type)
     }
 
     /// The body parsed as JSON.

@@ -138,13 +138,7 @@ impl MockState {
         let media = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
+            .map(crate::api::media_type);
         let json_media = media
             .as_deref()
             .is_some_and(|m| m == "application/json" || m.ends_with("+json"));

@@ -58,18 +58,45 @@ pub fn render(run: &RunReport) -> String {
             attr(&run.started_at)
         );
         let feature = list.first().map(|s| s.feature.as_str()).unwrap_or("");
-        let _ = writeln!(
-            xml,
-            r#"    <properties><property name="feature" value="{}"/></properties>"#,
-            attr(feature)
-        );
+        run_properties(&mut xml, run, Some(feature));
         for s in list {
             test_case(&mut xml, run, s);
         }
         xml.push_str("  </testsuite>\n");
     }
+    if suites.is_empty() {
+        // Nothing ran (an unreachable target): the verdict still shows.
+        let _ = writeln!(
+            xml,
+            r#"  <testsuite name="psa-conformance" tests="0" failures="0" errors="0" skipped="0" time="0" timestamp="{}">"#,
+            attr(&run.started_at)
+        );
+        run_properties(&mut xml, run, None);
+        xml.push_str("  </testsuite>\n");
+    }
     xml.push_str("</testsuites>\n");
     xml
+}
+
+/// The suite's `<properties>`: the run's verdict, why, and its profile —
+/// the same words every report shows — and the feature, when there is one.
+fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
+    xml.push_str("    <properties>");
+    if let Some(feature) = feature {
+        let _ = write!(
+            xml,
+            r#"<property name="feature" value="{}"/>"#,
+            attr(feature)
+        );
+    }
+    let _ = write!(
+        xml,
+        r#"<property name="verdict" value="{}"/><property name="verdict_reason" value="{}"/><property name="profile" value="{}"/></properties>"#,
+        run.verdict.name(),
+        attr(&run.verdict_explanation()),
+        run.profile
+    );
+    xml.push('\n');
 }
 
 fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {

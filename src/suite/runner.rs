@@ -595,7 +595,7 @@ pub mod panic_guard {
                     return default(info);
                 }
                 let location = info.location();
-                if location.is_some_and(|l| l.file().contains("src/steps/")) {
+                if location.is_some_and(|l| crate::suite::steps::is_step_source(l.file())) {
                     return;
                 }
                 let at = location.map_or_else(|| "an unknown place".to_string(), |l| format!("{}:{}", l.file(), l.line()));
