@@ -28,12 +28,16 @@
 //!   [`MockOptions`], [`Style`], [`MockCredentials`];
 //! - `faults`: the [`Fault`] table (name, requirement, description);
 //! - `fixtures`: the tickets and dates of each style, generated credentials;
-//! - `state`: one instance's state (options, token keys, limiter, links made);
+//! - `state`: one instance's state (options, token keys, limiter, links
+//!   made, tickets resolved and reopened);
 //! - `checks`: token → key → path → body → PSA credentials → lookup, in
 //!   N-central's order, and the faults that reorder or weaken them;
 //! - `answers`: the wording of every answer, `ErrorResponse` included;
 //! - `routes`: the axum router built from [`crate::api`], and thin handlers;
-//! - `custom_tickets`: the N-central style's two further ticket operations;
+//! - `custom_tickets`: N-central's ticket lifecycle (create, read without
+//!   PSA credentials, resolve, reopen), served by every style;
+//! - `token_ops`: authenticate, refresh and validate, with the expiry
+//!   overrides;
 //! - `limit`, `tokens`: the rate limiter and the HS256 token authority.
 
 mod answers;
