@@ -114,7 +114,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
-    /// Print only the verdict line (no per-scenario progress).
+    /// Print only the verdict line (no per-scenario progress). A run that
+    /// changes tickets (profile extended) still says which, first.
     #[arg(long, short)]
     pub quiet: bool,
 
