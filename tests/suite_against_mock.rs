@@ -338,6 +338,19 @@ const EXTENDED_BEARER_NO_LIFECYCLE: Expected = &[
         RequirementStatus::NotApplicable,
         "no [lifecycle] resolvable_ticket_id",
     ),
+    // Their checks on unknown and malformed ids still run and pass, but
+    // "passed" would claim the resolve/reopen (and the look afterwards)
+    // that could not run.
+    (
+        "LIFE-04",
+        RequirementStatus::NotApplicable,
+        "no [lifecycle] resolvable_ticket_id: resolve and reopen not run",
+    ),
+    (
+        "LIFE-06",
+        RequirementStatus::NotApplicable,
+        "no [lifecycle] tickets: the changes it guards against not run",
+    ),
     (
         "TOKEN-01",
         RequirementStatus::NotApplicable,

@@ -610,6 +610,11 @@ fn requirement_result(
     {
         // A check whose precondition did not hold (RATE-03 without a 429).
         RequirementStatus::Untested
+    } else if mine.iter().any(|s| s.status == ScenarioStatus::Skipped) {
+        // Part of it does not apply to this target (LIFE-04 without a
+        // resolvable ticket): what ran passed, but "passed" would claim the
+        // part that did not run.
+        RequirementStatus::NotApplicable
     } else {
         RequirementStatus::Passed
     };
@@ -836,6 +841,19 @@ mod verdict_tests {
         // Worst first; a flaky pass needs no attention.
         assert!(D::Failed < D::Error && D::Error < D::Warned && D::Warned < D::NotTested);
         assert!(D::NotTested.needs_attention() && !D::Flaky.needs_attention());
+    }
+
+    #[test]
+    fn a_requirement_partly_not_applicable_is_not_claimed_passed() {
+        let r = catalog::find("LIFE-04").unwrap();
+        let scenarios = [
+            scenario("LIFE-04", Must, ScenarioStatus::Passed),
+            scenario("LIFE-04", Must, ScenarioStatus::Skipped),
+        ];
+        assert_eq!(
+            requirement_result(r, &scenarios, false).status,
+            R::NotApplicable
+        );
     }
 
     #[test]
