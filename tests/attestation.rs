@@ -17,6 +17,9 @@ use std::sync::Arc;
 mod common;
 use common::*;
 
+/// The target files here use a ready bearer token from `T_TOKEN`.
+const BEARER: &str = "bearer_token_env = \"T_TOKEN\"";
+
 use psa_conformance::attest::{self, keys::PublicKey};
 
 fn s(p: &Path) -> &str {
@@ -91,28 +94,6 @@ fn counting_listener() -> (String, Arc<AtomicUsize>) {
         }
     });
     (url, count)
-}
-
-fn write_target(dir: &Path, base_url: &str) -> PathBuf {
-    let path = dir.join("target.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"base_url = "{base_url}"
-[auth]
-bearer_token_env = "T_TOKEN"
-integration_key_env = "T_KEY"
-[standard_psa]
-psa_type = "3"
-username = "psa-admin@example.com"
-password_env = "T_PASS"
-[custom_psa]
-ticket_id = "1142285696"
-"#
-        ),
-    )
-    .unwrap();
-    path
 }
 
 fn run_target(args: &[&str]) -> Output {
@@ -350,7 +331,7 @@ fn a_tags_subset_is_refused_before_any_request_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let key = keygen(dir.path(), "signing.key");
     let (url, connections) = counting_listener();
-    let target = write_target(dir.path(), &url);
+    let target = write_target(dir.path(), &url, BEARER);
     let out = dir.path().join("reports");
     let o = run_target(&[
         "--target",
@@ -387,7 +368,7 @@ fn an_unusable_key_or_a_crowded_directory_is_refused_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     let key = keygen(dir.path(), "signing.key");
     let (url, connections) = counting_listener();
-    let target = write_target(dir.path(), &url);
+    let target = write_target(dir.path(), &url, BEARER);
     let out = dir.path().join("reports");
     for (bad_key, why) in [
         (dir.path().join("absent.key"), "no such file"),
@@ -431,7 +412,7 @@ fn an_inconclusive_run_is_not_signed_and_an_old_attestation_is_removed() {
         .local_addr()
         .unwrap()
         .port();
-    let target = write_target(dir.path(), &format!("http://127.0.0.1:{port}"));
+    let target = write_target(dir.path(), &format!("http://127.0.0.1:{port}"), BEARER);
     let out = dir.path().join("reports");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(

@@ -20,28 +20,6 @@ fn verdict_line(o: &Output) -> String {
     line.split(" (").next().unwrap_or_default().to_string()
 }
 
-fn write_target(dir: &Path, base_url: &str, auth_line: &str) -> std::path::PathBuf {
-    let path = dir.join("target.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"base_url = "{base_url}"
-[auth]
-{auth_line}
-integration_key_env = "T_KEY"
-[standard_psa]
-psa_type = "3"
-username = "psa-admin@example.com"
-password_env = "T_PASS"
-[custom_psa]
-ticket_id = "1142285696"
-"#
-        ),
-    )
-    .unwrap();
-    path
-}
-
 /// `run --target FILE --out DIR` with the target file's key and password
 /// variables set, plus `env`.
 fn run_target(target: &Path, out: &Path, env: &[(&str, &str)]) -> Output {

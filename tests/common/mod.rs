@@ -31,3 +31,27 @@ pub fn summary_of(out: &Path) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("no summary.json in {}: {e}", out.display()));
     serde_json::from_str(&text).expect("summary.json is JSON")
 }
+
+/// A target file in `dir` for `base_url`: the `[auth]` line given, the key
+/// and password from `T_KEY` and `T_PASS`, psaType 3 and one ticket.
+pub fn write_target(dir: &Path, base_url: &str, auth_line: &str) -> std::path::PathBuf {
+    let path = dir.join("target.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"base_url = "{base_url}"
+[auth]
+{auth_line}
+integration_key_env = "T_KEY"
+[standard_psa]
+psa_type = "3"
+username = "psa-admin@example.com"
+password_env = "T_PASS"
+[custom_psa]
+ticket_id = "1142285696"
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
