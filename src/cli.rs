@@ -70,7 +70,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", env = "PSA_CONFORMANCE_TARGET")]
     pub target: Option<PathBuf>,
 
-    /// Which requirements to certify: `core` (sections 1–6) or `full` (1–8).
+    /// Which requirements to certify: `core` (sections 1–6), `full` (1–8) or
+    /// `extended` (1–10; changes data on the target).
     #[arg(long, value_enum, default_value_t = Profile::Full)]
     pub profile: Profile,
 
