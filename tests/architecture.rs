@@ -123,3 +123,61 @@ fn the_checker_sees_a_cycle_when_there_is_one() {
     graph.get_mut("report").unwrap().insert("suite".into());
     assert!(cycle(&graph).is_some());
 }
+
+/// Within a part (a directory of `src/`), its files → the sibling files
+/// they import (`super::x`, `super::{x, …}`, `crate::part::x`).
+fn sibling_imports(part: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(part);
+    let names: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            let stem = p.file_stem()?.to_string_lossy().to_string();
+            (stem != "mod").then_some(stem)
+        })
+        .collect();
+    let word = regex::Regex::new(r"[a-z_]+").unwrap();
+    let direct = regex::Regex::new(&format!(r"(?:super|crate::{part})::([a-z_]+)")).unwrap();
+    let group = regex::Regex::new(r"super::\{([^}]*)\}").unwrap();
+    let mut graph = BTreeMap::new();
+    for name in &names {
+        let path = dir.join(format!("{name}.rs"));
+        let path = if path.exists() {
+            path
+        } else {
+            dir.join(name).join("mod.rs")
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code: String = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut deps = BTreeSet::new();
+        for c in direct.captures_iter(&code) {
+            deps.insert(c[1].to_string());
+        }
+        for c in group.captures_iter(&code) {
+            for w in word.find_iter(&c[1]) {
+                deps.insert(w.as_str().to_string());
+            }
+        }
+        deps.retain(|d| names.contains(d) && d != name);
+        graph.insert(name.clone(), deps);
+    }
+    graph
+}
+
+#[test]
+fn no_two_files_of_a_part_import_each_other_round() {
+    for part in ["suite", "report", "mock", "http", "attest", "suite/steps"] {
+        let graph = sibling_imports(part);
+        assert!(!graph.is_empty(), "{part}: no files read");
+        if let Some(c) = cycle(&graph) {
+            panic!("{part}: import cycle between its files: {}", c.join(" -> "));
+        }
+    }
+}

@@ -38,7 +38,7 @@ use super::answers::{render_ticket, truncate};
 use super::checks::read_body;
 use super::faults::Fault;
 use super::fixtures::{self, Ticket};
-use super::state::{MockState, Shared};
+use super::state::{MockState, PsaTicket, Shared};
 
 /// The ticket-info status of a ticket linked to its PSA ticket.
 pub const LINKED: &str = "CREATE_TICKET_CREATED_IN_PSA";
@@ -46,13 +46,6 @@ pub const LINKED: &str = "CREATE_TICKET_CREATED_IN_PSA";
 pub const RESOLVED: &str = "RESOLVE_TICKET_RESOLVED_IN_PSA";
 /// The ticket-info status of a reopened ticket.
 pub const REOPENED: &str = "REOPEN_TICKET_REOPENED_IN_PSA";
-
-/// The PSA ticket a custom PSA ticket was linked to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PsaTicket {
-    pub number: String,
-    pub url: String,
-}
 
 impl MockState {
     /// A ticket's status now: its fixture's, or the last change's.

@@ -8,12 +8,19 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 
-use super::custom_tickets::PsaTicket;
 use super::faults::Fault;
 use super::fixtures::{self, Ticket};
 use super::limit::Limiter;
 use super::tokens::TokenAuthority;
 use super::{MockCredentials, MockOptions};
+
+
+/// The PSA ticket a custom PSA ticket was linked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PsaTicket {
+    pub number: String,
+    pub url: String,
+}
 
 /// Shared state of one mock server.
 pub struct MockState {
