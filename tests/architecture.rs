@@ -136,9 +136,21 @@ fn sibling_imports(part: &str) -> BTreeMap<String, BTreeSet<String>> {
             (stem != "mod").then_some(stem)
         })
         .collect();
-    let word = regex::Regex::new(r"[a-z_]+").unwrap();
+    let word = regex::Regex::new(r"[A-Za-z_]+").unwrap();
+    // What the part's mod.rs re-exports, by item: `pub use summary::{Summary, …}`
+    // makes `super::Summary` an import of summary.rs.
+    let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).unwrap_or_default();
+    let reexport = regex::Regex::new(r"pub use ([a-z_]+)::(?:\{([^}]*)\}|([A-Za-z_]+))").unwrap();
+    let mut item_home: BTreeMap<String, String> = BTreeMap::new();
+    for c in reexport.captures_iter(&mod_rs) {
+        let items = c.get(2).or(c.get(3)).map_or("", |m| m.as_str());
+        for w in word.find_iter(items) {
+            item_home.insert(w.as_str().to_string(), c[1].to_string());
+        }
+    }
     let direct = regex::Regex::new(&format!(r"(?:super|crate::{part})::([a-z_]+)")).unwrap();
     let group = regex::Regex::new(r"super::\{([^}]*)\}").unwrap();
+    let single = regex::Regex::new(r"super::([A-Z][A-Za-z_]*)").unwrap();
     let mut graph = BTreeMap::new();
     for name in &names {
         let path = dir.join(format!("{name}.rs"));
@@ -162,7 +174,13 @@ fn sibling_imports(part: &str) -> BTreeMap<String, BTreeSet<String>> {
         }
         for c in group.captures_iter(&code) {
             for w in word.find_iter(&c[1]) {
-                deps.insert(w.as_str().to_string());
+                let w = w.as_str();
+                deps.insert(item_home.get(w).cloned().unwrap_or_else(|| w.to_string()));
+            }
+        }
+        for c in single.captures_iter(&code) {
+            if let Some(home) = item_home.get(&c[1]) {
+                deps.insert(home.clone());
             }
         }
         deps.retain(|d| names.contains(d) && d != name);

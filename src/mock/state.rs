@@ -14,7 +14,6 @@ use super::limit::Limiter;
 use super::tokens::TokenAuthority;
 use super::{MockCredentials, MockOptions};
 
-
 /// The PSA ticket a custom PSA ticket was linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PsaTicket {

@@ -4,19 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{RequirementStatus, Summary};
-
-/// What changed between a baseline and a newer run.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Comparison {
-    /// Requirements failing now that did not fail before.
-    pub new_failures: Vec<String>,
-    /// Requirements that failed before and do not now.
-    pub fixed: Vec<String>,
-    pub still_failing: Vec<String>,
-    pub added_scenarios: Vec<String>,
-    pub removed_scenarios: Vec<String>,
-}
+pub use super::summary::Comparison;
+use super::summary::Summary;
+use super::RequirementStatus;
 
 impl Comparison {
     pub fn between(baseline: &Summary, new: &Summary) -> Self {

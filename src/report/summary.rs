@@ -37,7 +37,7 @@ pub struct Summary {
     pub tls_verification_skipped: bool,
     /// Changes against `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regressions: Option<super::compare::Comparison>,
+    pub regressions: Option<Comparison>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,4 +131,17 @@ impl Summary {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
+}
+
+/// What changed between a baseline and a newer run (made by
+/// [`super::compare`]; kept with the summary it is part of).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Comparison {
+    /// Requirements failing now that did not fail before.
+    pub new_failures: Vec<String>,
+    /// Requirements that failed before and do not now.
+    pub fixed: Vec<String>,
+    pub still_failing: Vec<String>,
+    pub added_scenarios: Vec<String>,
+    pub removed_scenarios: Vec<String>,
 }
