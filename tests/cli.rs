@@ -933,3 +933,42 @@ fn side_psa_is_refused_plainly_before_anything_is_sent() {
     );
     assert!(!out.exists(), "a refused run writes no report");
 }
+
+#[test]
+fn a_secret_too_short_to_check_is_named_by_role_in_every_report_never_by_value() {
+    let mock = start_mock(&[]);
+    let export = |k: &str| {
+        mock.exports
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let target = write_target(dir.path(), &mock.uri, r#"bearer_token_env = "T_TOKEN""#);
+    let token = export("PSA_BEARER_TOKEN");
+    let key = export("PSA_INTEGRATION_KEY");
+    // A 7-character PSA password: wrong for the mock, and too short for
+    // ERR-03 to tell from ordinary words.
+    let o = bin()
+        .args(["run", "--tags", "@ERR-03", "--target"])
+        .arg(&target)
+        .arg("--out")
+        .arg(&out)
+        .env("T_TOKEN", &token)
+        .env("T_KEY", &key)
+        .env("T_PASS", "pw-7chr")
+        .output()
+        .unwrap();
+    let role = "the PSA password (7 characters)";
+    assert!(text(&o).contains(role), "terminal: {}", text(&o));
+    for file in ["summary.md", "summary.json", "report.html"] {
+        let body = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            body.contains(role),
+            "{file} does not name the unchecked secret"
+        );
+    }
+    assert!(!text(&o).contains("pw-7chr") && !files_text(&out).contains("pw-7chr"));
+}

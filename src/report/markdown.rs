@@ -46,12 +46,8 @@ pub fn render(run: &RunReport) -> String {
         "\n| scenarios passed | failed | warned | inconclusive | skipped |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |",
         c.passed, c.failed, c.warned, c.inconclusive, c.skipped
     );
-    if !run.secrets_not_checked.is_empty() {
-        let _ = writeln!(
-            md,
-            "\nERR-03 could not check (too short to tell from ordinary words): {}.",
-            run.secrets_not_checked.join(", ")
-        );
+    if let Some(line) = run.secrets_not_checked_line() {
+        let _ = writeln!(md, "\n{line}.");
     }
     let flagged: Vec<_> = run
         .requirements

@@ -457,6 +457,17 @@ impl RunReport {
             .collect()
     }
 
+    /// The secrets ERR-03 could not check, in one sentence, when there are
+    /// any: by role and length, never by value.
+    pub fn secrets_not_checked_line(&self) -> Option<String> {
+        (!self.secrets_not_checked.is_empty()).then(|| {
+            format!(
+                "ERR-03 could not check (too short to tell from ordinary words): {}",
+                self.secrets_not_checked.join(", ")
+            )
+        })
+    }
+
     /// One line on why the verdict is what it is, for every report and the
     /// terminal: which requirements failed, were left untested, or could not
     /// be decided.

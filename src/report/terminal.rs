@@ -57,12 +57,8 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
             "scenarios:  {} passed, {} failed, {} warned, {} inconclusive, {} skipped",
             c.passed, c.failed, c.warned, c.inconclusive, c.skipped
         );
-        if !run.secrets_not_checked.is_empty() {
-            let _ = writeln!(
-                out,
-                "ERR-03 could not check (too short to tell from ordinary words): {}",
-                run.secrets_not_checked.join(", ")
-            );
+        if let Some(line) = run.secrets_not_checked_line() {
+            let _ = writeln!(out, "{line}");
         }
     }
     let _ = writeln!(
