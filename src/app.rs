@@ -64,23 +64,7 @@ pub fn main(cli: Cli) -> ExitCode {
     ExitCode::from(output::final_status(code))
 }
 
-/// `--side psa` is part of the command-line contract, but not built yet:
-/// say so plainly, before anything is sent.
-fn side_not_built(side: Side) -> Option<u8> {
-    (side == Side::Psa).then(|| {
-        errln!(
-            "error: --side psa is not implemented in this version\n  \
-             expected: --side ncentral (the default): the target implements N-central's API\n  \
-             hint: certifying a custom PSA (docs/PSA-SIDE.md) is planned; nothing was sent"
-        );
-        2
-    })
-}
-
 async fn run(args: &RunArgs) -> u8 {
-    if let Some(code) = side_not_built(args.side) {
-        return code;
-    }
     let config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
@@ -130,12 +114,7 @@ async fn run(args: &RunArgs) -> u8 {
             errln!("error: {e}");
             if e.exit_code() != 2 {
                 // Something was attempted: leave an inconclusive report set.
-                let target = match &config.target {
-                    config::TargetSource::Live(t) => {
-                        t.base_url.as_str().trim_end_matches('/').to_string()
-                    }
-                    config::TargetSource::BuiltInMock { .. } => "built-in mock".to_string(),
-                };
+                let target = config.target.describe();
                 let reason: Vec<String> = e
                     .to_string()
                     .lines()
@@ -146,7 +125,7 @@ async fn run(args: &RunArgs) -> u8 {
                     profile: config.profile,
                     strict: config.strict,
                     target,
-                    tls_insecure: matches!(&config.target, config::TargetSource::Live(t) if t.tls.insecure_skip_verify),
+                    tls_insecure: config.target.tls_insecure(),
                     started_at,
                     elapsed: started.elapsed(),
                 };
@@ -211,7 +190,7 @@ async fn run(args: &RunArgs) -> u8 {
     if let Some(key) = &signing {
         let facts = attest::RunFacts {
             report: &report,
-            side: "ncentral",
+            side: report.side(),
         };
         match attest::write_attestation(&config.out, &written, &facts, key) {
             Ok(path) => outln!(
@@ -318,8 +297,8 @@ fn verify(args: &VerifyArgs) -> u8 {
 }
 
 async fn mock(args: &MockArgs) -> u8 {
-    if let Some(code) = side_not_built(args.side) {
-        return code;
+    if args.side == Side::Psa {
+        return reference_psa(args).await;
     }
     if args.list_faults {
         for f in Fault::all() {
@@ -332,24 +311,30 @@ async fn mock(args: &MockArgs) -> u8 {
         }
         return 0;
     }
-    let faults = &args.faults;
-    let addr = match tokio::net::lookup_host(&args.listen)
-        .await
-        .ok()
-        .and_then(|mut a| a.next())
-    {
-        Some(a) => a,
-        None => {
-            errln!(
-                "error: --listen {:?} is not an address such as 127.0.0.1:8080",
-                args.listen
-            );
+    let named = config::parse_names::<Fault>("--fault", &args.faults, config::MOCK_FAULTS_HINT)
+        .and_then(|faults| {
+            let style = args
+                .style
+                .as_deref()
+                .map(|s| config::parse_name::<crate::mock::Style>("--style", s, ""))
+                .transpose()?
+                .unwrap_or_default();
+            Ok((faults, style))
+        });
+    let (faults, style) = match named {
+        Ok(n) => n,
+        Err(e) => {
+            errln!("error: {e}");
             return 2;
         }
     };
+    let faults = &faults;
+    let Some(addr) = listen_address(&args.listen).await else {
+        return 2;
+    };
     let server = match MockServer::builder()
         .faults(faults.iter().copied())
-        .style(args.style)
+        .style(style)
         .listen(addr)
         .start()
         .await
@@ -367,8 +352,8 @@ async fn mock(args: &MockArgs) -> u8 {
         "psa-conformance reference mock listening on {}",
         server.uri()
     );
-    if args.style != crate::mock::Style::Canonical {
-        outln!("style: {}", args.style.name());
+    if style != crate::mock::Style::Canonical {
+        outln!("style: {}", style.name());
     }
     if !faults.is_empty() {
         let names: Vec<String> = faults.iter().map(|f| f.name()).collect();
@@ -402,10 +387,141 @@ async fn mock(args: &MockArgs) -> u8 {
     0
 }
 
-fn list(args: &ListArgs) -> u8 {
-    if let Some(code) = side_not_built(args.side) {
-        return code;
+/// The address `--listen` names, or a usage error printed (then `None`).
+async fn listen_address(listen: &str) -> Option<std::net::SocketAddr> {
+    let found = tokio::net::lookup_host(listen)
+        .await
+        .ok()
+        .and_then(|mut a| a.next());
+    if found.is_none() {
+        errln!("error: --listen {listen:?} is not an address such as 127.0.0.1:8080");
     }
+    found
+}
+
+/// `mock --side psa`: the reference PSA, calling back the N-central at
+/// `--ncentral-url` with the credentials from the environment.
+async fn reference_psa(args: &MockArgs) -> u8 {
+    use crate::psa_mock::{AnswerStyle, NcentralLink, PsaFault, PsaMockServer};
+    if args.list_faults {
+        for f in PsaFault::all() {
+            outln!(
+                "{:<30} {:<8} {:<8} {}",
+                f.name(),
+                f.requirement(),
+                f.style().name(),
+                f.description()
+            );
+        }
+        return 0;
+    }
+    let named = config::parse_names::<PsaFault>("--fault", &args.faults, config::PSA_FAULTS_HINT)
+        .and_then(|faults| {
+            let style = args
+                .style
+                .as_deref()
+                .map(|s| config::parse_name::<AnswerStyle>("--style", s, ""))
+                .transpose()?
+                .unwrap_or_default();
+            Ok((faults, style))
+        });
+    let (faults, style) = match named {
+        Ok(n) => n,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
+    let ncentral_url = match url::Url::parse(&args.ncentral_url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+        _ => {
+            errln!(
+                "error: --ncentral-url {:?} is not an http(s) URL\n  hint: the harness's [ncentral] public_url, e.g. http://127.0.0.1:8443",
+                args.ncentral_url
+            );
+            return 2;
+        }
+    };
+    let user_api_jwt = std::env::var("NCENTRAL_USER_API_JWT")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    if style == AnswerStyle::Callback && user_api_jwt.is_none() {
+        errln!(
+            "error: environment variable NCENTRAL_USER_API_JWT is not set\n  where: mock --side psa --style callback\n  hint: export the User-API JWT the harness's N-central accepts (its [ncentral] user_api_jwt_env)"
+        );
+        return 2;
+    }
+    let Some(addr) = listen_address(&args.listen).await else {
+        return 2;
+    };
+    let mut builder = PsaMockServer::builder()
+        .style(style)
+        .faults(faults.iter().copied())
+        .listen(addr)
+        .ncentral(NcentralLink {
+            base_url: ncentral_url.as_str().trim_end_matches('/').to_string(),
+            user_api_jwt: user_api_jwt.unwrap_or_default(),
+            integration_key: std::env::var("PSA_INTEGRATION_KEY")
+                .ok()
+                .filter(|v| !v.is_empty()),
+        });
+    let push_auth = std::env::var("PSA_PUSH_AUTH")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if let Some(value) = &push_auth {
+        builder = builder.push_auth("Authorization", value);
+    }
+    let server = match builder.start().await {
+        Ok(s) => s,
+        Err(e) => {
+            errln!(
+                "error: cannot listen on {addr}: {e}\n  hint: choose another port with --listen"
+            );
+            return 3;
+        }
+    };
+    outln!(
+        "psa-conformance reference PSA listening; push_url = {}",
+        server.push_url()
+    );
+    outln!(
+        "style: {} ({})",
+        style.name(),
+        match style {
+            AnswerStyle::Body => "CREATE answered with externalTicketId and ticketUrl",
+            AnswerStyle::Callback => "CREATE answered empty, then a callback",
+        }
+    );
+    if !faults.is_empty() {
+        let names: Vec<String> = faults.iter().map(|f| f.name()).collect();
+        outln!("faults on: {}", names.join(", "));
+    }
+    outln!(
+        "calls back: {}",
+        ncentral_url.as_str().trim_end_matches('/')
+    );
+    outln!(
+        "push auth: {}",
+        if push_auth.is_some() {
+            "Authorization must equal $PSA_PUSH_AUTH"
+        } else {
+            "none (set PSA_PUSH_AUTH to require it)"
+        }
+    );
+    outln!("Press Ctrl-C to stop.");
+    let _ = tokio::signal::ctrl_c().await;
+    server.stop().await;
+    0
+}
+
+fn list(args: &ListArgs) -> u8 {
+    let profile = match args.side.profile(args.profile) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
     let tags = match args.tags.as_deref().map(config::parse_tags).transpose() {
         Ok(t) => t.map(|(_, op)| op),
         Err(e) => {
@@ -423,7 +539,7 @@ fn list(args: &ListArgs) -> u8 {
             }
         };
         for scenario in &feature.scenarios {
-            let selection = features::select(&feature, scenario, args.profile, tags.as_ref(), None);
+            let selection = features::select(&feature, scenario, profile, tags.as_ref(), None);
             if selection == Selection::Exclude {
                 continue;
             }
@@ -438,7 +554,7 @@ fn list(args: &ListArgs) -> u8 {
     }
     let run_wide = ["ERR-01", "ERR-02", "ERR-03"];
     for (section, title) in catalog::SECTIONS {
-        let reqs: Vec<_> = catalog::in_profile(args.profile)
+        let reqs: Vec<_> = catalog::in_profile(profile)
             .filter(|r| r.section == section)
             .collect();
         if reqs.is_empty() {
@@ -467,7 +583,7 @@ fn list(args: &ListArgs) -> u8 {
             }
         }
     }
-    if args.profile == Profile::Core {
+    if profile == Profile::Core {
         outln!("(profile core: sections 7–8 left out)");
     }
     0

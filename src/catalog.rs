@@ -39,6 +39,9 @@ pub enum Profile {
     /// Full plus N-central's ticket lifecycle (9) and token lifecycle (10).
     /// It changes data on the target, so it is never the default.
     Extended,
+    /// The vendor's side (`run --side psa`): pushes (11) and callbacks (12),
+    /// with the harness playing N-central toward a custom PSA.
+    Psa,
 }
 
 impl fmt::Display for Profile {
@@ -47,6 +50,7 @@ impl fmt::Display for Profile {
             Profile::Core => "core",
             Profile::Full => "full",
             Profile::Extended => "extended",
+            Profile::Psa => "psa",
         })
     }
 }
@@ -56,7 +60,7 @@ impl fmt::Display for Profile {
 pub struct Requirement {
     pub id: &'static str,
     pub level: Level,
-    /// docs/REQUIREMENTS.md section number (1–10).
+    /// docs/REQUIREMENTS.md section number (1–12; 11–12 are the PSA side).
     pub section: u8,
     /// The short form reports show.
     pub title: &'static str,
@@ -72,6 +76,7 @@ impl Requirement {
             Profile::Core => self.section <= 6,
             Profile::Full => self.section <= 8,
             Profile::Extended => self.section <= 10,
+            Profile::Psa => (11..=12).contains(&self.section),
         }
     }
 
@@ -111,7 +116,7 @@ pub fn scenario_level(tags: &[String]) -> Level {
 }
 
 /// Section titles, for listings and reports.
-pub const SECTIONS: [(u8, &str); 10] = [
+pub const SECTIONS: [(u8, &str); 12] = [
     (1, "Discovery"),
     (2, "Authentication"),
     (3, "Integration key"),
@@ -122,6 +127,8 @@ pub const SECTIONS: [(u8, &str); 10] = [
     (8, "Robustness and hostile input"),
     (9, "Custom PSA ticket lifecycle"),
     (10, "Token lifecycle"),
+    (11, "Pushes to a custom PSA"),
+    (12, "Callbacks from a custom PSA"),
 ];
 
 /// Every requirement, in the order of docs/REQUIREMENTS.md: `title` is the
@@ -551,6 +558,134 @@ pub static REQUIREMENTS: &[Requirement] = &[
         text: "a refresh with a forged refresh token (random, or the real one altered) → 401 or 400, never new tokens",
         source: "design",
     },
+    Requirement {
+        id: "PUSH-01",
+        level: Level::Must,
+        section: 11,
+        title: "a CREATE push → 2xx within answer_timeout_secs",
+        text: "a `CREATE` push → 2xx within `answer_timeout_secs`",
+        source: "guide",
+    },
+    Requirement {
+        id: "PUSH-02",
+        level: Level::Must,
+        section: 11,
+        title: "a CREATE is answered with externalTicketId and an absolute ticketUrl, or empty and then called back",
+        text: "a `CREATE` answered with a body → JSON with a non-empty string `externalTicketId` and a `ticketUrl` that is an absolute http(s) URL; answered empty → the callback arrives (CB-01)",
+        source: "guide",
+    },
+    Requirement {
+        id: "PUSH-03",
+        level: Level::Must,
+        section: 11,
+        title: "UPDATE, RESOLVE, REOPEN for the created ticket → 2xx each",
+        text: "`UPDATE`, then `RESOLVE`, then `REOPEN` for the created ticket, each with the `psaTicketNumber` the PSA gave → 2xx each",
+        source: "guide",
+    },
+    Requirement {
+        id: "PUSH-04",
+        level: Level::Must,
+        section: 11,
+        title: "a malformed push (not JSON, array, no action or id, unknown action) → 4xx, never 2xx or 5xx",
+        text: "a push whose body is not JSON, is a JSON array, lacks `action` or `ncentralTicketId`, or names an unknown `action` → 4xx, never 2xx or 5xx",
+        source: "design",
+    },
+    Requirement {
+        id: "PUSH-05",
+        level: Level::Must,
+        section: 11,
+        title: "unknown extra keys in a push are ignored",
+        text: "unknown extra keys in a push are ignored: the push is answered as without them (the same status class; for `CREATE`, an `externalTicketId` when one is given without them)",
+        source: "design (N-central may add keys)",
+    },
+    Requirement {
+        id: "PUSH-06",
+        level: Level::Should,
+        section: 11,
+        title: "customTag (singular) is accepted like customTags",
+        text: "`customTag` (singular) is accepted like `customTags`",
+        source: "guide (its own inconsistency)",
+    },
+    Requirement {
+        id: "PUSH-07",
+        level: Level::Should,
+        section: 11,
+        title: "the same CREATE twice yields the same PSA ticket, not a second one",
+        text: "the same `CREATE` sent twice (N-central retries after a timeout) yields the same `externalTicketId`, not a second PSA ticket; in the callback style, no second callback with another `ticketNumber`",
+        source: "design",
+    },
+    Requirement {
+        id: "PUSH-08",
+        level: Level::Should,
+        section: 11,
+        title: "UPDATE/RESOLVE/REOPEN for an unknown psaTicketNumber → 404 (4xx), never 5xx",
+        text: "an `UPDATE`/`RESOLVE`/`REOPEN` naming a `psaTicketNumber` the PSA does not know → 404 (4xx at least); never 5xx",
+        source: "design",
+    },
+    Requirement {
+        id: "PUSH-09",
+        level: Level::Must,
+        section: 11,
+        title: "a push without the configured auth header, or with a wrong value → 401 or 403, nothing created",
+        text: "when `[push_auth]` is set: a push without the configured header, or with a wrong value → 401 or 403, and nothing created (no callback follows); not applicable without `[push_auth]`",
+        source: "design",
+    },
+    Requirement {
+        id: "PUSH-10",
+        level: Level::Should,
+        section: 11,
+        title: "every push is answered within 5 s",
+        text: "every push is answered within 5 s",
+        source: "design",
+    },
+    Requirement {
+        id: "CB-01",
+        level: Level::Must,
+        section: 12,
+        title: "after an empty 2xx to CREATE, the callback arrives within callback_timeout_secs",
+        text: "after an empty 2xx to `CREATE`, a callback for that ticket arrives within `callback_timeout_secs`: `POST /api/custom-psa/tickets` (or the older `PUT /dms/rest/custompsa/tickets/create/{id}`); not applicable to a PSA that answers every `CREATE` with a body",
+        source: "guide, OpenAPI",
+    },
+    Requirement {
+        id: "CB-02",
+        level: Level::Must,
+        section: 12,
+        title: "the callback names the pushed ticket, an absolute ticketUrl and the ticketNumber the PSA then expects",
+        text: "the callback's `psaCustomTicketId` is the pushed `ncentralTicketId`; `ticketUrl` is an absolute http(s) URL; `ticketNumber` is a non-empty string — the same the PSA then expects as `psaTicketNumber`",
+        source: "guide, OpenAPI",
+    },
+    Requirement {
+        id: "CB-03",
+        level: Level::Must,
+        section: 12,
+        title: "every callback carries an access token issued from the User-API JWT, never the JWT itself",
+        text: "every call to the current API carries a bearer access token the harness's N-central issued from the configured User-API JWT (`POST /api/auth/authenticate`); never the User-API JWT itself. The older `PUT /dms/rest/…` form is accepted without a bearer token",
+        source: "OpenAPI",
+    },
+    Requirement {
+        id: "CB-04",
+        level: Level::Must,
+        section: 12,
+        title: "no callback for a ticket that was not pushed, never two for one CREATE",
+        text: "the PSA never calls back for a ticket it was not pushed, and never twice for one `CREATE` (a callback the harness refused with 429 or 401, then retried, counts once)",
+        source: "design",
+    },
+    Requirement {
+        id: "CB-05",
+        level: Level::Should,
+        section: 12,
+        title: "a callback answered 429 (Retry-After: 1) is retried and succeeds",
+        text: "when the harness's N-central answers a callback with 429 (once, with `Retry-After: 1`), the PSA retries it and succeeds",
+        source: "N-able rate-limit guide",
+    },
+    Requirement {
+        id: "CB-06",
+        level: Level::Should,
+        section: 12,
+        title: "a callback answered 401 (expired token) is retried after a refresh or a new exchange",
+        text: "when the harness's N-central answers a callback with 401 because the access token expired, the PSA refreshes (`POST /api/auth/refresh`) or re-authenticates and retries",
+        source: "OpenAPI",
+    },
 ];
 
 #[cfg(test)]
@@ -565,7 +700,7 @@ mod tests {
             assert!(re.is_match(r.id), "{} is not PREFIX-NN", r.id);
             assert!(seen.insert(r.id), "{} twice", r.id);
         }
-        assert_eq!(REQUIREMENTS.len(), 53);
+        assert_eq!(REQUIREMENTS.len(), 69);
     }
 
     #[test]
@@ -575,7 +710,11 @@ mod tests {
         assert!(!in_profile(Profile::Core).any(|r| r.id == "RATE-01"));
         assert_eq!(in_profile(Profile::Full).count(), 42);
         assert!(in_profile(Profile::Full).all(|r| r.section <= 8));
-        assert_eq!(in_profile(Profile::Extended).count(), REQUIREMENTS.len());
+        assert_eq!(in_profile(Profile::Extended).count(), 53);
+        assert_eq!(in_profile(Profile::Psa).count(), 16);
+        assert!(
+            in_profile(Profile::Psa).all(|r| r.id.starts_with("PUSH-") || r.id.starts_with("CB-"))
+        );
     }
 
     /// docs/REQUIREMENTS.md is the specification a reader gets; this

@@ -53,27 +53,30 @@ pub enum Side {
     /// The target implements N-central's API (docs/REQUIREMENTS.md).
     #[default]
     Ncentral,
-    /// The target is a custom PSA; the harness plays N-central
-    /// (docs/PSA-SIDE.md). Not implemented in this version.
+    /// The target is a custom PSA; the harness plays N-central toward it
+    /// (docs/PSA-SIDE.md).
     Psa,
 }
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Which side to certify: `ncentral` (the target implements N-central's
-    /// API) or `psa` (the target is a custom PSA; not implemented yet).
+    /// API) or `psa` (the target is a custom PSA; the harness plays
+    /// N-central, docs/PSA-SIDE.md).
     #[arg(long, value_enum, default_value_t = Side::Ncentral)]
     pub side: Side,
 
-    /// Target file (TOML) describing a live implementation. Without it the
-    /// built-in reference mock is started on 127.0.0.1 and tested.
+    /// Target file (TOML) describing a live implementation (with `--side psa`:
+    /// the PSA's push_url and the N-central the harness plays). Without it the
+    /// built-in reference mock (or reference PSA) is started on 127.0.0.1.
     #[arg(long, value_name = "FILE", env = "PSA_CONFORMANCE_TARGET")]
     pub target: Option<PathBuf>,
 
-    /// Which requirements to certify: `core` (sections 1–6), `full` (1–8) or
-    /// `extended` (1–10; changes data on the target).
-    #[arg(long, value_enum, default_value_t = Profile::Full)]
-    pub profile: Profile,
+    /// Which requirements to certify: `core` (sections 1–6), `full` (1–8;
+    /// the default), `extended` (1–10; changes data on the target), or `psa`
+    /// (11–12, the only profile of `--side psa`, and its default).
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
 
     /// Count SHOULD failures as failures.
     #[arg(long)]
@@ -121,19 +124,18 @@ pub struct RunArgs {
     pub quiet: bool,
 
     /// With the built-in mock only: switch on a fault (repeatable), to see
-    /// what the suite reports for a broken implementation.
-    #[arg(
-        long = "mock-fault",
-        value_name = "NAME",
-        value_parser = parse_fault,
-        conflicts_with = "target"
-    )]
-    pub mock_faults: Vec<crate::mock::Fault>,
+    /// what the suite reports for a broken implementation. The names of the
+    /// side's own mock: `mock [--side psa] --list-faults` lists them.
+    #[arg(long = "mock-fault", value_name = "NAME", conflicts_with = "target")]
+    pub mock_faults: Vec<String>,
 
     /// With the built-in mock only: the (equally conformant) style it
-    /// answers in; `ncentral` answers as N-central's Java/Spring stack does.
-    #[arg(long, value_enum, value_name = "STYLE", conflicts_with = "target")]
-    pub mock_style: Option<crate::mock::Style>,
+    /// answers in. `--side ncentral`: canonical (default), alternate, or
+    /// ncentral (as N-central's Java/Spring stack answers). `--side psa`:
+    /// body (default: CREATE answered with the PSA's ticket) or callback
+    /// (an empty 2xx, then a callback).
+    #[arg(long, value_name = "STYLE", conflicts_with = "target")]
+    pub mock_style: Option<String>,
 
     /// The older spelling of `--mock-style alternate`, kept for scripts.
     #[arg(long, hide = true, conflicts_with_all = ["target", "mock_style"])]
@@ -154,7 +156,8 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct MockArgs {
     /// Which side to certify: `ncentral` (the target implements N-central's
-    /// API) or `psa` (the target is a custom PSA; not implemented yet).
+    /// API) or `psa` (the target is a custom PSA; the harness plays
+    /// N-central, docs/PSA-SIDE.md).
     #[arg(long, value_enum, default_value_t = Side::Ncentral)]
     pub side: Side,
 
@@ -163,13 +166,22 @@ pub struct MockArgs {
     pub listen: String,
 
     /// Break one requirement on purpose (repeatable); see --list-faults.
-    #[arg(long = "fault", value_name = "NAME", value_parser = parse_fault)]
-    pub faults: Vec<crate::mock::Fault>,
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
 
-    /// The (equally conformant) style the mock answers in; `ncentral`
-    /// answers as N-central's Java/Spring stack does.
-    #[arg(long, value_enum, value_name = "STYLE", default_value_t = crate::mock::Style::Canonical)]
-    pub style: crate::mock::Style,
+    /// The (equally conformant) style the mock answers in. `--side
+    /// ncentral`: canonical (default), alternate, or ncentral (as N-central's
+    /// Java/Spring stack answers). `--side psa`: body (default) or callback.
+    #[arg(long, value_name = "STYLE")]
+    pub style: Option<String>,
+
+    /// With `--side psa`: the base URL of the N-central the reference PSA
+    /// calls back (the harness's `[ncentral] public_url`). It exchanges the
+    /// User-API JWT in $NCENTRAL_USER_API_JWT there, and sends
+    /// $PSA_INTEGRATION_KEY when set; pushes must carry `Authorization:
+    /// $PSA_PUSH_AUTH` when that is set.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8443")]
+    pub ncentral_url: String,
 
     /// Print every fault with the requirement it breaks, then exit.
     #[arg(long)]
@@ -179,13 +191,14 @@ pub struct MockArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Which side to certify: `ncentral` (the target implements N-central's
-    /// API) or `psa` (the target is a custom PSA; not implemented yet).
+    /// API) or `psa` (the target is a custom PSA; the harness plays
+    /// N-central, docs/PSA-SIDE.md).
     #[arg(long, value_enum, default_value_t = Side::Ncentral)]
     pub side: Side,
 
-    /// Which requirements to list.
-    #[arg(long, value_enum, default_value_t = Profile::Full)]
-    pub profile: Profile,
+    /// Which requirements to list (default: full, or psa with `--side psa`).
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
 
     /// Only scenarios matching this cucumber tag expression.
     #[arg(long, value_name = "EXPR")]
@@ -235,8 +248,27 @@ pub struct VerifyArgs {
     pub path: PathBuf,
 }
 
-/// A fault name, parsed by the fault table itself; an unknown name is a
-/// usage error (exit 2) whose hint says how to list the names.
-fn parse_fault(name: &str) -> Result<crate::mock::Fault, crate::mock::UnknownFault> {
-    name.parse()
+impl Side {
+    /// The profile a run of this side certifies when `--profile` is not given.
+    pub fn default_profile(self) -> Profile {
+        match self {
+            Side::Ncentral => Profile::Full,
+            Side::Psa => Profile::Psa,
+        }
+    }
+
+    /// The profile to use: the one given, if it belongs to this side.
+    pub fn profile(self, given: Option<Profile>) -> Result<Profile, String> {
+        match (self, given) {
+            (side, None) => Ok(side.default_profile()),
+            (Side::Psa, Some(Profile::Psa)) => Ok(Profile::Psa),
+            (Side::Ncentral, Some(p)) if p != Profile::Psa => Ok(p),
+            (Side::Psa, Some(p)) => Err(format!(
+                "--profile {p} certifies N-central's side; --side psa has one profile, psa\n  hint: drop --profile, or drop --side psa"
+            )),
+            (Side::Ncentral, Some(_)) => Err(
+                "--profile psa certifies the vendor's side\n  hint: add --side psa".to_string(),
+            ),
+        }
+    }
 }

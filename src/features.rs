@@ -56,6 +56,14 @@ pub const FEATURES: &[(&str, &str)] = &[
         "features/token_lifecycle.feature",
         include_str!("../features/token_lifecycle.feature"),
     ),
+    (
+        "features/psa/push.feature",
+        include_str!("../features/psa/push.feature"),
+    ),
+    (
+        "features/psa/callback.feature",
+        include_str!("../features/psa/callback.feature"),
+    ),
 ];
 
 /// Parses the embedded features and expands scenario outlines.
@@ -131,7 +139,7 @@ pub enum Selection {
 
 /// What the target is configured for, which decides whether a scenario
 /// applies to it at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Applicability {
     /// The target exchanges a User-API JWT (`@token-exchange` scenarios).
     pub token_exchange: bool,
@@ -139,7 +147,19 @@ pub struct Applicability {
     pub pending_ticket: bool,
     /// `[lifecycle] resolvable_ticket_id` is set (`@lifecycle-resolvable`).
     pub resolvable_ticket: bool,
+    /// The PSA side: `[push_auth]` is set (`@push-auth`).
+    pub push_auth: bool,
+    /// The PSA side: the PSA answers a CREATE with an empty 2xx and calls
+    /// back (`@callback-style`); one that answers with its ticket never does.
+    pub calls_back: bool,
 }
+
+/// Why a `@push-auth` scenario does not apply.
+pub const NO_PUSH_AUTH: &str =
+    "the target file sets no [push_auth]: N-central sends its pushes without authentication";
+/// Why a `@callback-style` scenario does not apply.
+pub const NO_CALLBACK: &str =
+    "the PSA answers CREATE with its ticket in the body, so it never calls back";
 
 /// Why a `@lifecycle-pending` scenario does not apply.
 pub const NO_PENDING_TICKET: &str = "the target file names no [lifecycle] pending_ticket_id (a ticket waiting for its PSA ticket, which the run may link)";
@@ -187,6 +207,12 @@ pub fn select(
     if !target.resolvable_ticket && tagged("lifecycle-resolvable") {
         return Selection::Skip(NO_RESOLVABLE_TICKET.into());
     }
+    if !target.push_auth && tagged("push-auth") {
+        return Selection::Skip(NO_PUSH_AUTH.into());
+    }
+    if !target.calls_back && tagged("callback-style") {
+        return Selection::Skip(NO_CALLBACK.into());
+    }
     Selection::Run
 }
 
@@ -196,13 +222,20 @@ mod tests {
 
     #[test]
     fn every_feature_file_on_disk_is_embedded() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| format!("features/{}", e.file_name().to_string_lossy()))
-            .filter(|n| n.ends_with(".feature"))
-            .collect();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut on_disk = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(root).join("features")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "feature") {
+                    let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                    on_disk.push(rel.into_owned());
+                }
+            }
+        }
         on_disk.sort();
         let mut embedded: Vec<String> = FEATURES.iter().map(|(p, _)| p.to_string()).collect();
         embedded.sort();

@@ -6,11 +6,13 @@
 use std::time::Duration;
 
 use crate::config::{
-    AuthMode, LifecycleTickets, PsaCredentials, RateLimitSettings, RunConfig, Target, TargetSource,
-    TlsSettings, UNKNOWN_TICKET_ID,
+    AuthMode, HarnessNcentral, LifecycleTickets, PsaCredentials, PsaTarget, PushAuth,
+    RateLimitSettings, RunConfig, Target, TargetSource, TlsSettings, UNKNOWN_TICKET_ID,
 };
 use crate::interrupt::{Interrupt, Stop};
 use crate::mock::MockServer;
+use crate::psa_mock::{AnswerStyle, NcentralLink, PsaFault, PsaMockServer};
+use crate::redact::Secret;
 use crate::report::RunReport;
 use crate::suite::{self, RunError};
 
@@ -85,5 +87,70 @@ pub async fn execute_until(
             mock.stop().await;
             outcome
         }
+        TargetSource::LivePsa(target) => {
+            suite::psa_side::execute_until(config, (**target).clone(), None, stop).await
+        }
+        TargetSource::BuiltInPsa { faults, style } => {
+            let (psa, target, listener) = start_reference_psa(faults, *style).await?;
+            let outcome =
+                suite::psa_side::execute_until(config, target, Some(listener), stop).await;
+            psa.stop().await;
+            outcome
+        }
     }
+}
+
+/// Callback and answer timeouts toward the reference PSA, which calls back
+/// within milliseconds: a broken one costs seconds, not minutes.
+pub const REFERENCE_PSA_CALLBACK_TIMEOUT: Duration = Duration::from_secs(5);
+pub const REFERENCE_PSA_ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Starts the reference PSA with fresh credentials, configured with the
+/// harness's N-central on a port bound here; the target that describes
+/// both, and that bound port for the suite to serve on.
+pub async fn start_reference_psa(
+    faults: &[PsaFault],
+    style: AnswerStyle,
+) -> Result<(PsaMockServer, PsaTarget, tokio::net::TcpListener), RunError> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(RunError::Mock)?;
+    let listen = listener.local_addr().map_err(RunError::Mock)?;
+    let public_url =
+        url::Url::parse(&format!("http://{listen}")).unwrap_or_else(|e| unreachable!("{e}"));
+    let user_api_jwt = Secret::new(format!("nc-user-api-jwt-{:032x}", rand::random::<u128>()));
+    let integration_key = Secret::new(format!("nc-integration-key-{:016x}", rand::random::<u64>()));
+    let push_auth = PushAuth {
+        header: "Authorization".into(),
+        value: Secret::new(format!("Bearer psa-push-{:032x}", rand::random::<u128>())),
+    };
+    let psa = PsaMockServer::builder()
+        .style(style)
+        .faults(faults.iter().copied())
+        .ncentral(NcentralLink {
+            base_url: public_url.as_str().trim_end_matches('/').to_string(),
+            user_api_jwt: user_api_jwt.expose().to_string(),
+            integration_key: Some(integration_key.expose().to_string()),
+        })
+        .push_auth(&push_auth.header, push_auth.value.expose())
+        .start()
+        .await
+        .map_err(RunError::Mock)?;
+    let push_url =
+        url::Url::parse(&psa.push_url()).map_err(|e| RunError::Mock(std::io::Error::other(e)))?;
+    let target = PsaTarget {
+        push_url,
+        push_method: reqwest::Method::POST,
+        push_auth: Some(push_auth),
+        ncentral: HarnessNcentral {
+            listen,
+            public_url,
+            user_api_jwt,
+            integration_key: Some(integration_key),
+            callback_timeout: REFERENCE_PSA_CALLBACK_TIMEOUT,
+            answer_timeout: REFERENCE_PSA_ANSWER_TIMEOUT,
+        },
+        tls: TlsSettings::default(),
+    };
+    Ok((psa, target, listener))
 }

@@ -182,6 +182,15 @@ impl<'a> Page<'a> {
         };
         let meta = vec![
             ("Target", run.target.clone()),
+            (
+                "Side",
+                match run.side() {
+                    "psa" => {
+                        "psa — the target is a custom PSA; the harness played N-central".to_string()
+                    }
+                    _ => "ncentral — the target implements N-central's API".to_string(),
+                },
+            ),
             ("Profile", run.profile.to_string()),
             ("Started", run.started_at.clone()),
             ("Strict mode", strict.to_string()),

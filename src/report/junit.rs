@@ -91,9 +91,10 @@ fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
     }
     let _ = write!(
         xml,
-        r#"<property name="verdict" value="{}"/><property name="verdict_reason" value="{}"/><property name="profile" value="{}"/></properties>"#,
+        r#"<property name="verdict" value="{}"/><property name="verdict_reason" value="{}"/><property name="side" value="{}"/><property name="profile" value="{}"/></properties>"#,
         run.verdict.name(),
         attr(&run.verdict_explanation()),
+        run.side(),
         run.profile
     );
     xml.push('\n');

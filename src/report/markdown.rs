@@ -20,8 +20,9 @@ pub fn render(run: &RunReport) -> String {
     let _ = writeln!(md);
     let _ = writeln!(
         md,
-        "Target `{}` · profile `{}`{} · suite {} · {} · {} ms",
+        "Target `{}` · side `{}` · profile `{}`{} · suite {} · {} · {} ms",
         run.target,
+        run.side(),
         run.profile,
         if run.strict { " · strict" } else { "" },
         env!("CARGO_PKG_VERSION"),

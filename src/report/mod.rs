@@ -350,6 +350,16 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Which side of the integration the run certified: `psa` (the vendor's
+    /// custom PSA, profile psa) or `ncentral`.
+    pub fn side(&self) -> &'static str {
+        if self.profile == catalog::Profile::Psa {
+            "psa"
+        } else {
+            "ncentral"
+        }
+    }
+
     /// The report of a run that could not test at all (unreachable target,
     /// failed token exchange): verdict inconclusive, every requirement
     /// untested, the reason stated — so pipelines still find their files.

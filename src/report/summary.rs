@@ -9,6 +9,10 @@ use super::{Counts, RequirementStatus, RunReport, ScenarioStatus, Verdict};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub verdict: Verdict,
+    /// `ncentral` (the target implements N-central's API) or `psa` (the
+    /// target is a custom PSA). Absent from reports older than the PSA side.
+    #[serde(default = "default_side")]
+    pub side: String,
     pub profile: String,
     pub strict: bool,
     pub target: String,
@@ -76,10 +80,15 @@ pub struct SummaryScenario {
     pub flaky: bool,
 }
 
+fn default_side() -> String {
+    "ncentral".into()
+}
+
 impl Summary {
     pub fn from_report(r: &RunReport) -> Self {
         Summary {
             verdict: r.verdict,
+            side: r.side().to_string(),
             profile: r.profile.to_string(),
             strict: r.strict,
             target: r.target.clone(),

@@ -63,8 +63,9 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "verdict: {} (profile {}{}, target {}, {} ms)",
+        "verdict: {} (side {}, profile {}{}, target {}, {} ms)",
         run.verdict.label(),
+        run.side(),
         run.profile,
         if run.strict { ", strict" } else { "" },
         run.target,

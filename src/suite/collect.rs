@@ -17,9 +17,22 @@ use crate::http::Exchange;
 use crate::redact::Redactor;
 use crate::report::{millis, ScenarioResult, ScenarioStatus, StepResult, Undecided};
 
-use super::context::RunContext;
 use super::finding::{HARNESS_PREFIX, NOT_TESTED_PREFIX};
-use super::world::PsaWorld;
+
+/// What a scenario's World kept that its result shows: either side's World
+/// ([`super::world::PsaWorld`], [`super::psa_side::world::PsaSideWorld`]).
+pub trait ScenarioRecord {
+    /// When the scenario started.
+    fn started(&self) -> std::time::Instant;
+    /// Its exchanges, in the order they happened.
+    fn exchanges(&self) -> &[Exchange];
+    /// Harness problems: the scenario is then inconclusive, not failed.
+    fn harness_errors(&self) -> &[String];
+    /// Free-form evidence lines.
+    fn notes(&self) -> &[String];
+    /// Requests still answered 429 when their retry budget was spent.
+    fn rate_limited(&self) -> &[String];
+}
 
 /// Longest body kept per exchange in a report.
 pub const EVIDENCE_BODY_CHARS: usize = 4000;
@@ -80,12 +93,12 @@ pub fn skipped(
 }
 
 /// A scenario cucumber ran, from the `after` hook.
-pub fn finished(
+pub fn finished<W: ScenarioRecord>(
     feature: &gherkin::Feature,
     scenario: &gherkin::Scenario,
     outcome: &ScenarioFinished,
-    world: Option<&mut PsaWorld>,
-    ctx: &RunContext,
+    world: Option<&mut W>,
+    redactor: &Redactor,
 ) -> ScenarioResult {
     let (status, mut failure) = outcome_of(outcome);
     let mut result = ScenarioResult {
@@ -100,29 +113,33 @@ pub fn finished(
         .is_some_and(|f| f.starts_with(NOT_TESTED_PREFIX));
     let mut rate_limited = false;
     if let Some(w) = world {
-        result.duration_ms = millis(w.started.elapsed());
-        harness |= status == ScenarioStatus::Failed && !w.harness_errors.is_empty();
-        if !w.rate_limited.is_empty() {
+        result.duration_ms = millis(w.started().elapsed());
+        harness |= status == ScenarioStatus::Failed && !w.harness_errors().is_empty();
+        if !w.rate_limited().is_empty() {
             // Outside section 7 a 429 is never a finding: the check
             // could not be made (REQUIREMENTS.md §7).
             rate_limited = true;
             failure = Some(format!(
                     "the target still answered 429 when the retry budget was spent\n  actual    {}\n  hint      the run was rate-limited; lower --concurrency or run again later",
-                    w.rate_limited.join("\n            ")
+                    w.rate_limited().join("\n            ")
                 ));
         }
         result.exchanges = w
-            .exchanges
+            .exchanges()
             .iter()
-            .map(|e| e.redacted(&ctx.redactor, EVIDENCE_BODY_CHARS))
+            .map(|e| e.redacted(redactor, EVIDENCE_BODY_CHARS))
             .collect();
         result.notes = w
-            .notes
+            .notes()
             .iter()
-            .map(|n| ctx.redactor.redact(n).into_owned())
+            .map(|n| redactor.redact(n).into_owned())
             .collect();
-        if harness && !w.harness_errors.is_empty() {
-            result.notes.extend(w.harness_errors.iter().cloned());
+        if harness && !w.harness_errors().is_empty() {
+            result.notes.extend(
+                w.harness_errors()
+                    .iter()
+                    .map(|n| redactor.redact(n).into_owned()),
+            );
         }
     }
     result.undecided = if rate_limited {
@@ -137,7 +154,7 @@ pub fn finished(
     if result.undecided.is_some() {
         result.status = ScenarioStatus::Inconclusive;
     }
-    result.failure = failure.map(|f| ctx.redactor.redact(&f).into_owned());
+    result.failure = failure.map(|f| redactor.redact(&f).into_owned());
     result
 }
 
@@ -203,12 +220,12 @@ pub(crate) struct StepCollector {
     pub(crate) parse_errors: Arc<Mutex<Vec<String>>>,
 }
 
-impl Writer<PsaWorld> for StepCollector {
+impl<W: cucumber::World> Writer<W> for StepCollector {
     type Cli = cucumber::cli::Empty;
 
     async fn handle_event(
         &mut self,
-        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<PsaWorld>>>,
+        ev: cucumber::parser::Result<cucumber::Event<event::Cucumber<W>>>,
         _cli: &Self::Cli,
     ) {
         let ev = match ev {

@@ -13,13 +13,16 @@
 //! - [`world`], [`steps`]: one scenario's state and the step definitions;
 //! - [`finding`]: what a failed check says;
 //! - [`echo`]: the ERR-03 rule;
-//! - [`error_body`]: the one check that an answer is an ErrorResponse.
+//! - [`error_body`]: the one check that an answer is an ErrorResponse;
+//! - [`psa_side`]: the vendor's side (`run --side psa`): the harness's own
+//!   N-central, the PSA-side World and runner, its run-wide checks.
 
 pub mod collect;
 pub mod context;
 pub mod echo;
 pub mod error_body;
 pub mod finding;
+pub mod psa_side;
 pub mod runner;
 pub mod steps;
 pub mod world;

@@ -50,6 +50,8 @@ pub enum RunError {
         status: String,
         message: String,
     },
+    #[error("cannot listen for the PSA's callbacks on {address} ([ncentral] listen)\n  actual: {reason}\n  hint: choose a free address and port in [ncentral] listen; nothing was sent")]
+    Listen { address: String, reason: String },
     #[error("interrupted ({}) before the first scenario\n  hint: nothing was tested; run again and let it finish", .0.name())]
     Interrupted(Interrupt),
     #[error(transparent)]
@@ -61,7 +63,7 @@ impl RunError {
     /// stopped the run, 3 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RunError::Config(_) | RunError::Client(_) => 2,
+            RunError::Config(_) | RunError::Client(_) | RunError::Listen { .. } => 2,
             RunError::Interrupted(signal) => signal.exit_code(),
             _ => 3,
         }
@@ -159,6 +161,7 @@ pub fn applicability(target: &Target) -> Applicability {
         token_exchange: matches!(target.auth, AuthMode::Exchange { .. }),
         pending_ticket: target.lifecycle.pending_ticket_id.is_some(),
         resolvable_ticket: target.lifecycle.resolvable_ticket_id.is_some(),
+        ..Applicability::default()
     }
 }
 
@@ -380,7 +383,7 @@ async fn run_phase(
             .boxed_local()
         })
         .after(move |feature, _, scenario, outcome, world| {
-            let result = collect::finished(feature, scenario, outcome, world, &after.ctx);
+            let result = collect::finished(feature, scenario, outcome, world, &after.ctx.redactor);
             after
                 .progress
                 .tick(result.status == ScenarioStatus::Failed && !result.is_warning(after.strict));

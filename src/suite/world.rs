@@ -347,3 +347,21 @@ impl PsaWorld {
             .ok_or_else(|| Finding::harness("no request was sent before this check"))
     }
 }
+
+impl crate::suite::collect::ScenarioRecord for PsaWorld {
+    fn started(&self) -> Instant {
+        self.started
+    }
+    fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+    fn harness_errors(&self) -> &[String] {
+        &self.harness_errors
+    }
+    fn notes(&self) -> &[String] {
+        &self.notes
+    }
+    fn rate_limited(&self) -> &[String] {
+        &self.rate_limited
+    }
+}

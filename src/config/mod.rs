@@ -15,9 +15,12 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::catalog::Profile;
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, Side};
 pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
+
+mod psa_side;
+pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
 
 /// A problem with the command line or the target file. Nothing was sent.
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +155,43 @@ pub enum TargetSource {
     },
     /// A live implementation described by a target file.
     Live(Box<Target>),
+    /// The vendor's side: start the reference PSA on 127.0.0.1 (and the
+    /// harness's N-central beside it) with an ephemeral port.
+    BuiltInPsa {
+        faults: Vec<crate::psa_mock::PsaFault>,
+        style: crate::psa_mock::AnswerStyle,
+    },
+    /// The vendor's side: a live custom PSA described by a target file.
+    LivePsa(Box<PsaTarget>),
+}
+
+impl TargetSource {
+    /// Which side of the integration the run certifies.
+    pub fn side(&self) -> &'static str {
+        match self {
+            TargetSource::BuiltInMock { .. } | TargetSource::Live(_) => "ncentral",
+            TargetSource::BuiltInPsa { .. } | TargetSource::LivePsa(_) => "psa",
+        }
+    }
+
+    /// How reports name the target before a run has resolved it.
+    pub fn describe(&self) -> String {
+        match self {
+            TargetSource::Live(t) => t.base_url.as_str().trim_end_matches('/').to_string(),
+            TargetSource::LivePsa(t) => t.push_url.to_string(),
+            TargetSource::BuiltInMock { .. } => "built-in mock".into(),
+            TargetSource::BuiltInPsa { .. } => "built-in reference PSA".into(),
+        }
+    }
+
+    /// Whether the target file skips TLS verification (every report says so).
+    pub fn tls_insecure(&self) -> bool {
+        match self {
+            TargetSource::Live(t) => t.tls.insecure_skip_verify,
+            TargetSource::LivePsa(t) => t.tls.insecure_skip_verify,
+            _ => false,
+        }
+    }
 }
 
 /// The validated configuration of one `run`.
@@ -214,21 +254,41 @@ impl RunConfig {
                 });
             }
         }
-        let faults = args.mock_faults.clone();
-        let target = match &args.target {
-            None => TargetSource::BuiltInMock {
-                faults,
+        let profile = args.side.profile(args.profile).map_err(|message| {
+            let (message, hint) = message.split_once("\n  hint: ").unwrap_or((&message, ""));
+            ConfigError::BadOption {
+                message: message.to_string(),
+                hint: hint.to_string(),
+            }
+        })?;
+        let target = match (args.side, &args.target) {
+            (Side::Ncentral, None) => TargetSource::BuiltInMock {
+                faults: parse_names("--mock-fault", &args.mock_faults, MOCK_FAULTS_HINT)?,
                 style: if args.mock_alternate_style {
                     crate::mock::Style::Alternate
                 } else {
-                    args.mock_style.unwrap_or_default()
+                    args.mock_style
+                        .as_deref()
+                        .map(|s| parse_name("--mock-style", s, ""))
+                        .transpose()?
+                        .unwrap_or_default()
                 },
             },
-            Some(path) => TargetSource::Live(Box::new(load_target(path, env)?)),
+            (Side::Psa, None) => TargetSource::BuiltInPsa {
+                faults: parse_names("--mock-fault", &args.mock_faults, PSA_FAULTS_HINT)?,
+                style: args
+                    .mock_style
+                    .as_deref()
+                    .map(|s| parse_name("--mock-style", s, ""))
+                    .transpose()?
+                    .unwrap_or_default(),
+            },
+            (Side::Ncentral, Some(path)) => TargetSource::Live(Box::new(load_target(path, env)?)),
+            (Side::Psa, Some(path)) => TargetSource::LivePsa(Box::new(load_psa_target(path, env)?)),
         };
         Ok(RunConfig {
             target,
-            profile: args.profile,
+            profile,
             strict: args.strict,
             tags,
             out: args.out.clone(),
@@ -239,6 +299,44 @@ impl RunConfig {
             repeat_features: args.repeat_features,
         })
     }
+}
+
+/// How to list the N-central mock's faults.
+pub const MOCK_FAULTS_HINT: &str = "`psa-conformance mock --list-faults` lists them";
+/// How to list the reference PSA's faults.
+pub const PSA_FAULTS_HINT: &str = "`psa-conformance mock --side psa --list-faults` lists them";
+
+/// One value of a `clap::ValueEnum` table (a fault, a style), or a usage
+/// error that lists the names it could have been.
+pub fn parse_name<T: clap::ValueEnum>(
+    flag: &str,
+    name: &str,
+    hint: &str,
+) -> Result<T, ConfigError> {
+    T::from_str(name, false).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        ConfigError::BadOption {
+            message: format!("{flag} {name:?} is not one of its names"),
+            hint: if hint.is_empty() || names.len() <= 6 {
+                format!("one of: {}", names.join(", "))
+            } else {
+                hint.to_string()
+            },
+        }
+    })
+}
+
+/// [`parse_name`] for a repeated flag.
+pub fn parse_names<T: clap::ValueEnum>(
+    flag: &str,
+    names: &[String],
+    hint: &str,
+) -> Result<Vec<T>, ConfigError> {
+    names.iter().map(|n| parse_name(flag, n, hint)).collect()
 }
 
 /// Largest `--concurrency`.
@@ -308,7 +406,7 @@ struct TargetFile {
     #[serde(default)]
     rate_limit: RateLimitTable,
     #[serde(default)]
-    tls: TlsTable,
+    tls: TlsTableFile,
     #[serde(default)]
     lifecycle: LifecycleTable,
 }
@@ -357,10 +455,28 @@ struct RateLimitTable {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TlsTable {
+struct TlsTableFile {
     ca_file: Option<PathBuf>,
     #[serde(default)]
     insecure_skip_verify: bool,
+}
+
+impl TlsTableFile {
+    /// The settings, once the CA file is known to be readable.
+    fn into_settings(self) -> Result<TlsSettings, String> {
+        if let Some(ca) = &self.ca_file {
+            if !ca.is_file() {
+                return Err(format!(
+                    "tls.ca_file {} is not a readable file",
+                    ca.display()
+                ));
+            }
+        }
+        Ok(TlsSettings {
+            ca_file: self.ca_file,
+            insecure_skip_verify: self.insecure_skip_verify,
+        })
+    }
 }
 
 /// `psa_type = 3` and `psa_type = "3"` both read as `"3"`.
@@ -543,14 +659,7 @@ pub fn load_target(
             "rate_limit.concurrency must be 1..=256 and rate_limit.max_requests 1..=5000".into(),
         ));
     }
-    if let Some(ca) = &file.tls.ca_file {
-        if !ca.is_file() {
-            return Err(invalid(format!(
-                "tls.ca_file {} is not a readable file",
-                ca.display()
-            )));
-        }
-    }
+    let tls = file.tls.into_settings().map_err(invalid)?;
 
     Ok(Target {
         base_url,
@@ -562,10 +671,7 @@ pub fn load_target(
         unknown_ticket_id,
         custom_psa,
         rate_limit,
-        tls: TlsSettings {
-            ca_file: file.tls.ca_file,
-            insecure_skip_verify: file.tls.insecure_skip_verify,
-        },
+        tls,
         lifecycle,
     })
 }
@@ -720,7 +826,7 @@ ticket_id = "1142285696"
                 .target
             {
                 TargetSource::BuiltInMock { style, .. } => Ok(style),
-                TargetSource::Live(_) => Err("not the built-in mock".into()),
+                _ => Err("not the built-in mock".into()),
             }
         };
         assert_eq!(style(&[]), Ok(Style::Canonical));

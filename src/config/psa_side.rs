@@ -1,0 +1,313 @@
+//! The target file of the vendor's side (`run --side psa`, docs/PSA-SIDE.md):
+//! where the harness pushes tickets, how it authenticates to the PSA, and
+//! the N-central it plays for the PSA's callbacks. Validated here, before
+//! anything is sent or any port is opened; secrets only from environment
+//! variables.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Deserialize;
+use url::Url;
+
+use super::{ConfigError, TlsSettings};
+use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
+
+/// How N-central authenticates its pushes to the PSA (`[push_auth]`).
+#[derive(Debug, Clone)]
+pub struct PushAuth {
+    /// Any header name (`Authorization`, `X-Api-Key`…).
+    pub header: String,
+    /// Its value (`Basic …`, `Bearer …`): a secret.
+    pub value: Secret,
+}
+
+/// The N-central the harness plays (`[ncentral]`).
+#[derive(Debug, Clone)]
+pub struct HarnessNcentral {
+    /// Where the harness listens for the PSA's callbacks.
+    pub listen: SocketAddr,
+    /// The base URL the PSA was configured with (may differ from `listen`
+    /// behind a tunnel or a proxy).
+    pub public_url: Url,
+    /// The User-API JWT the PSA was configured with; the harness's N-central
+    /// exchanges exactly this one.
+    pub user_api_jwt: Secret,
+    /// The integration key the PSA was configured with, if any; accepted on
+    /// callbacks, never required.
+    pub integration_key: Option<Secret>,
+    /// How long a pending CREATE may wait for its callback.
+    pub callback_timeout: Duration,
+    /// How long one push may take to be answered.
+    pub answer_timeout: Duration,
+}
+
+/// A custom PSA to certify: the validated target file of `run --side psa`.
+#[derive(Debug, Clone)]
+pub struct PsaTarget {
+    pub push_url: Url,
+    pub push_method: Method,
+    pub push_auth: Option<PushAuth>,
+    pub ncentral: HarnessNcentral,
+    pub tls: TlsSettings,
+}
+
+impl PsaTarget {
+    /// A redactor that knows every secret of both sides.
+    pub fn redactor(&self) -> Redactor {
+        let r = Redactor::new();
+        if let Some(auth) = &self.push_auth {
+            r.add(&auth.value);
+        }
+        r.add(&self.ncentral.user_api_jwt);
+        if let Some(key) = &self.ncentral.integration_key {
+            r.add(key);
+        }
+        r
+    }
+}
+
+/// Defaults of `[ncentral]`, from docs/PSA-SIDE.md.
+pub const DEFAULT_CALLBACK_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_ANSWER_TIMEOUT_SECS: u64 = 30;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PsaTargetFile {
+    push_url: String,
+    #[serde(default)]
+    push_method: Option<String>,
+    #[serde(default)]
+    push_auth: Option<PushAuthTable>,
+    ncentral: NcentralTable,
+    #[serde(default)]
+    tls: super::TlsTableFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushAuthTable {
+    header: String,
+    value_env: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NcentralTable {
+    listen: String,
+    #[serde(default)]
+    public_url: Option<String>,
+    user_api_jwt_env: String,
+    #[serde(default)]
+    integration_key_env: Option<String>,
+    #[serde(default)]
+    callback_timeout_secs: Option<u64>,
+    #[serde(default)]
+    answer_timeout_secs: Option<u64>,
+}
+
+/// Reads and validates the target file of `run --side psa`.
+pub fn load_psa_target(
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<PsaTarget, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::TargetUnreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |message: String| ConfigError::TargetInvalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file: PsaTargetFile = toml::from_str(&text).map_err(|e| {
+        invalid(format!(
+            "{e}\n  hint: a target file for --side psa names push_url and [ncentral] (docs/PSA-SIDE.md)"
+        ))
+    })?;
+    let secret = |var: &str, key: &str| -> Result<Secret, ConfigError> {
+        let value = env(var).ok_or_else(|| ConfigError::MissingSecretVariable {
+            var: var.to_string(),
+            key: key.to_string(),
+            path: path.to_path_buf(),
+        })?;
+        if value.trim().len() < MIN_SECRET_LEN {
+            return Err(ConfigError::WeakSecret {
+                var: var.to_string(),
+                key: key.to_string(),
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Secret::new(value.trim().to_string()))
+    };
+    let http_url = |key: &str, text: &str| -> Result<Url, ConfigError> {
+        let url = Url::parse(text).map_err(|e| invalid(format!("{key} {text:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(invalid(format!(
+                "{key} {text:?} must be an http:// or https:// URL with a host"
+            )));
+        }
+        Ok(url)
+    };
+    let push_url = http_url("push_url", &file.push_url)?;
+    let push_method = match file.push_method.as_deref().map(str::to_ascii_uppercase) {
+        None => Method::POST,
+        Some(m) if m == "POST" => Method::POST,
+        Some(m) if m == "PUT" => Method::PUT,
+        Some(m) => return Err(invalid(format!("push_method {m:?} must be POST or PUT"))),
+    };
+    let push_auth = match file.push_auth {
+        None => None,
+        Some(t) => {
+            if reqwest::header::HeaderName::from_bytes(t.header.as_bytes()).is_err() {
+                return Err(invalid(format!(
+                    "push_auth.header {:?} is not an HTTP header name",
+                    t.header
+                )));
+            }
+            Some(PushAuth {
+                value: secret(&t.value_env, "push_auth.value_env")?,
+                header: t.header,
+            })
+        }
+    };
+    let nc = file.ncentral;
+    let listen: SocketAddr = nc.listen.parse().map_err(|_| {
+        invalid(format!(
+            "ncentral.listen {:?} is not an address with a port, e.g. \"127.0.0.1:8443\"",
+            nc.listen
+        ))
+    })?;
+    let public_url = match &nc.public_url {
+        Some(u) => http_url("ncentral.public_url", u.trim_end_matches('/'))?,
+        None => http_url("ncentral.listen", &format!("http://{listen}"))?,
+    };
+    let seconds = |key: &str, v: Option<u64>, default: u64| -> Result<Duration, ConfigError> {
+        match v.unwrap_or(default) {
+            s @ 1..=600 => Ok(Duration::from_secs(s)),
+            s => Err(invalid(format!(
+                "ncentral.{key} {s} must be 1 to 600 seconds"
+            ))),
+        }
+    };
+    let ncentral = HarnessNcentral {
+        listen,
+        public_url,
+        user_api_jwt: secret(&nc.user_api_jwt_env, "ncentral.user_api_jwt_env")?,
+        integration_key: nc
+            .integration_key_env
+            .as_deref()
+            .map(|v| secret(v, "ncentral.integration_key_env"))
+            .transpose()?,
+        callback_timeout: seconds(
+            "callback_timeout_secs",
+            nc.callback_timeout_secs,
+            DEFAULT_CALLBACK_TIMEOUT_SECS,
+        )?,
+        answer_timeout: seconds(
+            "answer_timeout_secs",
+            nc.answer_timeout_secs,
+            DEFAULT_ANSWER_TIMEOUT_SECS,
+        )?,
+    };
+    let tls = file.tls.into_settings().map_err(invalid)?;
+    Ok(PsaTarget {
+        push_url,
+        push_method,
+        push_auth,
+        ncentral,
+        tls,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn load(text: &str, vars: &[(&str, &str)]) -> Result<PsaTarget, ConfigError> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        let map = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        load_psa_target(f.path(), &super::super::env_from(map))
+    }
+
+    const GOOD: &str = r#"
+push_url = "https://psa.vendor.example/ncentral/tickets"
+[push_auth]
+header = "Authorization"
+value_env = "PUSH"
+[ncentral]
+listen = "127.0.0.1:8443"
+user_api_jwt_env = "JWT"
+callback_timeout_secs = 12
+"#;
+
+    #[test]
+    fn a_good_file_is_read_with_its_defaults() {
+        let t = load(
+            GOOD,
+            &[
+                ("PUSH", "Basic dmVuZG9yOnNlY3JldA=="),
+                ("JWT", "eyJhbGciOi.x.y"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(t.push_method, Method::POST);
+        assert_eq!(t.ncentral.public_url.as_str(), "http://127.0.0.1:8443/");
+        assert_eq!(t.ncentral.callback_timeout, Duration::from_secs(12));
+        assert_eq!(t.ncentral.answer_timeout, Duration::from_secs(30));
+        assert_eq!(t.push_auth.unwrap().header, "Authorization");
+    }
+
+    #[test]
+    fn every_bad_value_is_named() {
+        let env = [
+            ("PUSH", "Basic dmVuZG9yOnNlY3JldA=="),
+            ("JWT", "eyJhbGciOi.x.y"),
+        ];
+        for (from, to, says) in [
+            (
+                "https://psa.vendor.example/ncentral/tickets",
+                "ftp://x/y",
+                "push_url",
+            ),
+            ("127.0.0.1:8443", "localhost", "ncentral.listen"),
+            (
+                "callback_timeout_secs = 12",
+                "callback_timeout_secs = 0",
+                "callback_timeout_secs",
+            ),
+            (
+                "header = \"Authorization\"",
+                "header = \"Bad Header\"",
+                "push_auth.header",
+            ),
+            (
+                "[ncentral]",
+                "push_method = \"GET\"\n[ncentral]",
+                "push_method",
+            ),
+        ] {
+            let text = if from == "[ncentral]" {
+                GOOD.replacen("[push_auth]", "push_method = \"GET\"\n[push_auth]", 1)
+            } else {
+                GOOD.replace(from, to)
+            };
+            let _ = to;
+            let e = load(&text, &env).unwrap_err().to_string();
+            assert!(e.contains(says), "{says}: {e}");
+        }
+        let e = load(GOOD, &[("JWT", "eyJhbGciOi.x.y")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("PUSH") && e.contains("push_auth.value_env"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,463 @@
+//! The vendor's side (`run --side psa`, docs/PSA-SIDE.md): the harness plays
+//! N-central toward a custom PSA. It starts its own N-central
+//! ([`ncentral`]) for the PSA's callbacks, probes how the PSA answers a
+//! CREATE (with its ticket, or empty and a callback later), runs the
+//! `features/psa/` scenarios with their [`world::PsaSideWorld`], adds the
+//! run-wide checks (PUSH-10, CB-03, CB-04), and builds the same run model
+//! as the N-central side — reports, verdicts and exit codes stay as they are.
+
+pub mod ncentral;
+pub mod world;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cucumber::gherkin;
+use cucumber::tag::Ext as _;
+use cucumber::writer::Ext as _;
+use cucumber::World as _;
+use futures::FutureExt as _;
+
+use crate::catalog::Profile;
+use crate::config::{PsaTarget, RunConfig};
+use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
+use crate::http::{ClientSettings, Exchange, HttpClient, RequestSpec, TransportErrorKind};
+use crate::interrupt::{Interrupt, Stop};
+use crate::redact::{Redactor, Secret};
+use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, StepResult};
+
+use super::collect::{self, StepCollector};
+use super::runner::{panic_guard, RunError};
+use ncentral::{HarnessNcentralServer, NcentralState};
+use world::PsaSideWorld;
+
+/// Longest answer PUSH-10 accepts.
+pub const PROMPT_ANSWER: Duration = Duration::from_secs(5);
+
+/// How long the run waits after its last scenario for late callbacks, so a
+/// callback sent twice or unasked is seen (CB-04).
+pub const SETTLE: Duration = Duration::from_millis(1500);
+
+/// What every scenario of a PSA-side run shares.
+pub struct PsaRunContext {
+    pub target: PsaTarget,
+    /// Sends the pushes to `push_url`.
+    pub push_client: HttpClient,
+    /// The harness's N-central: its calls, its tokens, its traps.
+    pub ncentral: Arc<NcentralState>,
+    pub redactor: Redactor,
+    /// A push auth value that is surely not the configured one.
+    pub wrong_push_auth: Secret,
+    /// The PSA answered the probe CREATE empty: it calls back.
+    pub calls_back: bool,
+    next_ticket: AtomicI64,
+    /// Every push of the run with the action it carried (PUSH-10, CB-04).
+    pub pushes: Mutex<Vec<(Option<String>, Exchange)>>,
+}
+
+/// Distance between two tickets of a run: a callback naming a neighbour's
+/// id (id + 1) names no pushed ticket.
+const TICKET_STRIDE: i64 = 97;
+
+impl PsaRunContext {
+    /// A fresh N-central ticket id: an int32, never used before in this run.
+    pub fn next_ticket_id(&self) -> i64 {
+        self.next_ticket.fetch_add(TICKET_STRIDE, Ordering::Relaxed)
+    }
+
+    /// Sends one push and records it for the run-wide checks. The ticket it
+    /// names counts as pushed from before it is sent.
+    pub async fn send_push(&self, spec: &RequestSpec) -> Exchange {
+        let body: Option<serde_json::Value> = spec
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_slice(b).ok());
+        let action = body
+            .as_ref()
+            .and_then(|b| b.get("action"))
+            .and_then(|a| a.as_str())
+            .map(str::to_string);
+        if let Some(id) = body
+            .as_ref()
+            .and_then(|b| b.get("ncentralTicketId"))
+            .and_then(ncentral::ticket_id_of)
+        {
+            self.ncentral
+                .pushed(id, action.as_deref() == Some("CREATE"));
+        }
+        let exchange = self.push_client.send(spec).await;
+        self.pushes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((action, exchange.clone()));
+        exchange
+    }
+}
+
+/// Runs the PSA side against `target`. `listener` is the harness's
+/// N-central's socket when the caller already bound one (the built-in
+/// reference PSA was told its address); otherwise `[ncentral] listen` is
+/// bound here.
+pub async fn execute_until(
+    config: &RunConfig,
+    target: PsaTarget,
+    listener: Option<tokio::net::TcpListener>,
+    mut stop: Stop,
+) -> Result<(RunReport, Option<Interrupt>), RunError> {
+    let started_at = jiff::Timestamp::now();
+    let started = Instant::now();
+    let redactor = target.redactor();
+    let listener = match listener {
+        Some(l) => l,
+        None => tokio::net::TcpListener::bind(target.ncentral.listen)
+            .await
+            .map_err(|e| RunError::Listen {
+                address: target.ncentral.listen.to_string(),
+                reason: e.to_string(),
+            })?,
+    };
+    let server = HarnessNcentralServer::start(
+        listener,
+        target.ncentral.public_url.as_str(),
+        target.ncentral.user_api_jwt.clone(),
+        redactor.clone(),
+    )
+    .map_err(RunError::Mock)?;
+    let guard = panic_guard::register();
+    let push_client = HttpClient::new(
+        target.push_url.clone(),
+        ClientSettings {
+            timeout: target.ncentral.answer_timeout,
+            per_endpoint: config.concurrency,
+            tls: target.tls.clone(),
+            ..ClientSettings::default()
+        },
+    )?;
+    let wrong_push_auth = Secret::new(format!(
+        "Bearer not-the-push-auth-{:016x}",
+        rand::random::<u64>()
+    ));
+    redactor.add(&wrong_push_auth);
+    let mut ctx = PsaRunContext {
+        target,
+        push_client,
+        ncentral: server.state.clone(),
+        redactor: redactor.clone(),
+        wrong_push_auth,
+        calls_back: false,
+        next_ticket: AtomicI64::new(first_ticket_id()),
+        pushes: Mutex::default(),
+    };
+    let calls_back = tokio::select! {
+        probed = probe(&ctx) => probed?,
+        signal = stop.wait() => return Err(RunError::Interrupted(signal)),
+    };
+    ctx.calls_back = calls_back;
+    let ctx = Arc::new(ctx);
+    let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
+    if outcome.interrupted.is_none() {
+        tokio::time::sleep(SETTLE).await;
+    }
+    drop(guard);
+    outcome.scenarios.extend(run_wide_checks(&ctx, config));
+    outcome.scenarios.sort_by_key(ScenarioResult::sort_key);
+    server.stop().await;
+    let interrupted = outcome.interrupted.take();
+    let info = RunInfo {
+        profile: config.profile,
+        strict: config.strict,
+        target: redactor
+            .redact(ctx.target.push_url.as_str())
+            .trim_end_matches('/')
+            .to_string(),
+        tls_insecure: ctx.target.tls.insecure_skip_verify,
+        started_at,
+        elapsed: started.elapsed(),
+    };
+    let mut report = RunReport::build(&info, outcome.scenarios, &outcome.parse_errors, Vec::new());
+    if let Some(i) = &interrupted {
+        crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
+    }
+    Ok((report, interrupted.map(|i| i.signal)))
+}
+
+/// A random first ticket id, so two runs against one PSA use other tickets;
+/// the run's ids stay well inside an int32.
+fn first_ticket_id() -> i64 {
+    1_000_000_000 + i64::from(rand::random::<u32>() % 500_000_000)
+}
+
+/// One CREATE for a ticket of its own: the PSA must be reachable, and how it
+/// answers decides whether the callback scenarios apply.
+async fn probe(ctx: &PsaRunContext) -> Result<bool, RunError> {
+    let ticket = ctx.next_ticket_id();
+    let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    if let Some(auth) = &ctx.target.push_auth {
+        headers.push((auth.header.clone(), auth.value.expose().to_string()));
+    }
+    let body = serde_json::json!({
+        "action": "CREATE",
+        "title": format!("psa-conformance probe {ticket}"),
+        "details": "The first push of a conformance run: how does the PSA answer a CREATE?",
+        "ncentralTicketId": ticket,
+        "customTags": { "site": "Head office" },
+    });
+    let spec = RequestSpec {
+        method: ctx.target.push_method.clone(),
+        path: String::new(),
+        headers,
+        body: Some(body.to_string().into_bytes()),
+        on_429: crate::http::On429::Return,
+    };
+    let exchange = ctx.send_push(&spec).await;
+    match &exchange.outcome {
+        Ok(r) => Ok((200..300).contains(&r.status) && r.body.iter().all(u8::is_ascii_whitespace)),
+        Err(e) if matches!(e.kind, TransportErrorKind::Connect) => Err(RunError::Unreachable {
+            url: ctx
+                .redactor
+                .redact(ctx.target.push_url.as_str())
+                .into_owned(),
+            reason: e.message.clone(),
+        }),
+        // An answer that is not HTTP, or none in time: the scenarios show it.
+        Err(_) => Ok(false),
+    }
+}
+
+/// What cucumber reported, before it becomes a report.
+struct Outcome {
+    scenarios: Vec<ScenarioResult>,
+    parse_errors: Vec<String>,
+    interrupted: Option<crate::interrupt::Interrupted>,
+}
+
+async fn run_scenarios(ctx: Arc<PsaRunContext>, config: &RunConfig, mut stop: Stop) -> Outcome {
+    let applicability = Applicability {
+        push_auth: ctx.target.push_auth.is_some(),
+        calls_back: ctx.calls_back,
+        ..Applicability::default()
+    };
+    let profile: Profile = config.profile;
+    let tags = config.tags.as_ref().map(|(_, op)| op.clone());
+    let features = crate::features::parse_repeated(config.repeat_features);
+    let planned: Vec<ScenarioResult> = features
+        .iter()
+        .flatten()
+        .flat_map(|f| {
+            f.scenarios
+                .iter()
+                .filter(|s| {
+                    select(f, s, profile, tags.as_ref(), Some(applicability)) == Selection::Run
+                })
+                .map(|s| collect::skipped(f, s, String::new()))
+        })
+        .collect();
+    let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let collector = StepCollector::default();
+    let progress = Arc::new(crate::report::terminal::Progress::new(
+        planned.len(),
+        config.quiet,
+    ));
+    let filter =
+        {
+            let results = results.clone();
+            let tags = tags.clone();
+            move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
+                match select(f, sc, profile, tags.as_ref(), Some(applicability)) {
+                    Selection::Run => true,
+                    Selection::Exclude => false,
+                    Selection::Skip(reason) => {
+                        results
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(collect::skipped(f, sc, reason));
+                        false
+                    }
+                }
+            }
+        };
+    let before_ctx = ctx.clone();
+    let (after_ctx, after_results, after_progress) =
+        (ctx.clone(), results.clone(), progress.clone());
+    let strict = config.strict;
+    let run = PsaSideWorld::cucumber::<&str>()
+        .with_parser(EmbeddedFeatures)
+        .with_writer(collector.clone().normalized())
+        .with_default_cli()
+        .max_concurrent_scenarios(16)
+        .which_scenario(|f, _, s| {
+            if f.tags.iter().chain(s.tags.iter()).any(|t| t == "serial") {
+                cucumber::runner::basic::ScenarioType::Serial
+            } else {
+                cucumber::runner::basic::ScenarioType::Concurrent
+            }
+        })
+        .before(move |feature, _, scenario, world| {
+            world.attach(
+                before_ctx.clone(),
+                feature.tags.iter().chain(scenario.tags.iter()),
+            );
+            async {}.boxed_local()
+        })
+        .after(move |feature, _, scenario, outcome, world| {
+            let mut world = world;
+            if let Some(w) = world.as_deref_mut() {
+                w.gather_evidence();
+            }
+            let result = collect::finished(feature, scenario, outcome, world, &after_ctx.redactor);
+            after_progress
+                .tick(result.status == ScenarioStatus::Failed && !result.is_warning(strict));
+            after_results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(result);
+            async {}.boxed_local()
+        })
+        .filter_run(features, filter);
+    let signal = tokio::select! {
+        _ = run => None,
+        signal = stop.wait() => Some(signal),
+    };
+    progress.finish();
+    let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
+    let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));
+    for s in &mut scenarios {
+        for ran in steps.get(&s.id).into_iter().flatten() {
+            let error = ran
+                .error
+                .as_ref()
+                .map(|e| ctx.redactor.redact(e).into_owned());
+            match s.steps.iter_mut().find(|st| st.line == ran.line) {
+                Some(step) => {
+                    step.status = ran.status;
+                    step.error = error;
+                }
+                None => s.steps.push(StepResult {
+                    error,
+                    ..ran.clone()
+                }),
+            }
+        }
+    }
+    let interrupted =
+        signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
+    let parse_errors = std::mem::take(
+        &mut *collector
+            .parse_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    Outcome {
+        scenarios,
+        parse_errors,
+        interrupted,
+    }
+}
+
+/// PUSH-10, CB-03 and CB-04 over every push and call of the run, as
+/// scenarios of their own (`run-wide:CB-04`), when the run selects them.
+fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResult> {
+    let pushes = ctx.pushes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let calls = ctx.ncentral.calls();
+    let slow: Vec<(String, Exchange)> = pushes
+        .iter()
+        .filter(|(_, e)| e.elapsed > PROMPT_ANSWER)
+        .map(|(action, e)| {
+            (
+                format!(
+                    "{} answered after {:.1} s",
+                    action.as_deref().unwrap_or("a push"),
+                    e.elapsed.as_secs_f64()
+                ),
+                e.clone(),
+            )
+        })
+        .collect();
+    let ticket_calls: Vec<&ncentral::Call> = calls
+        .iter()
+        .filter(|c| {
+            c.kind.current_api()
+                && !matches!(
+                    c.kind,
+                    ncentral::CallKind::Authenticate | ncentral::CallKind::Refresh
+                )
+        })
+        .collect();
+    let bad_bearer: Vec<(String, Exchange)> = ticket_calls
+        .iter()
+        .filter(|c| !matches!(c.bearer, ncentral::Bearer::Access { .. }))
+        .map(|c| {
+            (
+                format!("carried {}", c.bearer.describe()),
+                c.exchange.clone(),
+            )
+        })
+        .collect();
+    // CB-04: callbacks about tickets never pushed, and more successful
+    // links of a ticket than CREATEs of it.
+    let mut offenders: Vec<(String, Exchange)> = Vec::new();
+    let mut links: HashMap<i64, usize> = HashMap::new();
+    for c in &calls {
+        let Some(ticket) = c.ticket else { continue };
+        if !ctx.ncentral.was_pushed(ticket) {
+            offenders.push((
+                format!("a call about ticket {ticket}, which N-central never pushed"),
+                c.exchange.clone(),
+            ));
+            continue;
+        }
+        if c.kind.links() && (200..300).contains(&c.status) {
+            let n = links.entry(ticket).or_default();
+            *n += 1;
+            let creates = ctx.ncentral.creates_of(ticket);
+            if *n > creates {
+                offenders.push((
+                    format!("link callback #{n} for ticket {ticket}, which N-central pushed {creates} CREATE(s) for"),
+                    c.exchange.clone(),
+                ));
+            }
+        }
+    }
+    let creates = pushes
+        .iter()
+        .filter(|(a, _)| a.as_deref() == Some("CREATE"))
+        .count();
+    type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, usize);
+    let checks: [Check; 3] = [
+        ("PUSH-10", "every push is answered within 5 s", slow, pushes.len()),
+        (
+            "CB-03",
+            "every call the PSA made to N-central's current API carries an access token N-central issued",
+            bad_bearer,
+            ticket_calls.len(),
+        ),
+        (
+            "CB-04",
+            "the PSA called back only for pushed tickets, and once per CREATE",
+            offenders,
+            creates,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (id, name, offenders, observed) in checks {
+        let tags = vec![format!("@{id}"), "@run-wide".to_string()];
+        let selected = config
+            .tags
+            .as_ref()
+            .is_none_or(|(_, op)| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))));
+        if !selected || observed == 0 {
+            continue;
+        }
+        out.push(collect::run_wide(
+            id,
+            name,
+            tags,
+            &offenders,
+            observed,
+            &ctx.redactor,
+        ));
+    }
+    out
+}

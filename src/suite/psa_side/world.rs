@@ -1,0 +1,256 @@
+//! The World of the vendor's side: one scenario's N-central tickets, the
+//! pushes it sent, what the PSA named its ticket, and — once the scenario
+//! ends — every call the PSA made about those tickets, merged with the
+//! pushes in the order they happened.
+//!
+//! Its `Debug` prints no secret: cucumber shows a failed scenario's World.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::http::{Exchange, On429, RequestSpec};
+use crate::suite::finding::Finding;
+
+use super::PsaRunContext;
+
+/// Which push auth a push carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushAuthChoice {
+    /// The configured header and value (none when `[push_auth]` is unset).
+    Configured,
+    /// No push auth header.
+    Missing,
+    /// The configured header with a wrong value.
+    Wrong,
+}
+
+/// How the PSA named its ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamedBy {
+    /// In the answer to CREATE (`externalTicketId`).
+    Answer,
+    /// By a callback to N-central (`ticketNumber`).
+    Callback,
+}
+
+/// The PSA's ticket for the scenario's N-central ticket.
+#[derive(Debug, Clone)]
+pub struct PsaTicket {
+    pub number: String,
+    pub by: NamedBy,
+}
+
+/// One scenario's state.
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct PsaSideWorld {
+    ctx: Option<Arc<PsaRunContext>>,
+    pub started: Instant,
+    /// Pushes and callbacks in the order they happened; filled from
+    /// `timeline` when the scenario ends.
+    pub exchanges: Vec<Exchange>,
+    /// Each push with the time it was sent (on the harness's clock).
+    pub timeline: Vec<(Duration, Exchange)>,
+    pub harness_errors: Vec<String>,
+    pub notes: Vec<String>,
+    /// Never filled: pushes return a 429 as the PSA's answer.
+    pub rate_limited: Vec<String>,
+    /// The scenario's N-central ticket.
+    pub ticket: Option<i64>,
+    /// Every ticket the scenario pushed (for the evidence).
+    pub tickets: Vec<i64>,
+    /// What the PSA named its ticket, once known.
+    pub psa_ticket: Option<PsaTicket>,
+    /// Pushes carry keys the PSA does not know (PUSH-05).
+    pub extra_keys: bool,
+    /// The key the custom tags travel under (`customTags`; PUSH-06: `customTag`).
+    pub tags_key: String,
+    /// Also merge the token calls made while the scenario ran (serial
+    /// scenarios only: then no other scenario's calls are among them).
+    pub serial: bool,
+}
+
+impl fmt::Debug for PsaSideWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pushes: Vec<String> = self
+            .timeline
+            .iter()
+            .map(|(_, e)| e.summary_line())
+            .collect();
+        let text = format!(
+            "PsaSideWorld {{ ticket: {:?}, psa_ticket: {:?}, pushes: {pushes:?} }}",
+            self.ticket,
+            self.psa_ticket.as_ref().map(|t| &t.number)
+        );
+        match &self.ctx {
+            Some(ctx) => f.write_str(&ctx.redactor.redact(&text)),
+            None => f.write_str(&text),
+        }
+    }
+}
+
+impl PsaSideWorld {
+    fn new() -> Self {
+        PsaSideWorld {
+            ctx: None,
+            started: Instant::now(),
+            exchanges: Vec::new(),
+            timeline: Vec::new(),
+            harness_errors: Vec::new(),
+            notes: Vec::new(),
+            rate_limited: Vec::new(),
+            ticket: None,
+            tickets: Vec::new(),
+            psa_ticket: None,
+            extra_keys: false,
+            tags_key: "customTags".into(),
+            serial: false,
+        }
+    }
+
+    /// Joins the world to its run (the `before` hook does this).
+    pub fn attach<'a>(
+        &mut self,
+        ctx: Arc<PsaRunContext>,
+        tags: impl IntoIterator<Item = &'a String>,
+    ) {
+        self.ctx = Some(ctx);
+        self.started = Instant::now();
+        self.serial = tags.into_iter().any(|t| t == "serial");
+    }
+
+    /// The run this scenario belongs to.
+    pub fn ctx(&self) -> Result<Arc<PsaRunContext>, Finding> {
+        self.ctx
+            .clone()
+            .ok_or_else(|| Finding::harness("the scenario was not attached to a run"))
+    }
+
+    /// The scenario's N-central ticket.
+    pub fn ticket(&self) -> Result<i64, Finding> {
+        self.ticket.ok_or_else(|| {
+            Finding::harness(
+                "no N-central ticket yet (a step `Given a new N-central ticket` is missing)",
+            )
+        })
+    }
+
+    /// A fresh N-central ticket for this scenario.
+    pub fn new_ticket(&mut self) -> Result<i64, Finding> {
+        let id = self.ctx()?.next_ticket_id();
+        self.ticket = Some(id);
+        self.tickets.push(id);
+        self.psa_ticket = None;
+        Ok(id)
+    }
+
+    /// The push N-central sends for `action`, as the guide describes it.
+    pub fn push_body(&self, action: &str, ticket: i64, psa_number: Option<&str>) -> Value {
+        let mut body = json!({
+            "action": action,
+            "title": format!("Disk space low on SERVER-{ticket}"),
+            "details": format!("Free space on C: fell below 10 % (N-central ticket {ticket})."),
+            "ncentralTicketId": ticket,
+        });
+        if action != "CREATE" {
+            body["psaTicketNumber"] = json!(psa_number.unwrap_or_default());
+        }
+        body[self.tags_key.as_str()] = json!({ "site": "Head office", "priority": "High" });
+        if self.extra_keys {
+            body["ncentralCustomerId"] = json!(50);
+            body["futureField"] = json!({ "added": "in a later N-central version" });
+        }
+        body
+    }
+
+    /// Sends one push with this body and push auth; keeps the exchange.
+    pub async fn push(&mut self, body: Vec<u8>, auth: PushAuthChoice) -> Result<(), Finding> {
+        let ctx = self.ctx()?;
+        let mut headers = vec![
+            ("Content-Type".to_string(), "application/json".to_string()),
+            ("Accept".to_string(), "application/json".to_string()),
+        ];
+        if let Some(configured) = &ctx.target.push_auth {
+            match auth {
+                PushAuthChoice::Configured => headers.push((
+                    configured.header.clone(),
+                    configured.value.expose().to_string(),
+                )),
+                PushAuthChoice::Wrong => headers.push((
+                    configured.header.clone(),
+                    ctx.wrong_push_auth.expose().to_string(),
+                )),
+                PushAuthChoice::Missing => {}
+            }
+        }
+        let spec = RequestSpec {
+            method: ctx.target.push_method.clone(),
+            path: String::new(),
+            headers,
+            body: Some(body),
+            on_429: On429::Return,
+        };
+        let at = ctx.ncentral.now();
+        let exchange = ctx.send_push(&spec).await;
+        self.timeline.push((at, exchange));
+        Ok(())
+    }
+
+    /// Sends the standard push for `action` about the scenario's ticket.
+    pub async fn push_action(&mut self, action: &str, auth: PushAuthChoice) -> Result<(), Finding> {
+        let ticket = self.ticket()?;
+        let number = self.psa_ticket.as_ref().map(|t| t.number.clone());
+        let body = self.push_body(action, ticket, number.as_deref());
+        self.push(body.to_string().into_bytes(), auth).await
+    }
+
+    /// The last push.
+    pub fn last_push(&self) -> Result<&Exchange, Finding> {
+        self.timeline
+            .last()
+            .map(|(_, e)| e)
+            .ok_or_else(|| Finding::harness("no push was sent before this check"))
+    }
+
+    /// Merges the calls the PSA made about this scenario's tickets (and,
+    /// in a serial scenario, the token calls made meanwhile) with its
+    /// pushes, in the order they happened.
+    pub fn gather_evidence(&mut self) {
+        let Some(ctx) = self.ctx.clone() else {
+            return;
+        };
+        let since = self.timeline.first().map(|(at, _)| *at);
+        let mut all: Vec<(Duration, Exchange)> = self.timeline.clone();
+        for call in ctx.ncentral.calls() {
+            let ours = call.ticket.is_some_and(|t| self.tickets.contains(&t));
+            let token_call =
+                self.serial && call.ticket.is_none() && since.is_some_and(|s| call.at >= s);
+            if ours || token_call {
+                all.push((call.at, call.exchange));
+            }
+        }
+        all.sort_by_key(|(at, _)| *at);
+        self.exchanges = all.into_iter().map(|(_, e)| e).collect();
+    }
+}
+
+impl crate::suite::collect::ScenarioRecord for PsaSideWorld {
+    fn started(&self) -> Instant {
+        self.started
+    }
+    fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+    fn harness_errors(&self) -> &[String] {
+        &self.harness_errors
+    }
+    fn notes(&self) -> &[String] {
+        &self.notes
+    }
+    fn rate_limited(&self) -> &[String] {
+        &self.rate_limited
+    }
+}

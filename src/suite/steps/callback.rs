@@ -1,0 +1,238 @@
+//! Steps of the vendor's side that judge the calls the PSA makes to the
+//! harness's N-central (CB-01…06, docs/REQUIREMENTS.md §12): that the
+//! callback comes, names the right ticket, carries an access token, and is
+//! retried after a 429 or an expired token.
+
+use std::time::Instant;
+
+use cucumber::{given, then};
+use serde_json::Value;
+
+use super::push::{absolute_http_url, callback_number, described};
+use crate::suite::finding::Finding;
+use crate::suite::psa_side::ncentral::{Bearer, Call, CallKind, Trap};
+use crate::suite::psa_side::world::{NamedBy, PsaSideWorld, PsaTicket};
+
+/// The calls about the scenario's ticket once `accept` holds, or when the
+/// callback timeout (counted from the last push) has passed.
+async fn calls_once(
+    w: &PsaSideWorld,
+    accept: impl Fn(&[Call]) -> bool,
+) -> Result<(bool, Vec<Call>), Finding> {
+    let ctx = w.ctx()?;
+    let ticket = w.ticket()?;
+    let deadline = Instant::now() + ctx.target.ncentral.callback_timeout;
+    Ok(ctx.ncentral.wait_for(ticket, deadline, accept).await)
+}
+
+/// The CREATE was answered with the PSA's ticket: this PSA need not call
+/// back for it.
+fn answered_with_ticket(w: &PsaSideWorld) -> Result<bool, Finding> {
+    let push = w.last_push()?;
+    Ok(push.response().is_some_and(|r| {
+        (200..300).contains(&r.status) && !r.body.iter().all(u8::is_ascii_whitespace)
+    }))
+}
+
+fn summary(calls: &[Call]) -> String {
+    if calls.is_empty() {
+        "no call about this ticket".into()
+    } else {
+        calls
+            .iter()
+            .map(|c| c.exchange.summary_line())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+#[given("N-central will answer the first callback for it with 429 and Retry-After 1")]
+async fn trap_429(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    let ticket = w.ticket()?;
+    w.ctx()?.ncentral.set_trap(ticket, Trap::TooManyRequests);
+    Ok(())
+}
+
+#[given("N-central will answer the first callback for it with 401, its access token expired")]
+async fn trap_401(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    let ticket = w.ticket()?;
+    w.ctx()?.ncentral.set_trap(ticket, Trap::ExpiredToken);
+    Ok(())
+}
+
+#[then("a callback for it arrives within the callback timeout")]
+async fn callback_arrives(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    if answered_with_ticket(w)? {
+        return Err(Finding::not_tested(
+            "the PSA answered this CREATE with its ticket: it need not call back",
+        )
+        .actual(described(w.last_push()?)));
+    }
+    let ctx = w.ctx()?;
+    let ticket = w.ticket()?;
+    let (arrived, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
+    if !arrived {
+        return Err(Finding::failure("no callback arrived for the ticket the PSA accepted")
+            .expected(format!(
+                "POST /api/custom-psa/tickets (or PUT /dms/rest/custompsa/tickets/create/{ticket}) with psaCustomTicketId {ticket} within callback_timeout_secs ({} s)",
+                ctx.target.ncentral.callback_timeout.as_secs()
+            ))
+            .actual(summary(&calls))
+            .exchange(w.last_push()?.summary_line())
+            .hint("after an empty 2xx the ticket stays pending in N-central until the PSA calls back"));
+    }
+    Ok(())
+}
+
+#[then("the callback names the pushed ticket, an absolute ticketUrl and a ticketNumber")]
+async fn callback_names_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    let ticket = w.ticket()?;
+    let (_, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
+    let call = calls.iter().find(|c| c.kind.links()).ok_or_else(|| {
+        Finding::failure("no callback names the pushed ticket")
+            .expected(format!("a callback with psaCustomTicketId {ticket}"))
+            .actual(summary(&calls))
+    })?;
+    let body = call.body.clone().unwrap_or(Value::Null);
+    let fail = |title: &str, expected: String, at: &str| {
+        Finding::failure(title.to_string())
+            .expected(expected)
+            .actual(
+                body.pointer(at)
+                    .map_or("nothing".to_string(), Value::to_string),
+            )
+            .at(at.to_string())
+            .exchange(call.exchange.summary_line())
+    };
+    // The id may travel in the path (the older form) or the body.
+    if call.kind == CallKind::Link {
+        let id = body
+            .get("psaCustomTicketId")
+            .and_then(crate::suite::psa_side::ncentral::ticket_id_of);
+        if id != Some(ticket) {
+            return Err(fail(
+                "the callback names another ticket",
+                format!("{ticket}, the pushed ncentralTicketId (a number, or a decimal string)"),
+                "/psaCustomTicketId",
+            ));
+        }
+    }
+    match body.get("ticketUrl").and_then(Value::as_str) {
+        Some(u) if absolute_http_url(u) => {}
+        _ => {
+            return Err(fail(
+                "the callback gives no absolute ticketUrl",
+                "an absolute http(s) URL of the ticket in the PSA".into(),
+                "/ticketUrl",
+            ))
+        }
+    }
+    let number = callback_number(call)
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| {
+            fail(
+                "the callback names no PSA ticket",
+                "a non-empty string".into(),
+                "/ticketNumber",
+            )
+        })?;
+    w.psa_ticket = Some(PsaTicket {
+        number,
+        by: NamedBy::Callback,
+    });
+    Ok(())
+}
+
+#[then("every call the PSA made for it carries an access token N-central issued")]
+async fn calls_carry_access_token(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    let (_, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
+    let current: Vec<&Call> = calls.iter().filter(|c| c.kind.current_api()).collect();
+    if current.is_empty() {
+        return Err(Finding::failure(
+            "the PSA made no call to N-central's current API for this ticket",
+        )
+        .expected("POST /api/custom-psa/tickets with a bearer access token")
+        .actual(summary(&calls)));
+    }
+    for call in current {
+        if !matches!(call.bearer, Bearer::Access { .. }) {
+            return Err(Finding::failure("a callback carried the wrong credential")
+                .expected("Authorization: Bearer <an access token from POST /api/auth/authenticate>")
+                .actual(call.bearer.describe())
+                .exchange(call.exchange.summary_line())
+                .hint("the User-API JWT is only for POST /api/auth/authenticate; exchange it for an access token"));
+        }
+    }
+    Ok(())
+}
+
+#[then("the PSA retries the refused callback and it succeeds")]
+async fn retried_after_429(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    let ctx = w.ctx()?;
+    let ticket = w.ticket()?;
+    let (done, calls) = calls_once(w, |calls| {
+        let refused = calls.iter().position(|c| c.trapped);
+        refused.is_some_and(|i| {
+            calls[i + 1..]
+                .iter()
+                .any(|c| c.kind.links() && (200..300).contains(&c.status))
+        })
+    })
+    .await?;
+    if done {
+        return Ok(());
+    }
+    let refused = calls.iter().any(|c| c.trapped);
+    Err(Finding::failure(if refused {
+        "the PSA gave up on a callback answered 429"
+    } else {
+        "no callback arrived to answer 429"
+    })
+    .expected(format!(
+        "after 429 with Retry-After: 1, the callback for ticket {ticket} again, answered 2xx, within callback_timeout_secs ({} s)",
+        ctx.target.ncentral.callback_timeout.as_secs()
+    ))
+    .actual(summary(&calls))
+    .hint("wait Retry-After seconds and send the callback again"))
+}
+
+#[then("the PSA gets a new access token and the retried callback succeeds")]
+async fn retried_after_401(w: &mut PsaSideWorld) -> Result<(), Finding> {
+    let ctx = w.ctx()?;
+    let ticket = w.ticket()?;
+    let (done, calls) = calls_once(w, |calls| {
+        let refused = calls.iter().find(|c| c.trapped);
+        refused.is_some_and(|r| {
+            calls.iter().any(|c| {
+                c.at > r.at
+                    && c.kind.links()
+                    && (200..300).contains(&c.status)
+                    && c.bearer != r.bearer
+            })
+        })
+    })
+    .await?;
+    // The token calls the PSA made since the 401, for the evidence.
+    let refused_at = calls.iter().find(|c| c.trapped).map(|c| c.at);
+    let renewed = refused_at.is_some_and(|at| {
+        ctx.ncentral.calls().iter().any(|c| {
+            c.at > at
+                && matches!(c.kind, CallKind::Authenticate | CallKind::Refresh)
+                && (200..300).contains(&c.status)
+        })
+    });
+    if done && renewed {
+        return Ok(());
+    }
+    Err(Finding::failure(match (refused_at.is_some(), renewed) {
+        (false, _) => "no callback arrived to answer 401",
+        (true, false) => "the PSA did not renew its access token after a 401",
+        (true, true) => "the PSA renewed its token but did not retry the callback",
+    })
+    .expected(format!(
+        "after 401, POST /api/auth/refresh (or /api/auth/authenticate), then the callback for ticket {ticket} again with the new token, answered 2xx, within callback_timeout_secs ({} s)",
+        ctx.target.ncentral.callback_timeout.as_secs()
+    ))
+    .actual(summary(&calls))
+    .hint("an access token expires; refresh it with the refresh token and retry"))
+}

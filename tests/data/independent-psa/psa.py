@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""An independent custom PSA, written for the tests from docs/PSA-SIDE.md alone,
+in Python's standard library: it shares no code with the reference PSA
+(src/psa_mock). `run --side psa` must find it conformant in both answering
+styles.
+
+    psa.py STYLE NCENTRAL_URL        STYLE: body | callback
+
+Environment: NCENTRAL_USER_API_JWT (needed for callback), PSA_PUSH_AUTH
+(optional: the exact Authorization value pushes must carry). It listens on
+127.0.0.1 with a port of the system's choosing and prints
+`listening on PORT` first.
+"""
+import json
+import os
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+STYLE, NCENTRAL = sys.argv[1], sys.argv[2].rstrip("/")
+JWT = os.environ.get("NCENTRAL_USER_API_JWT", "")
+PUSH_AUTH = os.environ.get("PSA_PUSH_AUTH")
+ACTIONS = ("CREATE", "UPDATE", "RESOLVE", "REOPEN")
+
+lock = threading.Lock()
+by_ncentral_id = {}  # ncentralTicketId -> ticket number
+known_numbers = set()
+counter = [500]
+tokens = {}
+
+
+def call(path, body=None, bearer=None, ctype="application/json"):
+    req = urllib.request.Request(NCENTRAL + path, data=body, method="POST")
+    if bearer:
+        req.add_header("Authorization", "Bearer " + bearer)
+    if body is not None:
+        req.add_header("Content-Type", ctype)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read(), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), e.headers
+    except OSError:
+        return 0, b"", {}
+
+
+def keep(answer):
+    data = json.loads(answer)["tokens"]
+    tokens["access"] = data["access"]["token"]
+    tokens["refresh"] = data["refresh"]["token"]
+
+
+def authenticate():
+    status, body, _ = call("/api/auth/authenticate", b"", JWT)
+    if status == 200:
+        keep(body)
+
+
+def renew():
+    status, body, _ = call("/api/auth/refresh", tokens.get("refresh", "").encode(), None, "text/plain")
+    if status == 200:
+        keep(body)
+    else:
+        authenticate()
+
+
+def call_back(ncentral_id, number, url):
+    if "access" not in tokens:
+        authenticate()
+    body = json.dumps({"psaCustomTicketId": ncentral_id, "ticketNumber": number, "ticketUrl": url}).encode()
+    for _ in range(6):
+        status, _, headers = call("/api/custom-psa/tickets", body, tokens.get("access"))
+        if status == 429:
+            time.sleep(min(int(headers.get("Retry-After", "1") or 1), 10))
+        elif status == 401:
+            renew()
+        else:
+            return
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def answer(self, code, obj=None):
+        body = b"" if obj is None else json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        if body:
+            self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_PUT(self):
+        self.do_POST()
+
+    def do_POST(self):
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        if PUSH_AUTH and self.headers.get("Authorization") != PUSH_AUTH:
+            return self.answer(401, {"error": "unauthorized"})
+        try:
+            push = json.loads(raw)
+        except ValueError:
+            return self.answer(400, {"error": "the body is not JSON"})
+        if not isinstance(push, dict) or push.get("action") not in ACTIONS:
+            return self.answer(400, {"error": "an object with a known action is expected"})
+        try:
+            ncentral_id = int(str(push.get("ncentralTicketId")))
+        except ValueError:
+            return self.answer(400, {"error": "ncentralTicketId is missing"})
+        if push["action"] == "CREATE":
+            with lock:
+                number = by_ncentral_id.get(ncentral_id)
+                fresh = number is None
+                if fresh:
+                    counter[0] += 1
+                    number = "INC%06d" % counter[0]
+                    by_ncentral_id[ncentral_id] = number
+                    known_numbers.add(number)
+            url = "http://127.0.0.1:%d/incidents/%s" % (self.server.server_port, number)
+            if STYLE == "body":
+                return self.answer(200, {"externalTicketId": number, "ticketUrl": url})
+            self.answer(204)
+            if fresh:
+                threading.Thread(target=call_back, args=(ncentral_id, number, url), daemon=True).start()
+            return
+        if push.get("psaTicketNumber") not in known_numbers:
+            return self.answer(404, {"error": "no such ticket"})
+        return self.answer(200, {"ok": True})
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print("listening on %d" % server.server_port, flush=True)
+server.serve_forever()
