@@ -921,20 +921,6 @@ fn a_tags_subset_is_partial_never_conformant_and_names_what_it_left_out() {
 }
 
 #[test]
-fn side_psa_is_refused_plainly_before_anything_is_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("reports");
-    let o = run(&["run", "--side", "psa", "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(
-        text(&o).contains("--side psa is not implemented"),
-        "{}",
-        text(&o)
-    );
-    assert!(!out.exists(), "a refused run writes no report");
-}
-
-#[test]
 fn a_secret_too_short_to_check_is_named_by_role_in_every_report_never_by_value() {
     let mock = start_mock(&[]);
     let export = |k: &str| {

@@ -7,7 +7,10 @@ styles.
     psa.py STYLE NCENTRAL_URL        STYLE: body | callback
 
 Environment: NCENTRAL_USER_API_JWT (needed for callback), PSA_PUSH_AUTH
-(optional: the exact Authorization value pushes must carry). It listens on
+(optional: the exact Authorization value pushes must carry), PSA_BREAK
+(optional, for the tests: `jwt-bearer` calls back with the User-API JWT as
+bearer, `no-push-auth` accepts pushes without auth, `unknown-500` answers
+500 for an unknown ticket). It listens on
 127.0.0.1 with a port of the system's choosing and prints
 `listening on PORT` first.
 """
@@ -23,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 STYLE, NCENTRAL = sys.argv[1], sys.argv[2].rstrip("/")
 JWT = os.environ.get("NCENTRAL_USER_API_JWT", "")
 PUSH_AUTH = os.environ.get("PSA_PUSH_AUTH")
+BREAK = os.environ.get("PSA_BREAK", "")
 ACTIONS = ("CREATE", "UPDATE", "RESOLVE", "REOPEN")
 
 lock = threading.Lock()
@@ -72,7 +76,8 @@ def call_back(ncentral_id, number, url):
         authenticate()
     body = json.dumps({"psaCustomTicketId": ncentral_id, "ticketNumber": number, "ticketUrl": url}).encode()
     for _ in range(6):
-        status, _, headers = call("/api/custom-psa/tickets", body, tokens.get("access"))
+        bearer = JWT if BREAK == "jwt-bearer" else tokens.get("access")
+        status, _, headers = call("/api/custom-psa/tickets", body, bearer)
         if status == 429:
             time.sleep(min(int(headers.get("Retry-After", "1") or 1), 10))
         elif status == 401:
@@ -99,7 +104,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
-        if PUSH_AUTH and self.headers.get("Authorization") != PUSH_AUTH:
+        if PUSH_AUTH and BREAK != "no-push-auth" and self.headers.get("Authorization") != PUSH_AUTH:
             return self.answer(401, {"error": "unauthorized"})
         try:
             push = json.loads(raw)
@@ -128,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
                 threading.Thread(target=call_back, args=(ncentral_id, number, url), daemon=True).start()
             return
         if push.get("psaTicketNumber") not in known_numbers:
-            return self.answer(404, {"error": "no such ticket"})
+            return self.answer(500 if BREAK == "unknown-500" else 404, {"error": "no such ticket"})
         return self.answer(200, {"ok": True})
 
 

@@ -1,0 +1,310 @@
+//! The vendor's side from the outside: `run --side psa` against the built-in
+//! reference PSA and against an independent PSA written in Python from
+//! docs/PSA-SIDE.md alone (tests/data/independent-psa/psa.py), in both
+//! answering styles; the broken variants of that PSA caught by the right
+//! requirement; no secret of either side in any report; and the usage
+//! errors of this side (exit 2, nothing sent).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use common::*;
+
+const PUSH_AUTH: &str = "Basic dmVuZG9yOnB1c2gtc2VjcmV0LTQ0MTc=";
+const USER_API_JWT: &str =
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwc2EtdmVuZG9yIn0.c2lnbmF0dXJlLW9mLXRoZS10ZXN0";
+const KEY: &str = "integration-key-0c41d7e2";
+
+/// A port free a moment ago, for the harness's N-central to listen on
+/// (the PSA must know the URL before the run starts).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The independent PSA, started on a port of its choosing.
+struct IndependentPsa {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for IndependentPsa {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn python() -> Option<&'static str> {
+    ["python3", "python"].into_iter().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+fn start_independent_psa(
+    style: &str,
+    ncentral: &str,
+    push_auth: bool,
+    broken: &str,
+) -> IndependentPsa {
+    let Some(python) = python() else {
+        // .ci/run installs python3; a missing interpreter is a failed test,
+        // never a skipped one.
+        panic!("python3 is needed for the independent PSA (tests/data/independent-psa)");
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/independent-psa/psa.py");
+    let mut cmd = Command::new(python);
+    cmd.arg(script)
+        .args([style, ncentral])
+        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
+        .env("PSA_BREAK", broken)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if push_auth {
+        cmd.env("PSA_PUSH_AUTH", PUSH_AUTH);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port = first
+        .trim()
+        .strip_prefix("listening on ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the independent PSA said {first:?}"));
+    IndependentPsa { child, port }
+}
+
+fn write_psa_target(dir: &Path, push_port: u16, listen_port: u16, push_auth: bool) -> PathBuf {
+    let path = dir.join("vendor.toml");
+    let auth = if push_auth {
+        "[push_auth]\nheader = \"Authorization\"\nvalue_env = \"T_PUSH_AUTH\"\n"
+    } else {
+        ""
+    };
+    std::fs::write(
+        &path,
+        format!(
+            r#"push_url = "http://127.0.0.1:{push_port}/ncentral/tickets"
+{auth}
+[ncentral]
+listen = "127.0.0.1:{listen_port}"
+user_api_jwt_env = "T_JWT"
+integration_key_env = "T_KEY"
+callback_timeout_secs = 5
+answer_timeout_secs = 10
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn run_psa(target: &Path, out: &Path, extra: &[&str]) -> Output {
+    bin()
+        .args(["run", "--side", "psa", "--target"])
+        .arg(target)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("T_PUSH_AUTH", PUSH_AUTH)
+        .env("T_JWT", USER_API_JWT)
+        .env("T_KEY", KEY)
+        .output()
+        .unwrap()
+}
+
+/// Every file of a report directory, as one text.
+fn files_text(dir: &Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        all.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+    }
+    all
+}
+
+fn status_of(summary: &serde_json::Value, id: &str) -> String {
+    summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .map(|r| r["status"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|| panic!("{id} is not in summary.json"))
+}
+
+/// No secret of either side in the terminal or any report: the push auth,
+/// the User-API JWT, the integration key, or a token the harness issued.
+fn assert_no_secret(o: &Output, out: &Path) {
+    let all = format!("{}{}", text(o), files_text(out));
+    for secret in [PUSH_AUTH, USER_API_JWT, KEY, "nc-access-", "nc-refresh-"] {
+        assert!(!all.contains(secret), "{secret} leaked");
+    }
+}
+
+#[test]
+fn an_independent_psa_calling_back_is_conformant_and_every_requirement_is_checked() {
+    let listen = free_port();
+    let psa = start_independent_psa("callback", &format!("http://127.0.0.1:{listen}"), true, "");
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), psa.port, listen, true);
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out, &["--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "conformant");
+    assert_eq!(summary["side"], "psa");
+    assert_eq!(summary["profile"], "psa");
+    for r in summary["requirements"].as_array().unwrap() {
+        assert_eq!(r["status"], "passed", "{r}");
+    }
+    assert_eq!(summary["requirements"].as_array().unwrap().len(), 16);
+    // The acceptance report shows the pushes and the callbacks in order.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let push = html
+        .find("/ncentral/tickets")
+        .expect("a push in the report");
+    assert!(
+        html[push..].contains("/api/custom-psa/tickets"),
+        "a callback after the push"
+    );
+    assert!(html.contains("custom PSA; the harness played N-central"));
+    assert_no_secret(&o, &out);
+}
+
+#[test]
+fn an_independent_psa_answering_with_its_ticket_is_conformant_and_the_callbacks_do_not_apply() {
+    let listen = free_port();
+    let psa = start_independent_psa("body", &format!("http://127.0.0.1:{listen}"), false, "");
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), psa.port, listen, false);
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "conformant");
+    for id in ["CB-01", "CB-02", "CB-03", "CB-05", "CB-06", "PUSH-09"] {
+        assert_eq!(status_of(&summary, id), "not-applicable", "{id}");
+    }
+    for id in ["PUSH-01", "PUSH-02", "PUSH-03", "PUSH-07", "CB-04"] {
+        assert_eq!(status_of(&summary, id), "passed", "{id}");
+    }
+    assert_no_secret(&o, &out);
+}
+
+#[test]
+fn a_broken_independent_psa_is_caught_by_the_requirement_it_breaks() {
+    for (style, broken, requirement, exit) in [
+        ("callback", "jwt-bearer", "CB-03", 1),
+        ("body", "no-push-auth", "PUSH-09", 1),
+        ("body", "unknown-500", "PUSH-08", 0),
+    ] {
+        let listen = free_port();
+        let psa = start_independent_psa(style, &format!("http://127.0.0.1:{listen}"), true, broken);
+        let dir = tempfile::tempdir().unwrap();
+        let target = write_psa_target(dir.path(), psa.port, listen, true);
+        let out = dir.path().join("r");
+        let o = run_psa(&target, &out, &[]);
+        assert_eq!(o.status.code(), Some(exit), "{broken}: {}", text(&o));
+        let summary = summary_of(&out);
+        let expected = if exit == 1 { "failed" } else { "warned" };
+        assert_eq!(status_of(&summary, requirement), expected, "{broken}");
+        assert_no_secret(&o, &out);
+    }
+}
+
+#[test]
+fn a_psa_that_does_not_answer_is_inconclusive_with_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), free_port(), free_port(), true);
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out, &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("cannot reach"), "{}", text(&o));
+    assert_eq!(summary_of(&out)["verdict"], "inconclusive");
+    assert_no_secret(&o, &out);
+}
+
+#[test]
+fn usage_errors_of_the_psa_side_send_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let out_arg = out.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec!["run", "--side", "psa", "--profile", "full"],
+            "--side psa has one profile",
+        ),
+        (vec!["run", "--profile", "psa"], "add --side psa"),
+        (
+            vec!["run", "--side", "psa", "--mock-fault", "nope"],
+            "--mock-fault \"nope\"",
+        ),
+        (
+            vec!["run", "--side", "psa", "--mock-style", "canonical"],
+            "one of: body, callback",
+        ),
+        (
+            vec!["run", "--mock-style", "callback"],
+            "--mock-style \"callback\"",
+        ),
+        (
+            vec!["list", "--side", "psa", "--profile", "core"],
+            "--side psa has one profile",
+        ),
+        (
+            vec!["mock", "--side", "psa", "--fault", "nope"],
+            "--side psa --list-faults",
+        ),
+    ] {
+        let mut all = args.clone();
+        if args[0] == "run" {
+            all.extend(["--out", out_arg]);
+        }
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
+        assert!(!out.exists(), "{args:?} wrote reports");
+    }
+    // A missing secret variable and a port in use are named, nothing sent.
+    let target = write_psa_target(dir.path(), free_port(), free_port(), true);
+    let o = bin()
+        .args(["run", "--side", "psa", "--target"])
+        .arg(&target)
+        .args(["--out", out_arg])
+        .env("T_JWT", USER_API_JWT)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("T_PUSH_AUTH") && text(&o).contains("push_auth.value_env"));
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port();
+    let target = write_psa_target(dir.path(), free_port(), taken_port, true);
+    let o = run_psa(&target, &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("[ncentral] listen"), "{}", text(&o));
+}
+
+#[test]
+fn list_shows_the_psa_side_requirements_and_scenarios() {
+    let o = run(&["list", "--side", "psa"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    for id in ["PUSH-01", "PUSH-10", "CB-01", "CB-06"] {
+        assert!(t.contains(id), "{id} not listed:\n{t}");
+    }
+    assert!(
+        !t.contains("DISC-01"),
+        "N-central's requirements are not the PSA side's"
+    );
+}
