@@ -22,6 +22,7 @@ pub mod launch;
 pub mod mock;
 pub mod openapi;
 pub mod output;
+pub mod psa_mock;
 pub mod redact;
 pub mod report;
 pub mod schema;
