@@ -117,11 +117,18 @@ fn ticket_id(value: &Value) -> Option<i64> {
     }
 }
 
-/// Reads a push, or the answer refusing it.
-fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Response> {
+/// Why a push is refused: its status and message.
+type Refusal = (StatusCode, String);
+
+fn refuse(status: StatusCode, message: &str) -> Refusal {
+    (status, message.to_string())
+}
+
+/// Reads a push, or why it is refused.
+fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Refusal> {
     let action = match object.get("action") {
         None | Some(Value::Null) => {
-            return Err(error(StatusCode::BAD_REQUEST, "action is required"));
+            return Err(refuse(StatusCode::BAD_REQUEST, "action is required"));
         }
         Some(Value::String(a)) => match a.as_str() {
             "CREATE" => Action::Create,
@@ -129,7 +136,7 @@ fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Response
             "RESOLVE" => Action::Resolve,
             "REOPEN" => Action::Reopen,
             _ if s.has(PsaFault::UnknownAction500) => {
-                return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+                return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
             }
             _ => {
                 return Err(error(
@@ -139,7 +146,7 @@ fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Response
             }
         },
         Some(_) => {
-            return Err(error(StatusCode::BAD_REQUEST, "action must be a string"));
+            return Err(refuse(StatusCode::BAD_REQUEST, "action must be a string"));
         }
     };
     let Some(ncentral_id) = object.get("ncentralTicketId").and_then(ticket_id) else {
@@ -148,7 +155,7 @@ fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Response
             "ncentralTicketId must be an integer or a decimal string",
         ));
     };
-    let text = |key: &str| -> Result<String, Response> {
+    let text = |key: &str| -> Result<String, Refusal> {
         match object.get(key) {
             Some(Value::String(t)) => Ok(t.clone()),
             _ => Err(error(
@@ -210,7 +217,7 @@ async fn push(State(s): Shared, headers: HeaderMap, body: Body) -> Response {
     };
     let push = match read_push(&object, &s) {
         Ok(p) => p,
-        Err(answer) => return answer,
+        Err((status, message)) => return error(status, &message),
     };
     if push.extra_keys && s.has(PsaFault::ExtraKeysRefused) {
         return error(StatusCode::BAD_REQUEST, "unknown key in the push");
