@@ -139,7 +139,7 @@ fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Refusal>
                 return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
             }
             _ => {
-                return Err(error(
+                return Err(refuse(
                     StatusCode::BAD_REQUEST,
                     "action must be CREATE, UPDATE, RESOLVE or REOPEN",
                 ));
@@ -150,7 +150,7 @@ fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Refusal>
         }
     };
     let Some(ncentral_id) = object.get("ncentralTicketId").and_then(ticket_id) else {
-        return Err(error(
+        return Err(refuse(
             StatusCode::BAD_REQUEST,
             "ncentralTicketId must be an integer or a decimal string",
         ));
@@ -158,7 +158,7 @@ fn read_push(object: &Map<String, Value>, s: &PsaState) -> Result<Push, Refusal>
     let text = |key: &str| -> Result<String, Refusal> {
         match object.get(key) {
             Some(Value::String(t)) => Ok(t.clone()),
-            _ => Err(error(
+            _ => Err(refuse(
                 StatusCode::BAD_REQUEST,
                 &format!("{key} must be a string"),
             )),
