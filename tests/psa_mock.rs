@@ -701,3 +701,61 @@ async fn every_fault_changes_the_behaviour_it_names_and_only_with_it_on() {
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(results.len() >= 32);
 }
+
+// ---------------------------------------------------------------------------
+// Hostile pushes: never a 5xx, never slow, the server still serving after.
+
+#[tokio::test]
+async fn hostile_pushes_get_4xx_fast_and_the_psa_keeps_serving() {
+    let psa = body_psa().await;
+    let fixed = [
+        "null".to_string(),
+        "{}".into(),
+        "{\"action\":null}".into(),
+        "{\"action\":\"CREATE\",\"ncentralTicketId\":1e400}".into(),
+        "{\"action\":\"CREATE\",\"ncentralTicketId\":18446744073709551616,\"title\":\"t\",\"details\":\"d\"}".into(),
+        "{\"action\":\"CREATE\",\"ncentralTicketId\":\"-\",\"title\":\"t\",\"details\":\"d\"}".into(),
+        "{\"action\":\"CREATE\",\"ncentralTicketId\":\"99999999999999999999\",\"title\":\"t\",\"details\":\"d\"}".into(),
+        "{\"action\":\"UPDATE\",\"ncentralTicketId\":1,\"title\":\"t\",\"details\":\"d\",\"psaTicketNumber\":7}".into(),
+        "{\"action\":\"UPDATE\",\"ncentralTicketId\":1,\"title\":\"t\",\"details\":\"d\",\"psaTicketNumber\":\"\"}".into(),
+        "{\"action\":\"CREATE\",\"title\":[],\"details\":\"d\",\"ncentralTicketId\":1}".into(),
+        "{\"action\":\"\u{0000}\"}".into(),
+        "\u{feff}{}".into(),
+        "{".repeat(200),
+    ];
+    let mut bodies: Vec<Vec<u8>> = fixed.iter().map(|s| s.as_bytes().to_vec()).collect();
+    bodies.push(vec![0xff, 0xfe, 0x00, 0x7b]);
+    // Pseudo-random bytes, seeded: reproducible.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for len in [1usize, 7, 64, 500, 4096] {
+        let bytes = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x & 0xff) as u8
+            })
+            .collect();
+        bodies.push(bytes);
+    }
+    for body in bodies {
+        let shown = String::from_utf8_lossy(&body)
+            .chars()
+            .take(60)
+            .collect::<String>();
+        let started = Instant::now();
+        let a = send(&psa, reqwest::Method::POST, body, &[]).await;
+        assert!(
+            a.status.is_client_error(),
+            "{shown:?}: {} {}",
+            a.status,
+            a.text
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{shown:?}: answered after {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(push(&psa, &create(3)).await.status, StatusCode::CREATED);
+}
