@@ -195,6 +195,7 @@ struct Answer {
     status: StatusCode,
     text: String,
     content_type: Option<String>,
+    content_length: Vec<String>,
 }
 
 impl Answer {
@@ -223,11 +224,18 @@ async fn send(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let content_length = r
+        .headers()
+        .get_all("content-length")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("?").to_string())
+        .collect();
     let text = r.text().await.unwrap_or_default();
     Answer {
         status,
         text,
         content_type,
+        content_length,
     }
 }
 
@@ -453,6 +461,7 @@ async fn callback_style_answers_empty_and_calls_back_with_the_issued_token() {
     assert!(started.elapsed() < Duration::from_millis(500));
     assert_eq!(a.status, StatusCode::ACCEPTED);
     assert!(a.text.is_empty(), "{}", a.text);
+    assert_eq!(a.content_length, ["0"]);
 
     let callbacks = nc.wait_callbacks(1, Duration::from_secs(5)).await;
     assert_eq!(callbacks.len(), 1);

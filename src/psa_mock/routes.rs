@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -264,12 +264,8 @@ fn create(s: Arc<PsaState>, push: Push) -> Response {
             if new && s.caller.is_some() && !s.has(PsaFault::CallbackNeverSent) {
                 tokio::spawn(call_back(s.clone(), ticket.ncentral_id, ticket.number));
             }
-            (
-                StatusCode::ACCEPTED,
-                [(header::CONTENT_LENGTH, "0")],
-                Body::empty(),
-            )
-                .into_response()
+            // hyper writes `Content-Length: 0` for the empty body.
+            StatusCode::ACCEPTED.into_response()
         }
     }
 }
