@@ -1,14 +1,66 @@
-//! STUB (replaced by the psa-mock branch): the reference PSA's API only.
-#![allow(dead_code, unused_variables)]
-use std::net::SocketAddr;
+//! The reference PSA: a correct implementation of the vendor's side of
+//! N-central's Custom PSA integration (PSA-SIDE.md), with named faults.
+//!
+//! It receives N-central's ticket pushes at `POST /ncentral/tickets` (also
+//! `PUT`) and answers a `CREATE` in one of two conformant styles:
+//! [`AnswerStyle::Body`] (`201 {"externalTicketId", "ticketUrl"}`) or
+//! [`AnswerStyle::Callback`] (an empty `202`, then the link callback
+//! `POST /api/custom-psa/tickets` to the N-central of [`NcentralLink`], with
+//! an access token exchanged from the User-API JWT, retried after a 429 and
+//! after a refresh on a 401).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use psa_conformance::psa_mock::{AnswerStyle, PsaFault, PsaMockServer};
+//! let psa = PsaMockServer::builder()
+//!     .style(AnswerStyle::Body)
+//!     .fault(PsaFault::RelativeTicketUrl)
+//!     .start()
+//!     .await?;
+//! println!("push to {}", psa.push_url());
+//! # Ok(()) }
+//! ```
+//!
+//! Like the N-central mock it imports nothing of the suite, the config or
+//! the reports: only [`crate::redact`] (its secrets). Inside:
+//!
+//! - this module: the component's face — [`PsaMockServer`],
+//!   [`PsaMockBuilder`], [`AnswerStyle`], [`NcentralLink`];
+//! - `faults`: the [`PsaFault`] table (name, requirement, style, description);
+//! - `state`: one instance's options and tickets;
+//! - `routes`: the axum router, the push checks and answers;
+//! - `callback`: the calls to N-central (token exchange, refresh, link
+//!   callback with its retries).
 
+mod callback;
+mod faults;
+mod routes;
+mod state;
+
+pub use faults::{PsaFault, UnknownPsaFault};
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::redact::Secret;
+
+/// How the reference PSA answers a `CREATE`. Both are conformant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum AnswerStyle {
+    /// 201 with {"externalTicketId", "ticketUrl"}; no callback.
     #[default]
     Body,
+    /// An empty 202, then the link callback to N-central.
     Callback,
 }
+
 impl AnswerStyle {
+    /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
             AnswerStyle::Body => "body",
@@ -16,82 +68,184 @@ impl AnswerStyle {
         }
     }
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
-pub enum PsaFault {
-    /// stub
-    CallbackTwice,
-}
-impl PsaFault {
-    pub fn all() -> &'static [PsaFault] {
-        &[PsaFault::CallbackTwice]
-    }
-    pub fn name(self) -> String {
-        "callback-twice".into()
-    }
-    pub fn description(self) -> String {
-        String::new()
-    }
-    pub fn requirement(self) -> &'static str {
-        "CB-04"
-    }
-    pub fn style(self) -> AnswerStyle {
-        AnswerStyle::Callback
-    }
-}
-impl std::fmt::Display for PsaFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.name())
-    }
-}
-#[derive(Debug, thiserror::Error)]
-#[error("unknown PSA fault {0:?}")]
-pub struct UnknownPsaFault(pub String);
-impl std::str::FromStr for PsaFault {
-    type Err = UnknownPsaFault;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Err(UnknownPsaFault(s.into()))
-    }
-}
+
+/// The N-central the PSA calls back (in tests: the harness's).
+#[derive(Clone)]
 pub struct NcentralLink {
+    /// E.g. `http://127.0.0.1:40123`, with or without a trailing slash.
     pub base_url: String,
+    /// Exchanged at `POST {base}/api/auth/authenticate`.
     pub user_api_jwt: String,
+    /// Sent as `INTEGRATION-KEY` on callbacks when set.
     pub integration_key: Option<String>,
 }
-#[derive(Default)]
-pub struct PsaMockBuilder;
-impl PsaMockBuilder {
-    pub fn style(self, s: AnswerStyle) -> Self {
-        self
-    }
-    pub fn fault(self, f: PsaFault) -> Self {
-        self
-    }
-    pub fn faults(self, f: impl IntoIterator<Item = PsaFault>) -> Self {
-        self
-    }
-    pub fn ncentral(self, link: NcentralLink) -> Self {
-        self
-    }
-    pub fn push_auth(self, header: &str, value: &str) -> Self {
-        self
-    }
-    pub fn listen(self, addr: SocketAddr) -> Self {
-        self
-    }
-    pub async fn start(self) -> std::io::Result<PsaMockServer> {
-        Err(std::io::Error::other("stub"))
+
+impl fmt::Debug for NcentralLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NcentralLink")
+            .field("base_url", &self.base_url)
+            .field("user_api_jwt", &Secret::new(""))
+            .field(
+                "integration_key",
+                &self.integration_key.as_ref().map(|_| Secret::new("")),
+            )
+            .finish()
     }
 }
-pub struct PsaMockServer;
+
+/// Configures a [`PsaMockServer`] before it starts.
+#[derive(Debug, Default)]
+pub struct PsaMockBuilder {
+    style: AnswerStyle,
+    faults: BTreeSet<PsaFault>,
+    ncentral: Option<NcentralLink>,
+    push_auth: Option<state::PushAuth>,
+    listen: Option<SocketAddr>,
+}
+
+impl PsaMockBuilder {
+    /// Answers `CREATE` in this style.
+    pub fn style(mut self, style: AnswerStyle) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// Switches a fault on.
+    pub fn fault(mut self, fault: PsaFault) -> Self {
+        self.faults.insert(fault);
+        self
+    }
+
+    /// Switches several faults on.
+    pub fn faults(mut self, faults: impl IntoIterator<Item = PsaFault>) -> Self {
+        self.faults.extend(faults);
+        self
+    }
+
+    /// The N-central to call back; required by [`AnswerStyle::Callback`].
+    pub fn ncentral(mut self, link: NcentralLink) -> Self {
+        self.ncentral = Some(link);
+        self
+    }
+
+    /// Pushes must carry exactly this header value, else 401 and nothing
+    /// is created.
+    pub fn push_auth(mut self, header: &str, value: &str) -> Self {
+        self.push_auth = Some(state::PushAuth {
+            header: header.to_string(),
+            value: Secret::new(value),
+        });
+        self
+    }
+
+    /// Listens on this address instead of `127.0.0.1:0`.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = Some(addr);
+        self
+    }
+
+    /// Binds and serves in the background until the server is stopped or
+    /// dropped. Fails (`InvalidInput`) for the callback style without an
+    /// N-central to call back.
+    pub async fn start(self) -> std::io::Result<PsaMockServer> {
+        if self.style == AnswerStyle::Callback && self.ncentral.is_none() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the callback style needs the N-central to call back (PsaMockBuilder::ncentral)",
+            ));
+        }
+        let caller = match &self.ncentral {
+            Some(link) => Some(callback::Caller::new(
+                &link.base_url,
+                Secret::new(link.user_api_jwt.clone()),
+                link.integration_key.clone().map(Secret::new),
+                callback::Behaviour {
+                    jwt_as_bearer: self.faults.contains(&PsaFault::CallbackWithUserApiJwt),
+                    no_retry_on_429: self.faults.contains(&PsaFault::NoRetryOn429),
+                    no_refresh_on_401: self.faults.contains(&PsaFault::NoRefreshOn401),
+                },
+            )?),
+            None => None,
+        };
+        let addr = self
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = state::PsaState::new(
+            self.style,
+            self.faults,
+            self.push_auth,
+            format!("http://{}", reachable(addr)),
+            caller,
+        );
+        let app = routes::router(Arc::new(state));
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(PsaMockServer {
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// The address to name in URLs: a wildcard bind is reached on loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+/// A running reference PSA. Stops when dropped.
+#[derive(Debug)]
+pub struct PsaMockServer {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
 impl PsaMockServer {
     pub fn builder() -> PsaMockBuilder {
-        PsaMockBuilder
+        PsaMockBuilder::default()
     }
+
+    /// `http://127.0.0.1:PORT/ncentral/tickets`, where N-central pushes.
     pub fn push_url(&self) -> String {
-        String::new()
+        format!("http://{}{}", reachable(self.addr), routes::PUSH_PATH)
     }
+
     pub fn address(&self) -> SocketAddr {
-        ([127, 0, 0, 1], 0).into()
+        self.addr
     }
-    pub async fn stop(self) {}
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for PsaMockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
 }
