@@ -238,7 +238,9 @@ impl HttpClient {
     /// `Retry-After` when given, else 2 s, 5 s, 10 s, within the client's
     /// total 429 budget. Every wait is kept in the exchange as evidence.
     pub async fn send(&self, spec: &RequestSpec) -> Exchange {
-        let started = Instant::now();
+        // From the first attempt on the wire: waiting for a permit of the
+        // run's own bound is not the target's time.
+        let mut started: Option<Instant> = None;
         let gate = self.gate(&endpoint_key(&spec.method, &spec.path));
         let mut waited_out = Vec::new();
         let mut waited = Duration::ZERO;
@@ -246,6 +248,7 @@ impl HttpClient {
         loop {
             let mut exchange = {
                 let _permit = gate.permits.acquire().await;
+                started.get_or_insert_with(Instant::now);
                 self.send_once(spec).await
             };
             use std::sync::atomic::Ordering;
@@ -284,7 +287,7 @@ impl HttpClient {
                 self.rate_limited_in_a_row.fetch_add(1, Ordering::Relaxed);
             }
             exchange.waited_out = waited_out;
-            exchange.elapsed = started.elapsed();
+            exchange.elapsed = started.map_or(exchange.elapsed, |s| s.elapsed());
             return exchange;
         }
     }
