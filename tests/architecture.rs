@@ -204,6 +204,8 @@ fn no_two_files_of_a_part_import_each_other_round() {
         "http",
         "attest",
         "suite/steps",
+        "suite/psa_side",
+        "config",
     ] {
         let graph = sibling_imports(part);
         assert!(!graph.is_empty(), "{part}: no files read");
@@ -211,4 +213,71 @@ fn no_two_files_of_a_part_import_each_other_round() {
             panic!("{part}: import cycle between its files: {}", c.join(" -> "));
         }
     }
+}
+
+/// The items a directory's `mod.rs` defines itself (not its re-exports):
+/// `struct`, `enum`, `fn`, `const`, `static`, `type`, `trait`.
+fn items_defined_in(mod_rs: &str) -> BTreeSet<String> {
+    let def = regex::Regex::new(
+        r"(?m)^pub(?:\([a-z]+\))? (?:async )?(?:struct|enum|fn|const|static|type|trait) ([A-Za-z_][A-Za-z0-9_]*)",
+    )
+    .unwrap();
+    def.captures_iter(mod_rs)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+/// A child file that uses an item its parent `mod.rs` defines, while the
+/// parent declares (and uses) the child, is a cycle between the two: the
+/// shared item belongs in a file of its own (`report/model.rs`,
+/// `mock/options.rs`, `config/error.rs`…), which both import.
+#[test]
+fn no_file_imports_an_item_its_parent_module_defines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = vec![src.clone()];
+    let mut checked = 0;
+    let mut offenders = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            }
+        }
+        let Ok(mod_rs) = std::fs::read_to_string(dir.join("mod.rs")) else {
+            continue;
+        };
+        let own = items_defined_in(mod_rs.split("#[cfg(test)]").next().unwrap_or_default());
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("mod.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            checked += 1;
+            let used =
+                regex::Regex::new(r"super::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))").unwrap();
+            let word = regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap();
+            for c in used.captures_iter(code) {
+                let names = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+                for w in word.find_iter(names) {
+                    if own.contains(w.as_str()) {
+                        offenders.push(format!("{} uses super::{}", path.display(), w.as_str()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 40, "read too few files ({checked})");
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn the_parent_item_check_sees_a_definition() {
+    let own = items_defined_in(
+        "pub struct RunReport {\npub(crate) fn last_line() {}\npub use model::*;\n",
+    );
+    assert!(own.contains("RunReport") && own.contains("last_line"));
+    assert!(!own.contains("model"));
 }

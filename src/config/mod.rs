@@ -19,46 +19,12 @@ use crate::cli::{RunArgs, Side};
 pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
 
+mod error;
 mod psa_side;
+mod tls;
+pub use error::ConfigError;
 pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
-
-/// A problem with the command line or the target file. Nothing was sent.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read target file {path}: {source}\n  hint: check the path given to --target")]
-    TargetUnreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("invalid target file {path}:\n{message}")]
-    TargetInvalid { path: PathBuf, message: String },
-    #[error("environment variable {var} is not set\n  where: {key} in {path}\n  hint: export {var}=… before running, or name another variable")]
-    MissingSecretVariable {
-        var: String,
-        key: String,
-        path: PathBuf,
-    },
-    #[error("environment variable {var} is empty or shorter than {MIN_SECRET_LEN} characters\n  where: {key} in {path}")]
-    WeakSecret {
-        var: String,
-        key: String,
-        path: PathBuf,
-    },
-    #[error("invalid tag expression {expr:?}: {message}\n  hint: tags look like `@CRED-01 or @KEY-01`, `not @rate-limit`")]
-    BadTags { expr: String, message: String },
-    /// `message` is the one-line title (what is wrong, and what was given).
-    #[error("{message}\n  hint: {hint}")]
-    BadOption { message: String, hint: String },
-    #[error("cannot write reports to --out {path}\n  cause: {cause}\n  where: {at}\n  hint: {hint}\n  nothing was sent")]
-    OutUnwritable {
-        path: PathBuf,
-        /// The path the failure happened at (the directory, a file in the
-        /// way, or the probe file).
-        at: PathBuf,
-        cause: std::io::Error,
-        hint: String,
-    },
-}
+use tls::TlsTableFile;
 
 /// How the suite obtains its access token.
 #[derive(Debug, Clone)]
@@ -451,32 +417,6 @@ struct RateLimitTable {
     concurrency: Option<usize>,
     max_requests: Option<usize>,
     recovery_timeout_secs: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TlsTableFile {
-    ca_file: Option<PathBuf>,
-    #[serde(default)]
-    insecure_skip_verify: bool,
-}
-
-impl TlsTableFile {
-    /// The settings, once the CA file is known to be readable.
-    fn into_settings(self) -> Result<TlsSettings, String> {
-        if let Some(ca) = &self.ca_file {
-            if !ca.is_file() {
-                return Err(format!(
-                    "tls.ca_file {} is not a readable file",
-                    ca.display()
-                ));
-            }
-        }
-        Ok(TlsSettings {
-            ca_file: self.ca_file,
-            insecure_skip_verify: self.insecure_skip_verify,
-        })
-    }
 }
 
 /// `psa_type = 3` and `psa_type = "3"` both read as `"3"`.

@@ -12,7 +12,9 @@ use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
-use super::{ConfigError, TlsSettings};
+use super::error::ConfigError;
+use super::tls::TlsTableFile;
+use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
 
 /// How N-central authenticates its pushes to the PSA (`[push_auth]`).
@@ -83,7 +85,7 @@ struct PsaTargetFile {
     push_auth: Option<PushAuthTable>,
     ncentral: NcentralTable,
     #[serde(default)]
-    tls: super::TlsTableFile,
+    tls: TlsTableFile,
 }
 
 #[derive(Debug, Deserialize)]

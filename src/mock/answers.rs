@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::faults::Fault;
 use super::fixtures::Ticket;
+use super::options::Style;
 use super::state::MockState;
-use super::Style;
 
 impl MockState {
     /// A JSON answer in the configured style.

@@ -18,9 +18,9 @@ use serde_json::{json, Value};
 use super::answers::truncate;
 use super::faults::Fault;
 use super::fixtures::{self, Ticket};
+use super::options::Style;
 use super::state::MockState;
 use super::tokens::TokenKind;
-use super::Style;
 
 /// Largest request body read; larger is 413.
 pub const BODY_LIMIT: usize = 64 * 1024;

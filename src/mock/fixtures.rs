@@ -2,8 +2,8 @@
 //! their creation dates written the way that style's server would write
 //! them) and the credentials one mock instance generates and accepts.
 
+use super::options::{MockCredentials, Style};
 use super::tokens::{TokenAuthority, TokenKind, ACCESS_EXPIRY_SECS};
-use super::{MockCredentials, Style};
 use crate::redact::Secret;
 
 /// One custom PSA ticket.

@@ -22,9 +22,9 @@ use super::checks::{self, read_body};
 use super::custom_tickets;
 use super::faults::Fault;
 use super::limit::Sticky;
+use super::options::Style;
 use super::state::{MockState, Shared};
 use super::token_ops;
-use super::Style;
 use crate::api::{self, Endpoint};
 
 /// The methods an endpoint of the table is routed for.
@@ -134,7 +134,7 @@ async fn gatekeeper(State(s): Shared, request: Request, next: Next) -> Response 
     );
     let bearer = request.headers().get(header::AUTHORIZATION).cloned();
     let limit = if s.has(Fault::NoRateLimit) {
-        super::RateLimit::Off
+        super::limit::RateLimit::Off
     } else {
         s.options.rate_limit
     };

@@ -11,8 +11,8 @@ use axum::extract::State;
 use super::faults::Fault;
 use super::fixtures::{self, Ticket};
 use super::limit::Limiter;
+use super::options::{MockCredentials, MockOptions};
 use super::tokens::TokenAuthority;
-use super::{MockCredentials, MockOptions};
 
 /// The PSA ticket a custom PSA ticket was linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]

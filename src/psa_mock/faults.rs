@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use clap::ValueEnum;
 
-use super::AnswerStyle;
+use super::style::AnswerStyle;
 
 /// A deliberate defect of the reference PSA. Its doc line is its description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]

@@ -36,8 +36,10 @@ mod callback;
 mod faults;
 mod routes;
 mod state;
+mod style;
 
 pub use faults::{PsaFault, UnknownPsaFault};
+pub use style::AnswerStyle;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -48,26 +50,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::redact::Secret;
-
-/// How the reference PSA answers a `CREATE`. Both are conformant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum AnswerStyle {
-    /// 201 with {"externalTicketId", "ticketUrl"}; no callback.
-    #[default]
-    Body,
-    /// An empty 202, then the link callback to N-central.
-    Callback,
-}
-
-impl AnswerStyle {
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            AnswerStyle::Body => "body",
-            AnswerStyle::Callback => "callback",
-        }
-    }
-}
 
 /// The N-central the PSA calls back (in tests: the harness's).
 #[derive(Clone)]

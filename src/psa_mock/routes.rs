@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 use super::callback::Link;
 use super::faults::PsaFault;
 use super::state::PsaState;
-use super::AnswerStyle;
+use super::style::AnswerStyle;
 
 type Shared = State<Arc<PsaState>>;
 

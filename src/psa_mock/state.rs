@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::callback::Caller;
 use super::faults::PsaFault;
-use super::AnswerStyle;
+use super::style::AnswerStyle;
 use crate::redact::Secret;
 
 /// The first PSA ticket number is `PSA-1001`.

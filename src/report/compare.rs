@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-pub use super::summary::Comparison;
+pub use super::model::Comparison;
+use super::model::RequirementStatus;
 use super::summary::Summary;
-use super::RequirementStatus;
 
 impl Comparison {
     pub fn between(baseline: &Summary, new: &Summary) -> Self {

@@ -12,7 +12,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus};
+use super::model::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus};
 
 /// The CTRF version this file follows (the spec and the reference
 /// implementation, npm `ctrf` 0.3, call it so).

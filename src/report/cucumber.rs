@@ -21,7 +21,7 @@
 
 use serde_json::{json, Value};
 
-use super::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus, StepResult};
+use super::model::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus, StepResult};
 
 /// The `uri` of the run-wide checks, which belong to no feature file.
 const RUN_WIDE_URI: &str = "run-wide";

@@ -11,7 +11,7 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{RequirementStatus, RunReport, ScenarioResult, ScenarioStatus};
+use super::model::{RequirementStatus, RunReport, ScenarioResult, ScenarioStatus};
 
 /// Annotations of one kind GitHub shows per step.
 pub const MAX_ANNOTATIONS: usize = 10;

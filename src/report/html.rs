@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use askama::Template;
 use sha2::{Digest, Sha256};
 
-use super::compare::Comparison;
-use super::{
+use super::model::Comparison;
+use super::model::{
     DisplayOutcome, RequirementResult, RequirementStatus, RunReport, ScenarioResult,
     ScenarioStatus, Verdict,
 };

@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::{DisplayOutcome, RunReport, ScenarioResult};
+use super::model::{DisplayOutcome, RunReport, ScenarioResult};
 
 pub fn render(run: &RunReport) -> String {
     let mut suites: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();

@@ -4,15 +4,15 @@
 
 use std::fmt::Write as _;
 
-use super::{RequirementStatus, RunReport};
+use super::model::{RequirementStatus, RunReport};
 
 pub fn render(run: &RunReport) -> String {
     let mut md = String::new();
     let icon = match run.verdict {
-        super::Verdict::Conformant => "✅",
-        super::Verdict::Partial => "◐",
-        super::Verdict::NotConformant => "❌",
-        super::Verdict::Inconclusive => "⚠️",
+        super::model::Verdict::Conformant => "✅",
+        super::model::Verdict::Partial => "◐",
+        super::model::Verdict::NotConformant => "❌",
+        super::model::Verdict::Inconclusive => "⚠️",
     };
     let _ = writeln!(md, "## {icon} PSA conformance: {}", run.verdict.label());
     let _ = writeln!(md);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Counts, RequirementStatus, RunReport, ScenarioStatus, Verdict};
+use super::model::{Comparison, Counts, RequirementStatus, RunReport, ScenarioStatus, Verdict};
 
 /// The `summary.json` document.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ pub struct SummaryScenario {
     /// Why an inconclusive scenario could not decide: `harness`,
     /// `rate-limited`, `not-tested`, `interrupted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inconclusive_reason: Option<super::Undecided>,
+    pub inconclusive_reason: Option<super::model::Undecided>,
     /// Why the scenario did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
@@ -127,7 +127,7 @@ impl Summary {
             inconclusive_reasons: r.inconclusive_reasons.clone(),
             verdict_reason: r.verdict_explanation(),
             untested_requirements: r
-                .counted_with_status(super::RequirementStatus::Untested)
+                .counted_with_status(super::model::RequirementStatus::Untested)
                 .into_iter()
                 .map(String::from)
                 .collect(),
@@ -140,17 +140,4 @@ impl Summary {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
-}
-
-/// What changed between a baseline and a newer run (made by
-/// [`super::compare`]; kept with the summary it is part of).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Comparison {
-    /// Requirements failing now that did not fail before.
-    pub new_failures: Vec<String>,
-    /// Requirements that failed before and do not now.
-    pub fixed: Vec<String>,
-    pub still_failing: Vec<String>,
-    pub added_scenarios: Vec<String>,
-    pub removed_scenarios: Vec<String>,
 }

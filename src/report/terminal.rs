@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{DisplayOutcome, RequirementStatus, RunReport, ScenarioStatus};
+use super::model::{DisplayOutcome, RequirementStatus, RunReport, ScenarioStatus};
 
 /// The end-of-run text.
 pub fn render(run: &RunReport, quiet: bool) -> String {

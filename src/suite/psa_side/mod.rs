@@ -6,11 +6,14 @@
 //! run-wide checks (PUSH-10, CB-03, CB-04), and builds the same run model
 //! as the N-central side — reports, verdicts and exit codes stay as they are.
 
+pub mod context;
 pub mod ncentral;
 pub mod world;
 
+pub use context::PsaRunContext;
+
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,12 +28,12 @@ use crate::config::{PsaTarget, RunConfig};
 use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
 use crate::http::{ClientSettings, Exchange, HttpClient, RequestSpec, TransportErrorKind};
 use crate::interrupt::{Interrupt, Stop};
-use crate::redact::{Redactor, Secret};
+use crate::redact::Secret;
 use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, StepResult};
 
 use super::collect::{self, StepCollector};
 use super::runner::{panic_guard, RunError};
-use ncentral::{HarnessNcentralServer, NcentralState};
+use ncentral::HarnessNcentralServer;
 use world::PsaSideWorld;
 
 /// Longest answer PUSH-10 accepts.
@@ -39,62 +42,6 @@ pub const PROMPT_ANSWER: Duration = Duration::from_secs(5);
 /// How long the run waits after its last scenario for late callbacks, so a
 /// callback sent twice or unasked is seen (CB-04).
 pub const SETTLE: Duration = Duration::from_millis(1500);
-
-/// What every scenario of a PSA-side run shares.
-pub struct PsaRunContext {
-    pub target: PsaTarget,
-    /// Sends the pushes to `push_url`.
-    pub push_client: HttpClient,
-    /// The harness's N-central: its calls, its tokens, its traps.
-    pub ncentral: Arc<NcentralState>,
-    pub redactor: Redactor,
-    /// A push auth value that is surely not the configured one.
-    pub wrong_push_auth: Secret,
-    /// The PSA answered the probe CREATE empty: it calls back.
-    pub calls_back: bool,
-    next_ticket: AtomicI64,
-    /// Every push of the run with the action it carried (PUSH-10, CB-04).
-    pub pushes: Mutex<Vec<(Option<String>, Exchange)>>,
-}
-
-/// Distance between two tickets of a run: a callback naming a neighbour's
-/// id (id + 1) names no pushed ticket.
-const TICKET_STRIDE: i64 = 97;
-
-impl PsaRunContext {
-    /// A fresh N-central ticket id: an int32, never used before in this run.
-    pub fn next_ticket_id(&self) -> i64 {
-        self.next_ticket.fetch_add(TICKET_STRIDE, Ordering::Relaxed)
-    }
-
-    /// Sends one push and records it for the run-wide checks. The ticket it
-    /// names counts as pushed from before it is sent.
-    pub async fn send_push(&self, spec: &RequestSpec) -> Exchange {
-        let body: Option<serde_json::Value> = spec
-            .body
-            .as_deref()
-            .and_then(|b| serde_json::from_slice(b).ok());
-        let action = body
-            .as_ref()
-            .and_then(|b| b.get("action"))
-            .and_then(|a| a.as_str())
-            .map(str::to_string);
-        if let Some(id) = body
-            .as_ref()
-            .and_then(|b| b.get("ncentralTicketId"))
-            .and_then(ncentral::ticket_id_of)
-        {
-            self.ncentral
-                .pushed(id, action.as_deref() == Some("CREATE"));
-        }
-        let exchange = self.push_client.send(spec).await;
-        self.pushes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((action, exchange.clone()));
-        exchange
-    }
-}
 
 /// Runs the PSA side against `target`. `listener` is the harness's
 /// N-central's socket when the caller already bound one (the built-in

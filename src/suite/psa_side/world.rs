@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::http::{Exchange, On429, RequestSpec};
 use crate::suite::finding::Finding;
 
-use super::PsaRunContext;
+use super::context::PsaRunContext;
 
 /// Which push auth a push carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

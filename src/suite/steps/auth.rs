@@ -6,7 +6,7 @@ use base64::Engine;
 use cucumber::{given, then, when};
 use reqwest::Method;
 
-use super::{last_json, last_line};
+use super::evidence::{last_json, last_line};
 use crate::config::AuthMode;
 use crate::http::RequestSpec;
 use crate::suite::finding::{Finding, StepOutcome};

@@ -3,7 +3,7 @@
 
 use cucumber::then;
 
-use super::{body_preview, last_line};
+use super::evidence::{body_preview, last_line};
 use crate::http::{Exchange, ReceivedResponse};
 use crate::redact::Redactor;
 use crate::suite::echo::EchoCheck;
@@ -137,7 +137,7 @@ pub fn check_key_not_revealed(
 async fn key_not_revealed(w: &mut PsaWorld) -> StepOutcome {
     StepOutcome::of(async {
         let ctx = w.ctx()?.clone();
-        let before = super::last_line(w);
+        let before = super::evidence::last_line(w);
         let key = ctx.target.integration_key.expose();
         if !answer_reveals(w.last_response()?, key) {
             return Ok(());

@@ -11,8 +11,8 @@ use cucumber::{given, then, when};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::evidence::{body_preview, last_json, last_line};
 use super::response::compact;
-use super::{body_preview, last_json, last_line};
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{BodyChoice, PsaWorld};
 

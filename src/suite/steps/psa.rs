@@ -9,8 +9,8 @@
 use cucumber::then;
 use serde_json::Value;
 
+use super::evidence::{last_json, last_line};
 use super::request::{InvalidBody, INVALID_CREDENTIAL_BODIES};
-use super::{last_json, last_line};
 use crate::http::ReceivedResponse;
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::PsaWorld;

@@ -6,7 +6,7 @@ use cucumber::gherkin::Step;
 use cucumber::then;
 use serde_json::Value;
 
-use super::{body_preview, last_json, last_line};
+use super::evidence::{body_preview, last_json, last_line};
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::PsaWorld;
 

@@ -4,7 +4,7 @@
 use cucumber::{given, then};
 use reqwest::Method;
 
-use super::last_line;
+use super::evidence::last_line;
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{BodyChoice, PsaWorld};
 

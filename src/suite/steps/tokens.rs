@@ -13,7 +13,7 @@ use cucumber::{given, then, when};
 use reqwest::Method;
 
 use super::auth::{altered_signature, random_jwt};
-use super::{body_preview, last_json, last_line};
+use super::evidence::{body_preview, last_json, last_line};
 use crate::config::AuthMode;
 use crate::http::RequestSpec;
 use crate::redact::Secret;

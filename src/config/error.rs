@@ -1,0 +1,44 @@
+//! Every problem with the command line or a target file: one error type,
+//! each variant a one-line title, then where and a hint. All are exit 2.
+
+use std::path::PathBuf;
+
+use crate::redact::MIN_SECRET_LEN;
+
+/// A problem with the command line or the target file. Nothing was sent.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read target file {path}: {source}\n  hint: check the path given to --target")]
+    TargetUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid target file {path}:\n{message}")]
+    TargetInvalid { path: PathBuf, message: String },
+    #[error("environment variable {var} is not set\n  where: {key} in {path}\n  hint: export {var}=… before running, or name another variable")]
+    MissingSecretVariable {
+        var: String,
+        key: String,
+        path: PathBuf,
+    },
+    #[error("environment variable {var} is empty or shorter than {MIN_SECRET_LEN} characters\n  where: {key} in {path}")]
+    WeakSecret {
+        var: String,
+        key: String,
+        path: PathBuf,
+    },
+    #[error("invalid tag expression {expr:?}: {message}\n  hint: tags look like `@CRED-01 or @KEY-01`, `not @rate-limit`")]
+    BadTags { expr: String, message: String },
+    /// `message` is the one-line title (what is wrong, and what was given).
+    #[error("{message}\n  hint: {hint}")]
+    BadOption { message: String, hint: String },
+    #[error("cannot write reports to --out {path}\n  cause: {cause}\n  where: {at}\n  hint: {hint}\n  nothing was sent")]
+    OutUnwritable {
+        path: PathBuf,
+        /// The path the failure happened at (the directory, a file in the
+        /// way, or the probe file).
+        at: PathBuf,
+        cause: std::io::Error,
+        hint: String,
+    },
+}
