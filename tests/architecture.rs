@@ -237,6 +237,8 @@ fn no_file_imports_an_item_its_parent_module_defines() {
     let mut dirs = vec![src.clone()];
     let mut checked = 0;
     let mut offenders = Vec::new();
+    let used = regex::Regex::new(r"super::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))").unwrap();
+    let word = regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap();
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -256,9 +258,6 @@ fn no_file_imports_an_item_its_parent_module_defines() {
             let text = std::fs::read_to_string(&path).unwrap();
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
             checked += 1;
-            let used =
-                regex::Regex::new(r"super::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))").unwrap();
-            let word = regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap();
             for c in used.captures_iter(code) {
                 let names = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
                 for w in word.find_iter(names) {
