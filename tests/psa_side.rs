@@ -308,3 +308,36 @@ fn list_shows_the_psa_side_requirements_and_scenarios() {
         "N-central's requirements are not the PSA side's"
     );
 }
+
+#[test]
+fn a_psa_that_never_answers_is_a_finding_in_bounded_time_not_a_hang() {
+    // Accepts connections and never answers a byte.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(64) {
+            open.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), port, free_port(), true);
+    let text = std::fs::read_to_string(&target)
+        .unwrap()
+        .replace("callback_timeout_secs = 5", "callback_timeout_secs = 1")
+        .replace("answer_timeout_secs = 10", "answer_timeout_secs = 1");
+    std::fs::write(&target, text).unwrap();
+    let out = dir.path().join("r");
+    let started = std::time::Instant::now();
+    let o = run_psa(&target, &out, &[]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let summary = summary_of(&out);
+    assert_eq!(status_of(&summary, "PUSH-01"), "failed");
+    assert_no_secret(&o, &out);
+    drop(held);
+}

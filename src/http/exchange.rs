@@ -70,6 +70,8 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection broke or the bytes were not HTTP.
     Protocol,
+    /// Not sent at all: the client's circuit breaker was open.
+    NotSent,
 }
 
 #[derive(Debug, Clone)]

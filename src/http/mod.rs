@@ -339,7 +339,7 @@ impl HttpClient {
         let failures = self.consecutive_failures.load(Ordering::Relaxed);
         let outcome = if failures >= CIRCUIT_BREAKER_FAILURES {
             Err(TransportError {
-                kind: TransportErrorKind::Protocol,
+                kind: TransportErrorKind::NotSent,
                 message: format!(
                     "not sent: the target failed {failures} requests in a row without answering (circuit open)"
                 ),

@@ -7,7 +7,7 @@ use std::time::Instant;
 use cucumber::{given, then, when};
 use serde_json::Value;
 
-use crate::http::Exchange;
+use crate::http::{Exchange, TransportErrorKind};
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::psa_side::world::{NamedBy, PsaSideWorld, PsaTicket, PushAuthChoice};
 
@@ -25,6 +25,10 @@ pub(crate) fn described(e: &Exchange) -> String {
 fn answered_status(e: &Exchange, expected: &str) -> Result<u16, Finding> {
     match &e.outcome {
         Ok(r) => Ok(r.status),
+        Err(err) if err.kind == TransportErrorKind::NotSent => Err(Finding::harness(format!(
+            "the push was not sent: {}",
+            err.message
+        ))),
         Err(err) => Err(Finding::failure("the PSA did not answer the push")
             .expected(expected.to_string())
             .actual(err.message.clone())
