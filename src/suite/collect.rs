@@ -17,7 +17,7 @@ use crate::http::Exchange;
 use crate::redact::Redactor;
 use crate::report::{millis, ScenarioResult, ScenarioStatus, StepResult, Undecided};
 
-use super::finding::{HARNESS_PREFIX, NOT_TESTED_PREFIX};
+use super::finding::{Finding, FindingKind, HARNESS_PREFIX};
 
 /// What a scenario's World kept that its result shows: either side's World
 /// ([`super::world::PsaWorld`], [`super::psa_side::world::PsaSideWorld`]).
@@ -100,17 +100,13 @@ pub fn finished<W: ScenarioRecord>(
     world: Option<&mut W>,
     redactor: &Redactor,
 ) -> ScenarioResult {
-    let (status, mut failure) = outcome_of(outcome);
+    let (status, mut failure, kind) = outcome_of(outcome);
     let mut result = ScenarioResult {
         status,
         ..base(feature, scenario)
     };
-    let mut harness = failure
-        .as_deref()
-        .is_some_and(|f| f.starts_with(HARNESS_PREFIX));
-    let not_tested = failure
-        .as_deref()
-        .is_some_and(|f| f.starts_with(NOT_TESTED_PREFIX));
+    let mut harness = kind == Some(FindingKind::Harness);
+    let not_tested = kind == Some(FindingKind::NotTested);
     let mut rate_limited = false;
     if let Some(w) = world {
         result.duration_ms = millis(w.started().elapsed());
@@ -276,33 +272,83 @@ impl<W: cucumber::World> Writer<W> for StepCollector {
 
 impl writer::NonTransforming for StepCollector {}
 
-fn step_error_text(err: &event::StepError) -> String {
+/// A failed step's text and, when it failed with a [`Finding`] (the payload
+/// [`crate::suite::finding::StepOutcome`] unwinds with), that finding's
+/// kind. Any other panic is a bug of the suite: a harness error.
+fn step_error(err: &event::StepError) -> (String, FindingKind) {
     match err {
-        event::StepError::Panic(info) => info
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the step panicked".into()),
-        other => format!("{HARNESS_PREFIX}{other}"),
+        event::StepError::Panic(payload) => {
+            if let Some(finding) = payload.downcast_ref::<Finding>() {
+                return (finding.to_string(), finding.kind);
+            }
+            let text = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the step panicked".into());
+            (format!("{HARNESS_PREFIX}{text}"), FindingKind::Harness)
+        }
+        other => (format!("{HARNESS_PREFIX}{other}"), FindingKind::Harness),
     }
 }
 
-/// Keeps the `after` hook's view of a scenario's outcome.
-pub(crate) fn outcome_of(finished: &ScenarioFinished) -> (ScenarioStatus, Option<String>) {
+fn step_error_text(err: &event::StepError) -> String {
+    step_error(err).0
+}
+
+/// The `after` hook's view of a scenario's outcome: its status, the
+/// failure's text, and the failure's kind.
+pub(crate) fn outcome_of(
+    finished: &ScenarioFinished,
+) -> (ScenarioStatus, Option<String>, Option<FindingKind>) {
     match finished {
-        ScenarioFinished::StepPassed => (ScenarioStatus::Passed, None),
+        ScenarioFinished::StepPassed => (ScenarioStatus::Passed, None, None),
         ScenarioFinished::StepSkipped => (
             ScenarioStatus::Failed,
             Some(format!(
                 "{HARNESS_PREFIX}a step matches no step definition (a bug in the suite)"
             )),
+            Some(FindingKind::Harness),
         ),
         ScenarioFinished::StepFailed(_, _, err) => {
-            (ScenarioStatus::Failed, Some(step_error_text(err)))
+            let (text, kind) = step_error(err);
+            (ScenarioStatus::Failed, Some(text), Some(kind))
         }
         ScenarioFinished::BeforeHookFailed(_) => (
             ScenarioStatus::Failed,
             Some(format!("{HARNESS_PREFIX}the scenario could not be set up")),
+            Some(FindingKind::Harness),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn panic_with(payload: impl std::any::Any + Send) -> event::StepError {
+        event::StepError::Panic(Arc::new(payload))
+    }
+
+    #[test]
+    fn a_failed_step_is_judged_by_its_findings_type_not_its_text() {
+        let harness = Finding::harness("no response to GET /api/standard-psa");
+        assert_eq!(step_error(&panic_with(harness)).1, FindingKind::Harness);
+        let not_tested = Finding::not_tested("the burst got no 429");
+        assert_eq!(
+            step_error(&panic_with(not_tested)).1,
+            FindingKind::NotTested
+        );
+        // A finding about the target whose words look like a harness
+        // error's is still a finding about the target.
+        let failure = Finding::failure(format!("{HARNESS_PREFIX}look-alike"));
+        let (text, kind) = step_error(&panic_with(failure));
+        assert_eq!(kind, FindingKind::Failure);
+        assert!(text.contains("look-alike"));
+        // Any other panic in a step is a bug of the suite.
+        let bug = step_error(&panic_with("index out of bounds".to_string()));
+        assert_eq!(bug.1, FindingKind::Harness);
     }
 }

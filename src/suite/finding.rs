@@ -4,6 +4,11 @@
 //! A [`Finding`] of kind [`FindingKind::Failure`] is a fact about the target;
 //! one of kind [`FindingKind::Harness`] says the suite could not check
 //! (no response, a bad step) and makes the run inconclusive instead.
+//!
+//! A step returns a [`StepOutcome`]: its check's `Result`, handed to
+//! cucumber so that a failed check travels as the [`Finding`] itself (the
+//! panic payload cucumber catches), and the run reads its kind from the
+//! type, never from its text.
 
 use std::fmt;
 
@@ -19,11 +24,42 @@ pub enum FindingKind {
     NotTested,
 }
 
-/// Marks a harness finding's text so the report can tell it from a failure.
+/// How a harness finding's text begins, for its reader (the run tells the
+/// kinds apart by [`FindingKind`], not by this text).
 pub const HARNESS_PREFIX: &str = "harness error: ";
 
-/// Marks a not-tested finding's text likewise.
+/// How a not-tested finding's text begins, likewise.
 pub const NOT_TESTED_PREFIX: &str = "not tested: ";
+
+/// What a step returns: the `Result` of its check. Cucumber's generated
+/// step code calls [`StepOutcome::unwrap_or_else`] on it; a failed check
+/// then unwinds with the [`Finding`] itself as the payload, which
+/// [`crate::suite::collect`] reads back typed.
+#[must_use]
+pub struct StepOutcome(pub Result<(), Finding>);
+
+impl StepOutcome {
+    /// Runs a step's check (an `async` block using `?`) to its outcome.
+    pub async fn of(check: impl std::future::Future<Output = Result<(), Finding>>) -> Self {
+        StepOutcome(check.await)
+    }
+
+    /// The one method cucumber's generated code calls on a step's return
+    /// value (`.unwrap_or_else(|e| panic!("{}", e))`). Instead of panicking
+    /// with the text, a failed check unwinds with the typed [`Finding`].
+    #[track_caller]
+    pub fn unwrap_or_else<F: FnOnce(Finding)>(self, _as_text: F) {
+        if let Err(finding) = self.0 {
+            std::panic::panic_any(finding);
+        }
+    }
+}
+
+impl From<Result<(), Finding>> for StepOutcome {
+    fn from(result: Result<(), Finding>) -> Self {
+        StepOutcome(result)
+    }
+}
 
 /// A failed check. Its fields live behind one box, so a step's
 /// `Result<(), Finding>` stays a pointer wide.

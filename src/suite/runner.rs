@@ -569,8 +569,9 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
     out
 }
 
-/// Keeps panics off the terminal while runs are active. A failed step is a
-/// panic that cucumber catches and the reports show, so it prints nothing;
+/// Keeps panics off the terminal while runs are active. A failed step
+/// unwinds with its [`crate::suite::finding::Finding`] as the payload, which
+/// cucumber catches and the reports show, so it prints nothing;
 /// any other panic prints where it happened but not its message, which may
 /// hold a secret of the run.
 pub mod panic_guard {
@@ -597,10 +598,10 @@ pub mod panic_guard {
                 if ACTIVE_RUNS.load(Ordering::SeqCst) == 0 {
                     return default(info);
                 }
-                let location = info.location();
-                if location.is_some_and(|l| crate::suite::steps::is_step_source(l.file())) {
+                if info.payload().is::<crate::suite::finding::Finding>() {
                     return;
                 }
+                let location = info.location();
                 let at = location.map_or_else(|| "an unknown place".to_string(), |l| format!("{}:{}", l.file(), l.line()));
                 eprintln!("psa-conformance: internal error at {at} (message withheld: it may contain a secret); please report it");
             }));

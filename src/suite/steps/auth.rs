@@ -9,7 +9,7 @@ use reqwest::Method;
 use super::{last_json, last_line};
 use crate::config::AuthMode;
 use crate::http::RequestSpec;
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{AuthChoice, PsaWorld};
 
 /// A JWT-shaped string: three base64url segments, random content, HS256 header.
@@ -67,7 +67,8 @@ pub fn altered_signature(token: &str) -> String {
 #[given(
     regex = r"^the bearer token is (a random JWT-shaped string|an unsigned alg:none JWT|the configured token with its signature altered)$"
 )]
-fn forged_token(w: &mut PsaWorld, kind: String) -> Result<(), Finding> {
+async fn forged_token(w: &mut PsaWorld, kind: String) -> StepOutcome {
+    StepOutcome::of(async {
     let ctx = w.ctx()?.clone();
     let real = ctx.access_token.expose();
     let token = match kind.as_str() {
@@ -82,18 +83,23 @@ fn forged_token(w: &mut PsaWorld, kind: String) -> Result<(), Finding> {
     };
     w.draft.auth = AuthChoice::Raw(format!("Bearer {token}"));
     Ok(())
+    })
+    .await
 }
 
 #[when("the client exchanges the User-API JWT at POST /api/auth/authenticate")]
-async fn exchange_token(w: &mut PsaWorld) -> Result<(), Finding> {
-    let ctx = w.ctx()?.clone();
-    let AuthMode::Exchange { user_api_jwt } = &ctx.target.auth else {
-        return Err(Finding::harness(
-            "the target is not configured for token exchange (auth.user_api_jwt_env)",
-        ));
-    };
-    let spec = RequestSpec::token_exchange(user_api_jwt);
-    w.send(spec).await
+async fn exchange_token(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ctx = w.ctx()?.clone();
+        let AuthMode::Exchange { user_api_jwt } = &ctx.target.auth else {
+            return Err(Finding::harness(
+                "the target is not configured for token exchange (auth.user_api_jwt_env)",
+            ));
+        };
+        let spec = RequestSpec::token_exchange(user_api_jwt);
+        w.send(spec).await
+    })
+    .await
 }
 
 /// AUTH-06: `tokens.access.type` is `Bearer`, in any case (`bearer`, `BEARER`).
@@ -110,36 +116,42 @@ pub fn check_token_type(body: &serde_json::Value) -> Result<(), Finding> {
 }
 
 #[then("the issued access token's type is Bearer, in any case")]
-fn token_type(w: &mut PsaWorld) -> Result<(), Finding> {
-    check_token_type(&last_json(w)?).map_err(|f| f.exchange(last_line(w)))
+async fn token_type(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        check_token_type(&last_json(w)?).map_err(|f| f.exchange(last_line(w)))
+    })
+    .await
 }
 
 #[then("the issued access token is accepted by GET /api/standard-psa")]
-async fn issued_token_works(w: &mut PsaWorld) -> Result<(), Finding> {
-    let body = last_json(w)?;
-    let token = body
-        .pointer("/tokens/access/token")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| {
-            Finding::failure("no access token was issued")
-                .expected("a string at /tokens/access/token")
-                .at("/tokens/access/token")
-                .exchange(last_line(w))
-        })?
-        .to_string();
-    w.draft.auth = AuthChoice::Raw(format!("Bearer {token}"));
-    let spec = w.build_request(Method::GET, "/api/standard-psa")?;
-    w.send(spec).await?;
-    let r = w.last_response()?;
-    if r.status == 200 {
-        w.issued_access = Some(crate::redact::Secret::new(token));
-        Ok(())
-    } else {
-        Err(Finding::failure("the issued access token is refused")
-            .expected("200 from GET /api/standard-psa with the issued token")
-            .actual(format!("{}: {}", r.status, r.body_preview(200)))
-            .exchange(last_line(w)))
-    }
+async fn issued_token_works(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let body = last_json(w)?;
+        let token = body
+            .pointer("/tokens/access/token")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                Finding::failure("no access token was issued")
+                    .expected("a string at /tokens/access/token")
+                    .at("/tokens/access/token")
+                    .exchange(last_line(w))
+            })?
+            .to_string();
+        w.draft.auth = AuthChoice::Raw(format!("Bearer {token}"));
+        let spec = w.build_request(Method::GET, "/api/standard-psa")?;
+        w.send(spec).await?;
+        let r = w.last_response()?;
+        if r.status == 200 {
+            w.issued_access = Some(crate::redact::Secret::new(token));
+            Ok(())
+        } else {
+            Err(Finding::failure("the issued access token is refused")
+                .expected("200 from GET /api/standard-psa with the issued token")
+                .actual(format!("{}: {}", r.status, r.body_preview(200)))
+                .exchange(last_line(w)))
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

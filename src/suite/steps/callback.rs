@@ -9,7 +9,7 @@ use cucumber::{given, then};
 use serde_json::Value;
 
 use super::push::{absolute_http_url, callback_number, described};
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::psa_side::ncentral::{Bearer, Call, CallKind, Trap};
 use crate::suite::psa_side::world::{NamedBy, PsaSideWorld, PsaTicket};
 
@@ -47,21 +47,28 @@ fn summary(calls: &[Call]) -> String {
 }
 
 #[given("N-central will answer the first callback for it with 429 and Retry-After 1")]
-async fn trap_429(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let ticket = w.ticket()?;
-    w.ctx()?.ncentral.set_trap(ticket, Trap::TooManyRequests);
-    Ok(())
+async fn trap_429(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ticket = w.ticket()?;
+        w.ctx()?.ncentral.set_trap(ticket, Trap::TooManyRequests);
+        Ok(())
+    })
+    .await
 }
 
 #[given("N-central will answer the first callback for it with 401, its access token expired")]
-async fn trap_401(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let ticket = w.ticket()?;
-    w.ctx()?.ncentral.set_trap(ticket, Trap::ExpiredToken);
-    Ok(())
+async fn trap_401(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ticket = w.ticket()?;
+        w.ctx()?.ncentral.set_trap(ticket, Trap::ExpiredToken);
+        Ok(())
+    })
+    .await
 }
 
 #[then("a callback for it arrives within the callback timeout")]
-async fn callback_arrives(w: &mut PsaSideWorld) -> Result<(), Finding> {
+async fn callback_arrives(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
     if answered_with_ticket(w)? {
         return Err(Finding::not_tested(
             "the PSA answered this CREATE with its ticket: it need not call back",
@@ -82,69 +89,77 @@ async fn callback_arrives(w: &mut PsaSideWorld) -> Result<(), Finding> {
             .hint("after an empty 2xx the ticket stays pending in N-central until the PSA calls back"));
     }
     Ok(())
+    })
+    .await
 }
 
 #[then("the callback names the pushed ticket, an absolute ticketUrl and a ticketNumber")]
-async fn callback_names_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let ticket = w.ticket()?;
-    let (_, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
-    let call = calls.iter().find(|c| c.kind.links()).ok_or_else(|| {
-        Finding::failure("no callback names the pushed ticket")
-            .expected(format!("a callback with psaCustomTicketId {ticket}"))
-            .actual(summary(&calls))
-    })?;
-    let body = call.body.clone().unwrap_or(Value::Null);
-    let fail = |title: &str, expected: String, at: &str| {
-        Finding::failure(title.to_string())
-            .expected(expected)
-            .actual(
-                body.pointer(at)
-                    .map_or("nothing".to_string(), Value::to_string),
-            )
-            .at(at.to_string())
-            .exchange(call.exchange.summary_line())
-    };
-    // The id may travel in the path (the older form) or the body.
-    if call.kind == CallKind::Link {
-        let id = body
-            .get("psaCustomTicketId")
-            .and_then(crate::suite::psa_side::ncentral::ticket_id_of);
-        if id != Some(ticket) {
-            return Err(fail(
-                "the callback names another ticket",
-                format!("{ticket}, the pushed ncentralTicketId (a number, or a decimal string)"),
-                "/psaCustomTicketId",
-            ));
-        }
-    }
-    match body.get("ticketUrl").and_then(Value::as_str) {
-        Some(u) if absolute_http_url(u) => {}
-        _ => {
-            return Err(fail(
-                "the callback gives no absolute ticketUrl",
-                "an absolute http(s) URL of the ticket in the PSA".into(),
-                "/ticketUrl",
-            ))
-        }
-    }
-    let number = callback_number(call)
-        .filter(|n| !n.trim().is_empty())
-        .ok_or_else(|| {
-            fail(
-                "the callback names no PSA ticket",
-                "a non-empty string".into(),
-                "/ticketNumber",
-            )
+async fn callback_names_ticket(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ticket = w.ticket()?;
+        let (_, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
+        let call = calls.iter().find(|c| c.kind.links()).ok_or_else(|| {
+            Finding::failure("no callback names the pushed ticket")
+                .expected(format!("a callback with psaCustomTicketId {ticket}"))
+                .actual(summary(&calls))
         })?;
-    w.psa_ticket = Some(PsaTicket {
-        number,
-        by: NamedBy::Callback,
-    });
-    Ok(())
+        let body = call.body.clone().unwrap_or(Value::Null);
+        let fail = |title: &str, expected: String, at: &str| {
+            Finding::failure(title.to_string())
+                .expected(expected)
+                .actual(
+                    body.pointer(at)
+                        .map_or("nothing".to_string(), Value::to_string),
+                )
+                .at(at.to_string())
+                .exchange(call.exchange.summary_line())
+        };
+        // The id may travel in the path (the older form) or the body.
+        if call.kind == CallKind::Link {
+            let id = body
+                .get("psaCustomTicketId")
+                .and_then(crate::suite::psa_side::ncentral::ticket_id_of);
+            if id != Some(ticket) {
+                return Err(fail(
+                    "the callback names another ticket",
+                    format!(
+                        "{ticket}, the pushed ncentralTicketId (a number, or a decimal string)"
+                    ),
+                    "/psaCustomTicketId",
+                ));
+            }
+        }
+        match body.get("ticketUrl").and_then(Value::as_str) {
+            Some(u) if absolute_http_url(u) => {}
+            _ => {
+                return Err(fail(
+                    "the callback gives no absolute ticketUrl",
+                    "an absolute http(s) URL of the ticket in the PSA".into(),
+                    "/ticketUrl",
+                ))
+            }
+        }
+        let number = callback_number(call)
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| {
+                fail(
+                    "the callback names no PSA ticket",
+                    "a non-empty string".into(),
+                    "/ticketNumber",
+                )
+            })?;
+        w.psa_ticket = Some(PsaTicket {
+            number,
+            by: NamedBy::Callback,
+        });
+        Ok(())
+    })
+    .await
 }
 
 #[then("every call the PSA made for it carries an access token N-central issued")]
-async fn calls_carry_access_token(w: &mut PsaSideWorld) -> Result<(), Finding> {
+async fn calls_carry_access_token(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let (_, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
     let current: Vec<&Call> = calls.iter().filter(|c| c.kind.current_api()).collect();
     if current.is_empty() {
@@ -164,10 +179,13 @@ async fn calls_carry_access_token(w: &mut PsaSideWorld) -> Result<(), Finding> {
         }
     }
     Ok(())
+    })
+    .await
 }
 
 #[then("the PSA retries the refused callback and it succeeds")]
-async fn retried_after_429(w: &mut PsaSideWorld) -> Result<(), Finding> {
+async fn retried_after_429(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let ctx = w.ctx()?;
     let ticket = w.ticket()?;
     let (done, calls) = calls_once(w, |calls| {
@@ -194,10 +212,13 @@ async fn retried_after_429(w: &mut PsaSideWorld) -> Result<(), Finding> {
     ))
     .actual(summary(&calls))
     .hint("wait Retry-After seconds and send the callback again"))
+    })
+    .await
 }
 
 #[then("the PSA gets a new access token and the retried callback succeeds")]
-async fn retried_after_401(w: &mut PsaSideWorld) -> Result<(), Finding> {
+async fn retried_after_401(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let ctx = w.ctx()?;
     let ticket = w.ticket()?;
     let (done, calls) = calls_once(w, |calls| {
@@ -235,4 +256,6 @@ async fn retried_after_401(w: &mut PsaSideWorld) -> Result<(), Finding> {
     ))
     .actual(summary(&calls))
     .hint("an access token expires; refresh it with the refresh token and retry"))
+    })
+    .await
 }

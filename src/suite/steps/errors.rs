@@ -8,7 +8,7 @@ use crate::http::{Exchange, ReceivedResponse};
 use crate::redact::Redactor;
 use crate::suite::echo::EchoCheck;
 use crate::suite::error_body;
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::PsaWorld;
 
 fn error_response(w: &PsaWorld, expected_status: Option<u16>) -> Result<(), Finding> {
@@ -25,19 +25,22 @@ fn error_response(w: &PsaWorld, expected_status: Option<u16>) -> Result<(), Find
 }
 
 #[then(regex = r"^the response is an ErrorResponse with status (\d{3})$")]
-fn error_with_status(w: &mut PsaWorld, status: u16) -> Result<(), Finding> {
-    error_response(w, Some(status))
+async fn error_with_status(w: &mut PsaWorld, status: u16) -> StepOutcome {
+    StepOutcome::of(async { error_response(w, Some(status)) }).await
 }
 
 #[then("the response is an ErrorResponse whose status is the HTTP status")]
-fn error_matching_status(w: &mut PsaWorld) -> Result<(), Finding> {
-    error_response(w, None)
+async fn error_matching_status(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async { error_response(w, None) }).await
 }
 
 #[then("no response so far echoes the PSA password, the integration key or the bearer token")]
-fn no_echo(w: &mut PsaWorld) -> Result<(), Finding> {
-    let ctx = w.ctx()?.clone();
-    check_no_echo(&w.exchanges, &ctx.monitor.echo, &ctx.redactor)
+async fn no_echo(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ctx = w.ctx()?.clone();
+        check_no_echo(&w.exchanges, &ctx.monitor.echo, &ctx.redactor)
+    })
+    .await
 }
 
 /// ERR-03 over a scenario's exchanges, by the run's echo rule. An answer
@@ -131,22 +134,25 @@ pub fn check_key_not_revealed(
 }
 
 #[then("the answer does not reveal the configured integration key")]
-async fn key_not_revealed(w: &mut PsaWorld) -> Result<(), Finding> {
-    let ctx = w.ctx()?.clone();
-    let before = super::last_line(w);
-    let key = ctx.target.integration_key.expose();
-    if !answer_reveals(w.last_response()?, key) {
-        return Ok(());
-    }
-    // Found: is it a word the target says to anyone?
-    let spec = w.build_request(reqwest::Method::GET, "/api/standard-psa")?;
-    w.send(spec).await?;
-    let n = w.exchanges.len();
-    let wrong_key_answer = w.exchanges[n - 2]
-        .response()
-        .ok_or_else(|| Finding::harness("the wrong-key answer went missing"))?;
-    let plain = w.exchanges[n - 1].response();
-    check_key_not_revealed(wrong_key_answer, plain, key).map_err(|f| f.exchange(before))
+async fn key_not_revealed(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ctx = w.ctx()?.clone();
+        let before = super::last_line(w);
+        let key = ctx.target.integration_key.expose();
+        if !answer_reveals(w.last_response()?, key) {
+            return Ok(());
+        }
+        // Found: is it a word the target says to anyone?
+        let spec = w.build_request(reqwest::Method::GET, "/api/standard-psa")?;
+        w.send(spec).await?;
+        let n = w.exchanges.len();
+        let wrong_key_answer = w.exchanges[n - 2]
+            .response()
+            .ok_or_else(|| Finding::harness("the wrong-key answer went missing"))?;
+        let plain = w.exchanges[n - 1].response();
+        check_key_not_revealed(wrong_key_answer, plain, key).map_err(|f| f.exchange(before))
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::response::compact;
 use super::{body_preview, last_json, last_line};
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{BodyChoice, PsaWorld};
 
 /// The PSA ticket number and URL the suite links the pending ticket to.
@@ -82,87 +82,101 @@ pub fn invalid_create_requests(id: i64) -> Vec<(&'static str, Value)> {
 }
 
 #[given("the body is a create request for the pending ticket")]
-fn create_body(w: &mut PsaWorld) -> Result<(), Finding> {
-    let id = pending_id(w)?;
-    w.draft.body = BodyChoice::Raw(create_request(id).to_string().into_bytes());
-    Ok(())
+async fn create_body(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let id = pending_id(w)?;
+        w.draft.body = BodyChoice::Raw(create_request(id).to_string().into_bytes());
+        Ok(())
+    })
+    .await
 }
 
 #[when("the client sends every invalid create request for the pending ticket")]
-async fn send_invalid_creates(w: &mut PsaWorld) -> Result<(), Finding> {
-    let id = pending_id(w)?;
-    for (case, body) in invalid_create_requests(id) {
-        w.draft.body = BodyChoice::Raw(body.to_string().into_bytes());
-        let spec = w.build_request(Method::POST, "/api/custom-psa/tickets")?;
-        w.send(spec).await?;
-        w.notes.push(format!("invalid create request: {case}"));
-    }
-    Ok(())
+async fn send_invalid_creates(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let id = pending_id(w)?;
+        for (case, body) in invalid_create_requests(id) {
+            w.draft.body = BodyChoice::Raw(body.to_string().into_bytes());
+            let spec = w.build_request(Method::POST, "/api/custom-psa/tickets")?;
+            w.send(spec).await?;
+            w.notes.push(format!("invalid create request: {case}"));
+        }
+        Ok(())
+    })
+    .await
 }
 
 #[then("every invalid create request is answered 400")]
-fn invalid_creates_400(w: &mut PsaWorld) -> Result<(), Finding> {
-    let id = pending_id(w)?;
-    let cases = invalid_create_requests(id);
-    let sent = &w.exchanges[w.exchanges.len().saturating_sub(cases.len())..];
-    if sent.len() != cases.len() {
-        return Err(Finding::harness(
-            "the invalid create requests were not all sent",
-        ));
-    }
-    let mut wrong = Vec::new();
-    for ((case, _), exchange) in cases.iter().zip(sent) {
-        match exchange.response() {
-            Some(r) if r.status == 400 => {}
-            Some(r) => wrong.push(format!("{case} → {}: {}", r.status, r.body_preview(120))),
-            None => {
-                return Err(Finding::harness(format!(
-                    "no answer to the create request with {case}"
-                )))
+async fn invalid_creates_400(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let id = pending_id(w)?;
+        let cases = invalid_create_requests(id);
+        let sent = &w.exchanges[w.exchanges.len().saturating_sub(cases.len())..];
+        if sent.len() != cases.len() {
+            return Err(Finding::harness(
+                "the invalid create requests were not all sent",
+            ));
+        }
+        let mut wrong = Vec::new();
+        for ((case, _), exchange) in cases.iter().zip(sent) {
+            match exchange.response() {
+                Some(r) if r.status == 400 => {}
+                Some(r) => wrong.push(format!("{case} → {}: {}", r.status, r.body_preview(120))),
+                None => {
+                    return Err(Finding::harness(format!(
+                        "no answer to the create request with {case}"
+                    )))
+                }
             }
         }
-    }
-    if wrong.is_empty() {
-        return Ok(());
-    }
-    Err(Finding::failure(format!(
-        "{} of {} invalid create requests were not refused with 400",
-        wrong.len(),
-        cases.len()
-    ))
-    .expected("400 to each (never 2xx: an invalid request must not link the ticket; never 5xx)")
-    .actual(wrong.join("\n"))
-    .exchange("POST /api/custom-psa/tickets"))
+        if wrong.is_empty() {
+            return Ok(());
+        }
+        Err(Finding::failure(format!(
+            "{} of {} invalid create requests were not refused with 400",
+            wrong.len(),
+            cases.len()
+        ))
+        .expected("400 to each (never 2xx: an invalid request must not link the ticket; never 5xx)")
+        .actual(wrong.join("\n"))
+        .exchange("POST /api/custom-psa/tickets"))
+    })
+    .await
 }
 
 #[then("the data answered is the data of the ticket read with PSA credentials")]
-fn same_data(w: &mut PsaWorld) -> Result<(), Finding> {
-    let n = w.exchanges.len();
-    if n < 2 {
-        return Err(Finding::harness("two reads of the ticket are needed"));
-    }
-    let with_credentials = w.exchanges[n - 2]
-        .response()
-        .and_then(|r| r.json().ok())
-        .and_then(|v| v.get("data").cloned())
-        .ok_or_else(|| {
-            Finding::not_tested("the read with PSA credentials answered no data to compare with")
-        })?;
-    let body = last_json(w)?;
-    let without = body.get("data").cloned().unwrap_or(Value::Null);
-    if without == with_credentials {
-        return Ok(());
-    }
-    Err(Finding::failure(
-        "the ticket read without PSA credentials differs from the ticket read with them",
-    )
-    .expected(format!(
-        "data as POST …/tickets/{{id}} answered it: {}",
-        compact(&with_credentials, 300)
-    ))
-    .actual(compact(&without, 300))
-    .at("/data")
-    .exchange(last_line(w)))
+async fn same_data(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let n = w.exchanges.len();
+        if n < 2 {
+            return Err(Finding::harness("two reads of the ticket are needed"));
+        }
+        let with_credentials = w.exchanges[n - 2]
+            .response()
+            .and_then(|r| r.json().ok())
+            .and_then(|v| v.get("data").cloned())
+            .ok_or_else(|| {
+                Finding::not_tested(
+                    "the read with PSA credentials answered no data to compare with",
+                )
+            })?;
+        let body = last_json(w)?;
+        let without = body.get("data").cloned().unwrap_or(Value::Null);
+        if without == with_credentials {
+            return Ok(());
+        }
+        Err(Finding::failure(
+            "the ticket read without PSA credentials differs from the ticket read with them",
+        )
+        .expected(format!(
+            "data as POST …/tickets/{{id}} answered it: {}",
+            compact(&with_credentials, 300)
+        ))
+        .actual(compact(&without, 300))
+        .at("/data")
+        .exchange(last_line(w)))
+    })
+    .await
 }
 
 /// Resolves or reopens the resolvable ticket as a precondition: 200, or
@@ -186,18 +200,18 @@ async fn bring_resolvable(w: &mut PsaWorld, operation: &str) -> Result<(), Findi
 }
 
 #[given("the resolvable ticket has been resolved")]
-async fn resolved(w: &mut PsaWorld) -> Result<(), Finding> {
-    bring_resolvable(w, "resolve").await
+async fn resolved(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async { bring_resolvable(w, "resolve").await }).await
 }
 
 #[given(regex = r"^the resolvable ticket (?:has been reopened|is open)$")]
-async fn reopened(w: &mut PsaWorld) -> Result<(), Finding> {
-    bring_resolvable(w, "reopen").await
+async fn reopened(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async { bring_resolvable(w, "reopen").await }).await
 }
 
 #[then("the resolvable ticket is left open")]
-async fn left_open(w: &mut PsaWorld) -> Result<(), Finding> {
-    bring_resolvable(w, "reopen").await
+async fn left_open(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async { bring_resolvable(w, "reopen").await }).await
 }
 
 /// The ticket's data as `GET /api/custom-psa/tickets/{id}` answers it now.
@@ -226,29 +240,35 @@ async fn read_ticket(w: &mut PsaWorld, which: &str) -> Result<(String, Value), F
 }
 
 #[given(regex = r"^the ticket data of the (pending|resolvable) ticket is noted$")]
-async fn note_ticket(w: &mut PsaWorld, which: String) -> Result<(), Finding> {
-    let noted = read_ticket(w, &which).await?;
-    w.noted_ticket = Some(noted);
-    Ok(())
+async fn note_ticket(w: &mut PsaWorld, which: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let noted = read_ticket(w, &which).await?;
+        w.noted_ticket = Some(noted);
+        Ok(())
+    })
+    .await
 }
 
 #[then(regex = r"^the ticket data of the (pending|resolvable) ticket is unchanged$")]
-async fn ticket_unchanged(w: &mut PsaWorld, which: String) -> Result<(), Finding> {
-    let (id, before) = w
-        .noted_ticket
-        .clone()
-        .ok_or_else(|| Finding::harness("the ticket's data was not noted before"))?;
-    let (_, after) = read_ticket(w, &which).await?;
-    if before == after {
-        return Ok(());
-    }
-    Err(Finding::failure(format!(
-        "ticket {id} changed although every request to change it was refused"
-    ))
-    .expected(format!("unchanged: {}", compact(&before, 300)))
-    .actual(compact(&after, 300))
-    .at("/data")
-    .exchange(last_line(w)))
+async fn ticket_unchanged(w: &mut PsaWorld, which: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let (id, before) = w
+            .noted_ticket
+            .clone()
+            .ok_or_else(|| Finding::harness("the ticket's data was not noted before"))?;
+        let (_, after) = read_ticket(w, &which).await?;
+        if before == after {
+            return Ok(());
+        }
+        Err(Finding::failure(format!(
+            "ticket {id} changed although every request to change it was refused"
+        ))
+        .expected(format!("unchanged: {}", compact(&before, 300)))
+        .actual(compact(&after, 300))
+        .at("/data")
+        .exchange(last_line(w)))
+    })
+    .await
 }
 
 #[cfg(test)]

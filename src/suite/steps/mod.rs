@@ -28,14 +28,6 @@ pub mod tokens;
 
 use crate::suite::finding::Finding;
 
-/// Whether a source file is one of the step modules: a failed step panics
-/// there (cucumber turns a step's `Err` into a panic at the step), which
-/// the panic guard must not report as an internal error. Derived from this
-/// file's own path, so it follows the steps wherever they move.
-pub(crate) fn is_step_source(file: &str) -> bool {
-    let dir = file!().trim_end_matches("mod.rs");
-    file.starts_with(dir) || file.contains(dir)
-}
 use crate::suite::world::PsaWorld;
 
 /// The last exchange as `POST /api/… → 200`, for a finding's "exchange" row.
@@ -72,15 +64,4 @@ pub(crate) fn last_json(w: &PsaWorld) -> Result<serde_json::Value, Finding> {
             ))
             .exchange(last_line(w))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_failed_step_is_recognised_by_where_it_panicked() {
-        assert!(super::is_step_source(file!()));
-        assert!(super::is_step_source(&file!().replace("mod.rs", "auth.rs")));
-        assert!(!super::is_step_source("src/suite/runner.rs"));
-        assert!(!super::is_step_source("src/report/html.rs"));
-    }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::request::{InvalidBody, INVALID_CREDENTIAL_BODIES};
 use super::{last_json, last_line};
 use crate::http::ReceivedResponse;
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::PsaWorld;
 
 /// The members that make a body ticket data.
@@ -314,32 +314,42 @@ fn invalid_bodies(w: &mut PsaWorld, strict: bool) -> Result<(), Finding> {
 #[then(
     "every invalid credential body is refused with 400, or like wrong credentials where Jackson reads it as a string"
 )]
-fn invalid_bodies_refused(w: &mut PsaWorld) -> Result<(), Finding> {
-    invalid_bodies(w, false)
+async fn invalid_bodies_refused(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async { invalid_bodies(w, false) }).await
 }
 
 #[then("every invalid credential body is answered 400")]
-fn invalid_bodies_400(w: &mut PsaWorld) -> Result<(), Finding> {
-    invalid_bodies(w, true)
+async fn invalid_bodies_400(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async { invalid_bodies(w, true) }).await
 }
 
 #[then("the credentials are not reported valid")]
-fn not_reported_valid(w: &mut PsaWorld) -> Result<(), Finding> {
-    check_not_reported_valid(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+async fn not_reported_valid(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        check_not_reported_valid(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+    })
+    .await
 }
 
 #[then("the response carries no ticket data")]
-fn no_ticket_data(w: &mut PsaWorld) -> Result<(), Finding> {
-    check_no_ticket_data(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+async fn no_ticket_data(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        check_no_ticket_data(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+    })
+    .await
 }
 
 #[then("the answer is no 5xx and carries neither valid credentials nor ticket data")]
-fn huge_body_answer(w: &mut PsaWorld) -> Result<(), Finding> {
-    check_huge_body_answer(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+async fn huge_body_answer(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        check_huge_body_answer(w.last_response()?).map_err(|f| f.exchange(last_line(w)))
+    })
+    .await
 }
 
 #[then("the ticket's creationDate is a Java ZonedDateTime text")]
-fn creation_date(w: &mut PsaWorld) -> Result<(), Finding> {
+async fn creation_date(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let body = last_json(w)?;
     match body.pointer("/data/creationDate") {
         Some(Value::String(s)) if crate::schema::is_zoned_date_time(s) => Ok(()),
@@ -356,28 +366,33 @@ fn creation_date(w: &mut PsaWorld) -> Result<(), Finding> {
             .at("/data/creationDate")
             .exchange(last_line(w))),
     }
+    })
+    .await
 }
 
 #[then("the ticket's status is UPPER_SNAKE_CASE")]
-fn status_upper_snake(w: &mut PsaWorld) -> Result<(), Finding> {
-    let body = last_json(w)?;
-    let ok = |s: &str| {
-        let mut chars = s.chars();
-        chars.next().is_some_and(|c| c.is_ascii_uppercase())
-            && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-    };
-    match body.pointer("/data/ticketStatus") {
-        Some(Value::String(s)) if ok(s) => Ok(()),
-        other => Err(Finding::failure("ticketStatus is not UPPER_SNAKE_CASE")
-            .expected("^[A-Z][A-Z0-9_]*$, e.g. CREATE_TICKET_CREATED_IN_NCENTRAL")
-            .actual(
-                other
-                    .map(Value::to_string)
-                    .unwrap_or_else(|| "(missing)".into()),
-            )
-            .at("/data/ticketStatus")
-            .exchange(last_line(w))),
-    }
+async fn status_upper_snake(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let body = last_json(w)?;
+        let ok = |s: &str| {
+            let mut chars = s.chars();
+            chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        };
+        match body.pointer("/data/ticketStatus") {
+            Some(Value::String(s)) if ok(s) => Ok(()),
+            other => Err(Finding::failure("ticketStatus is not UPPER_SNAKE_CASE")
+                .expected("^[A-Z][A-Z0-9_]*$, e.g. CREATE_TICKET_CREATED_IN_NCENTRAL")
+                .actual(
+                    other
+                        .map(Value::to_string)
+                        .unwrap_or_else(|| "(missing)".into()),
+                )
+                .at("/data/ticketStatus")
+                .exchange(last_line(w))),
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

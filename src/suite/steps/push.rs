@@ -8,7 +8,7 @@ use cucumber::{given, then, when};
 use serde_json::Value;
 
 use crate::http::Exchange;
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::psa_side::world::{NamedBy, PsaSideWorld, PsaTicket, PushAuthChoice};
 
 /// `POST /ncentral/tickets → 201` with the start of the answer, for findings.
@@ -33,12 +33,13 @@ fn answered_status(e: &Exchange, expected: &str) -> Result<u16, Finding> {
 }
 
 #[given("a new N-central ticket")]
-async fn a_new_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    w.new_ticket().map(|_| ())
+async fn a_new_ticket(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async { w.new_ticket().map(|_| ()) }).await
 }
 
 #[given("a new N-central ticket the PSA has created")]
-async fn a_created_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
+async fn a_created_ticket(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let ticket = w.new_ticket()?;
     w.push_action("CREATE", PushAuthChoice::Configured).await?;
     let precondition = |why: String| {
@@ -55,6 +56,8 @@ async fn a_created_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
     learn_psa_ticket(w, &push)
         .await
         .map_err(|f| precondition(f.to_string()))
+    })
+    .await
 }
 
 #[given("every push for it carries keys the PSA does not know")]
@@ -68,144 +71,169 @@ async fn tags_key(w: &mut PsaSideWorld, key: String) {
 }
 
 #[when(regex = r"^N-central pushes (CREATE|UPDATE|RESOLVE|REOPEN) for it$")]
-async fn push_action(w: &mut PsaSideWorld, action: String) -> Result<(), Finding> {
-    w.push_action(&action, PushAuthChoice::Configured).await
+async fn push_action(w: &mut PsaSideWorld, action: String) -> StepOutcome {
+    StepOutcome::of(async { w.push_action(&action, PushAuthChoice::Configured).await }).await
 }
 
 #[when("N-central pushes CREATE for it again")]
-async fn push_create_again(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    w.push_action("CREATE", PushAuthChoice::Configured).await
+async fn push_create_again(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async { w.push_action("CREATE", PushAuthChoice::Configured).await }).await
 }
 
 #[when(
     regex = r"^N-central pushes CREATE for it (without the push auth header|with a wrong push auth value)$"
 )]
-async fn push_with_bad_auth(w: &mut PsaSideWorld, how: String) -> Result<(), Finding> {
-    let choice = if how.starts_with("without") {
-        PushAuthChoice::Missing
-    } else {
-        PushAuthChoice::Wrong
-    };
-    w.push_action("CREATE", choice).await
+async fn push_with_bad_auth(w: &mut PsaSideWorld, how: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let choice = if how.starts_with("without") {
+            PushAuthChoice::Missing
+        } else {
+            PushAuthChoice::Wrong
+        };
+        w.push_action("CREATE", choice).await
+    })
+    .await
 }
 
 #[when(
     regex = r"^N-central pushes (UPDATE|RESOLVE|REOPEN) for it naming a psaTicketNumber the PSA does not know$"
 )]
-async fn push_unknown_number(w: &mut PsaSideWorld, action: String) -> Result<(), Finding> {
-    let ticket = w.ticket()?;
-    let unknown = format!("NOT-A-PSA-TICKET-{:08x}", rand::random::<u32>());
-    let body = w.push_body(&action, ticket, Some(&unknown));
-    w.push(body.to_string().into_bytes(), PushAuthChoice::Configured)
-        .await
+async fn push_unknown_number(w: &mut PsaSideWorld, action: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let ticket = w.ticket()?;
+        let unknown = format!("NOT-A-PSA-TICKET-{:08x}", rand::random::<u32>());
+        let body = w.push_body(&action, ticket, Some(&unknown));
+        w.push(body.to_string().into_bytes(), PushAuthChoice::Configured)
+            .await
+    })
+    .await
 }
 
 #[when(
     regex = r"^N-central pushes a CREATE that is (not JSON|a JSON array|without action|without ncentralTicketId|named with an unknown action)$"
 )]
-async fn push_malformed(w: &mut PsaSideWorld, case: String) -> Result<(), Finding> {
-    let ticket = w.ticket()?;
-    let mut create = w.push_body("CREATE", ticket, None);
-    let body = match case.as_str() {
-        "not JSON" => format!("action=CREATE&ncentralTicketId={ticket}"),
-        "a JSON array" => Value::Array(vec![create]).to_string(),
-        "without action" | "without ncentralTicketId" => {
-            let key = case.trim_start_matches("without ");
-            if let Some(object) = create.as_object_mut() {
-                object.remove(key);
+async fn push_malformed(w: &mut PsaSideWorld, case: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let ticket = w.ticket()?;
+        let mut create = w.push_body("CREATE", ticket, None);
+        let body = match case.as_str() {
+            "not JSON" => format!("action=CREATE&ncentralTicketId={ticket}"),
+            "a JSON array" => Value::Array(vec![create]).to_string(),
+            "without action" | "without ncentralTicketId" => {
+                let key = case.trim_start_matches("without ");
+                if let Some(object) = create.as_object_mut() {
+                    object.remove(key);
+                }
+                create.to_string()
             }
-            create.to_string()
-        }
-        _ => {
-            create["action"] = Value::from("DELETE");
-            create.to_string()
-        }
-    };
-    w.push(body.into_bytes(), PushAuthChoice::Configured).await
+            _ => {
+                create["action"] = Value::from("DELETE");
+                create.to_string()
+            }
+        };
+        w.push(body.into_bytes(), PushAuthChoice::Configured).await
+    })
+    .await
 }
 
 #[when("N-central pushes UPDATE for it with the callback's ticketNumber")]
-async fn push_update_with_callback_number(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    match &w.psa_ticket {
-        Some(t) if t.by == NamedBy::Callback => {}
-        _ => {
-            return Err(Finding::harness(
-                "no callback named the PSA's ticket before this step",
-            ))
+async fn push_update_with_callback_number(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        match &w.psa_ticket {
+            Some(t) if t.by == NamedBy::Callback => {}
+            _ => {
+                return Err(Finding::harness(
+                    "no callback named the PSA's ticket before this step",
+                ))
+            }
         }
-    }
-    w.push_action("UPDATE", PushAuthChoice::Configured).await
+        w.push_action("UPDATE", PushAuthChoice::Configured).await
+    })
+    .await
 }
 
 #[then("the PSA answers 2xx within the answer timeout")]
-async fn answers_2xx(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let ctx = w.ctx()?;
-    let push = w.last_push()?;
-    let limit = ctx.target.ncentral.answer_timeout;
-    let status = answered_status(
-        push,
-        &format!("a 2xx within answer_timeout_secs ({} s)", limit.as_secs()),
-    )?;
-    if !(200..300).contains(&status) {
-        return Err(Finding::failure("the PSA refused a push N-central sends")
-            .expected("a 2xx status")
-            .actual(described(push))
-            .exchange(push.summary_line()));
-    }
-    if push.elapsed > limit {
-        return Err(Finding::failure("the PSA answered too late")
-            .expected(format!(
-                "an answer within answer_timeout_secs ({} s)",
-                limit.as_secs()
-            ))
-            .actual(format!("{:.1} s", push.elapsed.as_secs_f64()))
-            .exchange(push.summary_line()));
-    }
-    Ok(())
+async fn answers_2xx(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ctx = w.ctx()?;
+        let push = w.last_push()?;
+        let limit = ctx.target.ncentral.answer_timeout;
+        let status = answered_status(
+            push,
+            &format!("a 2xx within answer_timeout_secs ({} s)", limit.as_secs()),
+        )?;
+        if !(200..300).contains(&status) {
+            return Err(Finding::failure("the PSA refused a push N-central sends")
+                .expected("a 2xx status")
+                .actual(described(push))
+                .exchange(push.summary_line()));
+        }
+        if push.elapsed > limit {
+            return Err(Finding::failure("the PSA answered too late")
+                .expected(format!(
+                    "an answer within answer_timeout_secs ({} s)",
+                    limit.as_secs()
+                ))
+                .actual(format!("{:.1} s", push.elapsed.as_secs_f64()))
+                .exchange(push.summary_line()));
+        }
+        Ok(())
+    })
+    .await
 }
 
 #[then("the PSA answers 4xx, never 2xx or 5xx")]
-async fn answers_4xx(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let push = w.last_push()?;
-    let status = answered_status(push, "a 4xx status")?;
-    if (400..500).contains(&status) {
-        return Ok(());
-    }
-    Err(Finding::failure(if status < 300 {
-        "the PSA accepted a push it must refuse"
-    } else {
-        "the PSA did not refuse the push with 4xx"
+async fn answers_4xx(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let push = w.last_push()?;
+        let status = answered_status(push, "a 4xx status")?;
+        if (400..500).contains(&status) {
+            return Ok(());
+        }
+        Err(Finding::failure(if status < 300 {
+            "the PSA accepted a push it must refuse"
+        } else {
+            "the PSA did not refuse the push with 4xx"
+        })
+        .expected("a 4xx status (400 for a malformed push, 404 for an unknown ticket)")
+        .actual(described(push))
+        .exchange(push.summary_line()))
     })
-    .expected("a 4xx status (400 for a malformed push, 404 for an unknown ticket)")
-    .actual(described(push))
-    .exchange(push.summary_line()))
+    .await
 }
 
 #[then("the PSA answers 401 or 403")]
-async fn answers_401_or_403(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let push = w.last_push()?;
-    let status = answered_status(push, "401 or 403")?;
-    if status == 401 || status == 403 {
-        return Ok(());
-    }
-    Err(
-        Finding::failure("the PSA did not refuse a push without its configured auth")
-            .expected("401 or 403, and nothing created")
-            .actual(described(push))
-            .exchange(push.summary_line())
-            .hint("the PSA must check the header named in [push_auth] on every push"),
-    )
+async fn answers_401_or_403(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let push = w.last_push()?;
+        let status = answered_status(push, "401 or 403")?;
+        if status == 401 || status == 403 {
+            return Ok(());
+        }
+        Err(
+            Finding::failure("the PSA did not refuse a push without its configured auth")
+                .expected("401 or 403, and nothing created")
+                .actual(described(push))
+                .exchange(push.summary_line())
+                .hint("the PSA must check the header named in [push_auth] on every push"),
+        )
+    })
+    .await
 }
 
 #[then("the PSA names its ticket for it, in the answer or by a callback")]
-async fn names_its_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let push = w.last_push()?.clone();
-    answered_status(&push, "a 2xx")?;
-    learn_psa_ticket(w, &push).await
+async fn names_its_ticket(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let push = w.last_push()?.clone();
+        answered_status(&push, "a 2xx")?;
+        learn_psa_ticket(w, &push).await
+    })
+    .await
 }
 
 #[then("the PSA still names the same ticket for it")]
-async fn same_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
+async fn same_ticket(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let ctx = w.ctx()?;
     let ticket = w.ticket()?;
     let first = w
@@ -262,41 +290,46 @@ async fn same_ticket(w: &mut PsaSideWorld) -> Result<(), Finding> {
         );
     }
     Ok(())
+    })
+    .await
 }
 
 #[then("no callback for it arrives")]
-async fn no_callback(w: &mut PsaSideWorld) -> Result<(), Finding> {
-    let ctx = w.ctx()?;
-    let ticket = w.ticket()?;
-    if !ctx.calls_back {
-        // An answer-style PSA shows a created ticket in its answer, which
-        // the 401/403 already ruled out.
-        return Ok(());
-    }
-    let deadline = Instant::now()
-        + ctx
-            .target
+async fn no_callback(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let ctx = w.ctx()?;
+        let ticket = w.ticket()?;
+        if !ctx.calls_back {
+            // An answer-style PSA shows a created ticket in its answer, which
+            // the 401/403 already ruled out.
+            return Ok(());
+        }
+        let deadline = Instant::now()
+            + ctx
+                .target
+                .ncentral
+                .callback_timeout
+                .min(std::time::Duration::from_secs(3));
+        let (arrived, calls) = ctx
             .ncentral
-            .callback_timeout
-            .min(std::time::Duration::from_secs(3));
-    let (arrived, calls) = ctx
-        .ncentral
-        .wait_for(ticket, deadline, |calls| {
-            calls.iter().any(|c| c.kind.links())
-        })
-        .await;
-    if arrived {
-        let call = calls
-            .iter()
-            .find(|c| c.kind.links())
-            .map(|c| c.exchange.summary_line());
-        return Err(
-            Finding::failure("the PSA created a ticket for a push it refused")
-                .expected("no callback for a push without the configured auth")
-                .actual(call.unwrap_or_default()),
-        );
-    }
-    Ok(())
+            .wait_for(ticket, deadline, |calls| {
+                calls.iter().any(|c| c.kind.links())
+            })
+            .await;
+        if arrived {
+            let call = calls
+                .iter()
+                .find(|c| c.kind.links())
+                .map(|c| c.exchange.summary_line());
+            return Err(
+                Finding::failure("the PSA created a ticket for a push it refused")
+                    .expected("no callback for a push without the configured auth")
+                    .actual(call.unwrap_or_default()),
+            );
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The `ticketNumber` a link callback carried.

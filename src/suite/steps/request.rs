@@ -11,7 +11,7 @@ use cucumber::{given, when};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{AuthChoice, BodyChoice, CredentialsChoice, KeyChoice, PsaWorld};
 
 #[given("the request has no Authorization header")]
@@ -45,21 +45,27 @@ fn empty_body(w: &mut PsaWorld) {
 }
 
 #[given("the body is:")]
-fn raw_body(w: &mut PsaWorld, step: &Step) -> Result<(), Finding> {
-    let text = step
-        .docstring
-        .as_deref()
-        .ok_or_else(|| Finding::harness("the step `the body is:` needs a doc string"))?;
-    // Gherkin keeps the newline after the opening delimiter; the body is the text.
-    let text = text.strip_prefix('\n').unwrap_or(text);
-    w.draft.body = BodyChoice::Raw(w.expand_body(text)?.into_bytes());
-    Ok(())
+async fn raw_body(w: &mut PsaWorld, step: &Step) -> StepOutcome {
+    StepOutcome::of(async {
+        let text = step
+            .docstring
+            .as_deref()
+            .ok_or_else(|| Finding::harness("the step `the body is:` needs a doc string"))?;
+        // Gherkin keeps the newline after the opening delimiter; the body is the text.
+        let text = text.strip_prefix('\n').unwrap_or(text);
+        w.draft.body = BodyChoice::Raw(w.expand_body(text)?.into_bytes());
+        Ok(())
+    })
+    .await
 }
 
 #[given(regex = r"^the body is `(.*)`$")]
-fn inline_body(w: &mut PsaWorld, text: String) -> Result<(), Finding> {
-    w.draft.body = BodyChoice::Raw(w.expand_body(&text)?.into_bytes());
-    Ok(())
+async fn inline_body(w: &mut PsaWorld, text: String) -> StepOutcome {
+    StepOutcome::of(async {
+        w.draft.body = BodyChoice::Raw(w.expand_body(&text)?.into_bytes());
+        Ok(())
+    })
+    .await
 }
 
 #[given(regex = r#"^the Content-Type is "(.*)"$"#)]
@@ -68,12 +74,15 @@ fn content_type(w: &mut PsaWorld, value: String) {
 }
 
 #[when(regex = r"^the client sends (GET|POST|PUT|PATCH|DELETE) (/\S*)$")]
-async fn send(w: &mut PsaWorld, method: String, template: String) -> Result<(), Finding> {
-    let method =
-        Method::from_bytes(method.as_bytes()).map_err(|e| Finding::harness(e.to_string()))?;
-    let path = w.expand_path(&template)?;
-    let spec = w.build_request(method, &path)?;
-    w.send(spec).await
+async fn send(w: &mut PsaWorld, method: String, template: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let method =
+            Method::from_bytes(method.as_bytes()).map_err(|e| Finding::harness(e.to_string()))?;
+        let path = w.expand_path(&template)?;
+        let spec = w.build_request(method, &path)?;
+        w.send(spec).await
+    })
+    .await
 }
 
 /// One invalid credential body of CRED-04 and TCKT-07.
@@ -155,15 +164,18 @@ pub const INVALID_CREDENTIAL_BODIES: &[InvalidBody] = &[
 ];
 
 #[when(regex = r"^the client sends every invalid credential body to POST (/\S*)$")]
-async fn send_invalid_bodies(w: &mut PsaWorld, template: String) -> Result<(), Finding> {
-    let path = w.expand_path(&template)?;
-    for invalid in INVALID_CREDENTIAL_BODIES {
-        let body = expand_credentials(w, &path, invalid.text)?;
-        w.draft.body = BodyChoice::Raw(body.into_bytes());
-        let spec = w.build_request(Method::POST, &path)?;
-        w.send(spec).await?;
-    }
-    Ok(())
+async fn send_invalid_bodies(w: &mut PsaWorld, template: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let path = w.expand_path(&template)?;
+        for invalid in INVALID_CREDENTIAL_BODIES {
+            let body = expand_credentials(w, &path, invalid.text)?;
+            w.draft.body = BodyChoice::Raw(body.into_bytes());
+            let spec = w.build_request(Method::POST, &path)?;
+            w.send(spec).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Replaces `{username}` and `{password}` with the credentials of the
@@ -187,17 +199,23 @@ fn expand_credentials(w: &PsaWorld, path: &str, text: &str) -> Result<String, Fi
 }
 
 #[when(regex = r#"^the client asks for ticket "(.*)"$"#)]
-async fn ask_for_ticket(w: &mut PsaWorld, id: String) -> Result<(), Finding> {
-    let path = ticket_path(&w.expand_path(&id)?);
-    let spec = w.build_request(Method::POST, &path)?;
-    w.send(spec).await
+async fn ask_for_ticket(w: &mut PsaWorld, id: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let path = ticket_path(&w.expand_path(&id)?);
+        let spec = w.build_request(Method::POST, &path)?;
+        w.send(spec).await
+    })
+    .await
 }
 
 #[when(regex = r#"^the client validates PSA credentials for psaType "(.*)"$"#)]
-async fn validate_for_type(w: &mut PsaWorld, psa_type: String) -> Result<(), Finding> {
-    let path = credential_path(&w.expand_path(&psa_type)?);
-    let spec = w.build_request(Method::POST, &path)?;
-    w.send(spec).await
+async fn validate_for_type(w: &mut PsaWorld, psa_type: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let path = credential_path(&w.expand_path(&psa_type)?);
+        let spec = w.build_request(Method::POST, &path)?;
+        w.send(spec).await
+    })
+    .await
 }
 
 /// `POST /api/custom-psa/tickets/{id}` with the id encoded once.

@@ -7,7 +7,7 @@ use cucumber::then;
 use serde_json::Value;
 
 use super::{body_preview, last_json, last_line};
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::PsaWorld;
 
 fn status_is(w: &PsaWorld, accept: impl Fn(u16) -> bool, expected: &str) -> Result<(), Finding> {
@@ -29,73 +29,82 @@ fn status_is(w: &PsaWorld, accept: impl Fn(u16) -> bool, expected: &str) -> Resu
 }
 
 #[then(regex = r"^the response status is (\d{3})$")]
-fn status_exact(w: &mut PsaWorld, code: u16) -> Result<(), Finding> {
-    status_is(w, |s| s == code, &code.to_string())
+async fn status_exact(w: &mut PsaWorld, code: u16) -> StepOutcome {
+    StepOutcome::of(async { status_is(w, |s| s == code, &code.to_string()) }).await
 }
 
 #[then(regex = r"^the response status is (\d{3}) or (\d{3})$")]
-fn status_either(w: &mut PsaWorld, a: u16, b: u16) -> Result<(), Finding> {
-    status_is(w, |s| s == a || s == b, &format!("{a} or {b}"))
+async fn status_either(w: &mut PsaWorld, a: u16, b: u16) -> StepOutcome {
+    StepOutcome::of(async { status_is(w, |s| s == a || s == b, &format!("{a} or {b}")) }).await
 }
 
 #[then(regex = r"^the response status is not (2|5)xx$")]
-fn status_not_class(w: &mut PsaWorld, class: u16) -> Result<(), Finding> {
-    status_is(w, |s| s / 100 != class, &format!("anything but {class}xx"))
+async fn status_not_class(w: &mut PsaWorld, class: u16) -> StepOutcome {
+    StepOutcome::of(async {
+        status_is(w, |s| s / 100 != class, &format!("anything but {class}xx"))
+    })
+    .await
 }
 
 #[then(regex = r"^the response status is (4)xx$")]
-fn status_class(w: &mut PsaWorld, class: u16) -> Result<(), Finding> {
-    status_is(w, |s| s / 100 == class, &format!("{class}xx"))
+async fn status_class(w: &mut PsaWorld, class: u16) -> StepOutcome {
+    StepOutcome::of(async { status_is(w, |s| s / 100 == class, &format!("{class}xx")) }).await
 }
 
 #[then("the response is JSON")]
-fn is_json(w: &mut PsaWorld) -> Result<(), Finding> {
-    let r = w.last_response()?;
-    match r.media_type().as_deref() {
-        Some("application/json") => {}
-        other => {
-            return Err(
-                Finding::failure("the response is not labelled application/json")
-                    .expected("Content-Type: application/json (any charset)")
-                    .actual(format!(
-                        "Content-Type: {}; body starts {}",
-                        other
-                            .map(|_| r.header("content-type").unwrap_or_default())
-                            .unwrap_or("(none)"),
-                        r.body_preview(120)
-                    ))
-                    .at("Content-Type")
-                    .exchange(last_line(w)),
-            )
+async fn is_json(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let r = w.last_response()?;
+        match r.media_type().as_deref() {
+            Some("application/json") => {}
+            other => {
+                return Err(
+                    Finding::failure("the response is not labelled application/json")
+                        .expected("Content-Type: application/json (any charset)")
+                        .actual(format!(
+                            "Content-Type: {}; body starts {}",
+                            other
+                                .map(|_| r.header("content-type").unwrap_or_default())
+                                .unwrap_or("(none)"),
+                            r.body_preview(120)
+                        ))
+                        .at("Content-Type")
+                        .exchange(last_line(w)),
+                )
+            }
         }
-    }
-    last_json(w).map(|_| ())
+        last_json(w).map(|_| ())
+    })
+    .await
 }
 
 #[then(regex = r#"^the response body matches the "([a-z-]+)" schema$"#)]
-fn matches_schema(w: &mut PsaWorld, name: String) -> Result<(), Finding> {
-    let ctx = w.ctx()?.clone();
-    let body = last_json(w)?;
-    let violations = ctx
-        .schemas
-        .validate(&name, &body)
-        .ok_or_else(|| Finding::harness(format!("no schema named {name:?}")))?;
-    if violations.is_empty() {
-        return Ok(());
-    }
-    let first = &violations[0];
-    let listed: Vec<String> = violations.iter().take(5).map(ToString::to_string).collect();
-    Err(
-        Finding::failure(format!("the body breaks the {name} schema"))
-            .expected(format!("a body valid against schemas/{name}.json"))
-            .actual(listed.join("\n"))
-            .at(if first.instance_path.is_empty() {
-                "(root)".into()
-            } else {
-                first.instance_path.clone()
-            })
-            .exchange(last_line(w)),
-    )
+async fn matches_schema(w: &mut PsaWorld, name: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let ctx = w.ctx()?.clone();
+        let body = last_json(w)?;
+        let violations = ctx
+            .schemas
+            .validate(&name, &body)
+            .ok_or_else(|| Finding::harness(format!("no schema named {name:?}")))?;
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let first = &violations[0];
+        let listed: Vec<String> = violations.iter().take(5).map(ToString::to_string).collect();
+        Err(
+            Finding::failure(format!("the body breaks the {name} schema"))
+                .expected(format!("a body valid against schemas/{name}.json"))
+                .actual(listed.join("\n"))
+                .at(if first.instance_path.is_empty() {
+                    "(root)".into()
+                } else {
+                    first.instance_path.clone()
+                })
+                .exchange(last_line(w)),
+        )
+    })
+    .await
 }
 
 /// Reads a JSON literal from a step (`true`, `401`, `"text"`), expanding
@@ -110,73 +119,81 @@ fn expected_literal(w: &PsaWorld, literal: &str) -> Result<Value, Finding> {
 }
 
 #[then(regex = r#"^the response JSON at "([^"]*)" is (.+)$"#)]
-fn value_at(w: &mut PsaWorld, pointer: String, literal: String) -> Result<(), Finding> {
-    let expected = expected_literal(w, &literal)?;
-    let body = last_json(w)?;
-    match body.pointer(&pointer) {
-        Some(actual) if *actual == expected => Ok(()),
-        Some(actual) => Err(Finding::failure(format!("wrong value at {pointer}"))
-            .expected(format!("{expected} ({})", type_name(&expected)))
-            .actual(format!("{actual} ({})", type_name(actual)))
-            .at(pointer)
-            .exchange(last_line(w))),
-        None => Err(Finding::failure(format!("nothing at {pointer}"))
-            .expected(format!("{expected} ({})", type_name(&expected)))
-            .actual(format!("no such member; body: {}", compact(&body, 300)))
-            .at(pointer)
-            .exchange(last_line(w))),
-    }
+async fn value_at(w: &mut PsaWorld, pointer: String, literal: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let expected = expected_literal(w, &literal)?;
+        let body = last_json(w)?;
+        match body.pointer(&pointer) {
+            Some(actual) if *actual == expected => Ok(()),
+            Some(actual) => Err(Finding::failure(format!("wrong value at {pointer}"))
+                .expected(format!("{expected} ({})", type_name(&expected)))
+                .actual(format!("{actual} ({})", type_name(actual)))
+                .at(pointer)
+                .exchange(last_line(w))),
+            None => Err(Finding::failure(format!("nothing at {pointer}"))
+                .expected(format!("{expected} ({})", type_name(&expected)))
+                .actual(format!("no such member; body: {}", compact(&body, 300)))
+                .at(pointer)
+                .exchange(last_line(w))),
+        }
+    })
+    .await
 }
 
 #[then(regex = r#"^the link "([^"]+)" is "([^"]*)"$"#)]
-fn link_is(w: &mut PsaWorld, relation: String, template: String) -> Result<(), Finding> {
-    let body = last_json(w)?;
-    let pointer = format!("/_links/{}", relation.replace('~', "~0").replace('/', "~1"));
-    match body.pointer(&pointer) {
-        Some(Value::String(s)) if *s == template => Ok(()),
-        Some(Value::String(s)) => Err(Finding::failure(format!(
-            "link {relation} points elsewhere"
-        ))
-        .expected(format!("{template:?}"))
-        .actual(format!("{s:?}"))
-        .at(pointer)
-        .exchange(last_line(w))),
-        Some(other) => Err(Finding::failure(format!("link {relation} is not a string"))
-            .expected(format!("the string {template:?}"))
-            .actual(format!("{} {}", type_name(other), compact(other, 200)))
+async fn link_is(w: &mut PsaWorld, relation: String, template: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let body = last_json(w)?;
+        let pointer = format!("/_links/{}", relation.replace('~', "~0").replace('/', "~1"));
+        match body.pointer(&pointer) {
+            Some(Value::String(s)) if *s == template => Ok(()),
+            Some(Value::String(s)) => Err(Finding::failure(format!(
+                "link {relation} points elsewhere"
+            ))
+            .expected(format!("{template:?}"))
+            .actual(format!("{s:?}"))
             .at(pointer)
-            .exchange(last_line(w))
-            .hint("link values are plain path templates, not HAL {\"href\": …} objects")),
-        None => {
-            let present: Vec<String> = body
-                .pointer("/_links")
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
-            Err(Finding::failure(format!("link {relation} is missing"))
-                .expected(format!("_links.{relation} = {template:?}"))
-                .actual(format!("relations present: {present:?}"))
+            .exchange(last_line(w))),
+            Some(other) => Err(Finding::failure(format!("link {relation} is not a string"))
+                .expected(format!("the string {template:?}"))
+                .actual(format!("{} {}", type_name(other), compact(other, 200)))
                 .at(pointer)
-                .exchange(last_line(w)))
+                .exchange(last_line(w))
+                .hint("link values are plain path templates, not HAL {\"href\": …} objects")),
+            None => {
+                let present: Vec<String> = body
+                    .pointer("/_links")
+                    .and_then(Value::as_object)
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default();
+                Err(Finding::failure(format!("link {relation} is missing"))
+                    .expected(format!("_links.{relation} = {template:?}"))
+                    .actual(format!("relations present: {present:?}"))
+                    .at(pointer)
+                    .exchange(last_line(w)))
+            }
         }
-    }
+    })
+    .await
 }
 
 #[then("the response body includes:")]
-fn body_includes(w: &mut PsaWorld, step: &Step) -> Result<(), Finding> {
-    let text = step.docstring.as_deref().ok_or_else(|| {
-        Finding::harness("the step `the response body includes:` needs a doc string")
-    })?;
-    let expected = expected_literal(w, text.trim())?;
-    let actual = last_json(w)?;
-    assert_json_matches_no_panic(&actual, &expected, Config::new(CompareMode::Inclusive)).map_err(
-        |diff| {
-            Finding::failure("the body lacks expected JSON")
-                .expected(compact(&expected, 300))
-                .actual(diff)
-                .exchange(last_line(w))
-        },
-    )
+async fn body_includes(w: &mut PsaWorld, step: &Step) -> StepOutcome {
+    StepOutcome::of(async {
+        let text = step.docstring.as_deref().ok_or_else(|| {
+            Finding::harness("the step `the response body includes:` needs a doc string")
+        })?;
+        let expected = expected_literal(w, text.trim())?;
+        let actual = last_json(w)?;
+        assert_json_matches_no_panic(&actual, &expected, Config::new(CompareMode::Inclusive))
+            .map_err(|diff| {
+                Finding::failure("the body lacks expected JSON")
+                    .expected(compact(&expected, 300))
+                    .actual(diff)
+                    .exchange(last_line(w))
+            })
+    })
+    .await
 }
 
 pub(crate) fn type_name(v: &Value) -> &'static str {

@@ -17,7 +17,7 @@ use super::{body_preview, last_json, last_line};
 use crate::config::AuthMode;
 use crate::http::RequestSpec;
 use crate::redact::Secret;
-use crate::suite::finding::Finding;
+use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{AuthChoice, OwnTokens, PsaWorld};
 
 /// The User-API JWT of a target configured for token exchange.
@@ -48,47 +48,56 @@ fn token_at(w: &PsaWorld, pointer: &str) -> Option<String> {
 }
 
 #[given("the client has exchanged the User-API JWT for tokens of its own")]
-async fn own_tokens(w: &mut PsaWorld) -> Result<(), Finding> {
-    let jwt = user_api_jwt(w)?;
-    w.send(RequestSpec::token_exchange(&jwt)).await?;
-    let status = w.last_response()?.status;
-    match (
-        status,
-        token_at(w, "/tokens/access/token"),
-        token_at(w, "/tokens/refresh/token"),
-    ) {
-        (200, Some(access), Some(refresh)) => {
-            w.own_tokens = Some(OwnTokens {
-                access: Secret::new(access),
-                refresh: Secret::new(refresh),
-            });
-            Ok(())
+async fn own_tokens(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let jwt = user_api_jwt(w)?;
+        w.send(RequestSpec::token_exchange(&jwt)).await?;
+        let status = w.last_response()?.status;
+        match (
+            status,
+            token_at(w, "/tokens/access/token"),
+            token_at(w, "/tokens/refresh/token"),
+        ) {
+            (200, Some(access), Some(refresh)) => {
+                w.own_tokens = Some(OwnTokens {
+                    access: Secret::new(access),
+                    refresh: Secret::new(refresh),
+                });
+                Ok(())
+            }
+            _ => Err(Finding::not_tested(
+                "the token exchange issued no access and refresh token to work with",
+            )
+            .expected("200 with strings at /tokens/access/token and /tokens/refresh/token")
+            .actual(body_preview(w))
+            .exchange(last_line(w))),
         }
-        _ => Err(Finding::not_tested(
-            "the token exchange issued no access and refresh token to work with",
-        )
-        .expected("200 with strings at /tokens/access/token and /tokens/refresh/token")
-        .actual(body_preview(w))
-        .exchange(last_line(w))),
-    }
+    })
+    .await
 }
 
 #[given("the bearer token is the access token of its own")]
-fn own_access_as_bearer(w: &mut PsaWorld) -> Result<(), Finding> {
-    let token = own(w)?.access;
-    w.draft.auth = AuthChoice::Raw(format!("Bearer {}", token.expose()));
-    Ok(())
+async fn own_access_as_bearer(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let token = own(w)?.access;
+        w.draft.auth = AuthChoice::Raw(format!("Bearer {}", token.expose()));
+        Ok(())
+    })
+    .await
 }
 
 #[given(regex = r"^the bearer token is the (User-API JWT|refresh token)$")]
-fn misplaced_bearer(w: &mut PsaWorld, which: String) -> Result<(), Finding> {
-    let token = if which == "User-API JWT" {
-        user_api_jwt(w)?
-    } else {
-        own(w)?.refresh
-    };
-    w.draft.auth = AuthChoice::Raw(format!("Bearer {}", token.expose()));
-    Ok(())
+async fn misplaced_bearer(w: &mut PsaWorld, which: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let token = if which == "User-API JWT" {
+            user_api_jwt(w)?
+        } else {
+            own(w)?.refresh
+        };
+        w.draft.auth = AuthChoice::Raw(format!("Bearer {}", token.expose()));
+        Ok(())
+    })
+    .await
 }
 
 /// `POST /api/auth/refresh` with `token` as the `text/plain` body.
@@ -106,56 +115,68 @@ fn refresh_request(token: &str) -> RequestSpec {
 }
 
 #[when("the client refreshes with its refresh token")]
-async fn refresh(w: &mut PsaWorld) -> Result<(), Finding> {
-    let token = own(w)?.refresh;
-    w.send(refresh_request(token.expose())).await
+async fn refresh(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let token = own(w)?.refresh;
+        w.send(refresh_request(token.expose())).await
+    })
+    .await
 }
 
 #[when(
     regex = r"^the client refreshes with (a random JWT-shaped string|its refresh token altered)$"
 )]
-async fn refresh_forged(w: &mut PsaWorld, forgery: String) -> Result<(), Finding> {
-    let token = if forgery == "a random JWT-shaped string" {
-        // Forged, but shaped like a secret: masked, so a report never shows
-        // a whole token of any kind.
-        let forged = random_jwt();
-        w.ctx()?.redactor.add(&Secret::new(forged.clone()));
-        forged
-    } else {
-        let altered = altered_signature(own(w)?.refresh.expose());
-        // Most of it is the real refresh token: masked like it.
-        w.ctx()?.redactor.add(&Secret::new(altered.clone()));
-        altered
-    };
-    w.send(refresh_request(&token)).await
+async fn refresh_forged(w: &mut PsaWorld, forgery: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let token = if forgery == "a random JWT-shaped string" {
+            // Forged, but shaped like a secret: masked, so a report never shows
+            // a whole token of any kind.
+            let forged = random_jwt();
+            w.ctx()?.redactor.add(&Secret::new(forged.clone()));
+            forged
+        } else {
+            let altered = altered_signature(own(w)?.refresh.expose());
+            // Most of it is the real refresh token: masked like it.
+            w.ctx()?.redactor.add(&Secret::new(altered.clone()));
+            altered
+        };
+        w.send(refresh_request(&token)).await
+    })
+    .await
 }
 
 #[when(regex = r#"^the client exchanges the User-API JWT with X-ACCESS-EXPIRY-OVERRIDE "(.*)"$"#)]
-async fn exchange_with_override(w: &mut PsaWorld, value: String) -> Result<(), Finding> {
-    let mut spec = RequestSpec::token_exchange(&user_api_jwt(w)?);
-    spec.headers
-        .push(("X-ACCESS-EXPIRY-OVERRIDE".into(), value));
-    w.send(spec).await
+async fn exchange_with_override(w: &mut PsaWorld, value: String) -> StepOutcome {
+    StepOutcome::of(async {
+        let mut spec = RequestSpec::token_exchange(&user_api_jwt(w)?);
+        spec.headers
+            .push(("X-ACCESS-EXPIRY-OVERRIDE".into(), value));
+        w.send(spec).await
+    })
+    .await
 }
 
 #[then("the response carries no tokens")]
-fn no_tokens(w: &mut PsaWorld) -> Result<(), Finding> {
-    let Ok(body) = last_json(w) else {
-        return Ok(());
-    };
-    match body.pointer("/tokens/access/token") {
-        Some(serde_json::Value::String(t)) if !t.is_empty() => Err(Finding::failure(
-            "a forged refresh token was exchanged for an access token",
-        )
-        .expected("401 or 400 and no tokens")
-        .actual(format!(
-            "{} with a token at /tokens/access/token",
-            w.last_response()?.status
-        ))
-        .at("/tokens/access/token")
-        .exchange(last_line(w))),
-        _ => Ok(()),
-    }
+async fn no_tokens(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        let Ok(body) = last_json(w) else {
+            return Ok(());
+        };
+        match body.pointer("/tokens/access/token") {
+            Some(serde_json::Value::String(t)) if !t.is_empty() => Err(Finding::failure(
+                "a forged refresh token was exchanged for an access token",
+            )
+            .expected("401 or 400 and no tokens")
+            .actual(format!(
+                "{} with a token at /tokens/access/token",
+                w.last_response()?.status
+            ))
+            .at("/tokens/access/token")
+            .exchange(last_line(w))),
+            _ => Ok(()),
+        }
+    })
+    .await
 }
 
 /// How long TOKEN-04 waits for a token issued to live 5 s: first at 6 s
@@ -163,7 +184,8 @@ fn no_tokens(w: &mut PsaWorld) -> Result<(), Finding> {
 const EXPIRY_CHECKS: [Duration; 2] = [Duration::from_secs(6), Duration::from_secs(10)];
 
 #[then("the issued access token is refused by GET /api/standard-psa within 10 seconds")]
-async fn expires(w: &mut PsaWorld) -> Result<(), Finding> {
+async fn expires(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
     let token = w
         .issued_access
         .clone()
@@ -185,4 +207,6 @@ async fn expires(w: &mut PsaWorld) -> Result<(), Finding> {
     .actual(body_preview(w))
     .hint("X-ACCESS-EXPIRY-OVERRIDE: 5s sets the access token's life to 5 s (format (number)(s|m|h))")
     .exchange(last_line(w)))
+    })
+    .await
 }
