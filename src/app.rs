@@ -552,7 +552,10 @@ fn list(args: &ListArgs) -> u8 {
             }
         }
     }
-    let run_wide = ["ERR-01", "ERR-02", "ERR-03"];
+    // Checked over every exchange of a run, not by a scenario of their own.
+    let run_wide = [
+        "ERR-01", "ERR-02", "ERR-03", "PUSH-07", "PUSH-10", "CB-03", "CB-04",
+    ];
     for (section, title) in catalog::SECTIONS {
         let reqs: Vec<_> = catalog::in_profile(profile)
             .filter(|r| r.section == section)
@@ -576,7 +579,12 @@ fn list(args: &ListArgs) -> u8 {
                 }
             );
             if run_wide.contains(&r.id) {
-                outln!("      run-wide:{}  every exchange of the run", r.id);
+                let over = if r.section >= 11 {
+                    "every push and callback of the run"
+                } else {
+                    "every exchange of the run"
+                };
+                outln!("      run-wide:{}  {over}", r.id);
             }
             for s in scenarios {
                 outln!("      {s}");

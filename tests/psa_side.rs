@@ -208,6 +208,8 @@ fn a_broken_independent_psa_is_caught_by_the_requirement_it_breaks() {
         ("callback", "jwt-bearer", "CB-03", 1),
         ("body", "no-push-auth", "PUSH-09", 1),
         ("body", "unknown-500", "PUSH-08", 0),
+        // Later than the PUSH-07 scenario waits: the run-wide check sees it.
+        ("callback", "renames", "PUSH-07", 0),
     ] {
         let listen = free_port();
         let psa = start_independent_psa(style, &format!("http://127.0.0.1:{listen}"), true, broken);
@@ -322,11 +324,11 @@ fn a_psa_that_never_answers_is_a_finding_in_bounded_time_not_a_hang() {
     });
     let dir = tempfile::tempdir().unwrap();
     let target = write_psa_target(dir.path(), port, free_port(), true);
-    let text = std::fs::read_to_string(&target)
+    let quick = std::fs::read_to_string(&target)
         .unwrap()
         .replace("callback_timeout_secs = 5", "callback_timeout_secs = 1")
         .replace("answer_timeout_secs = 10", "answer_timeout_secs = 1");
-    std::fs::write(&target, text).unwrap();
+    std::fs::write(&target, quick).unwrap();
     let out = dir.path().join("r");
     let started = std::time::Instant::now();
     let o = run_psa(&target, &out, &[]);
@@ -340,4 +342,35 @@ fn a_psa_that_never_answers_is_a_finding_in_bounded_time_not_a_hang() {
     assert_eq!(status_of(&summary, "PUSH-01"), "failed");
     assert_no_secret(&o, &out);
     drop(held);
+}
+
+#[test]
+fn a_reference_psa_fault_runs_in_the_style_it_shows_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = run(&[
+        "run",
+        "--side",
+        "psa",
+        "--mock-fault",
+        "callback-twice",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(status_of(&summary_of(&out), "CB-04"), "failed");
+    // Faults of both styles cannot show in one run.
+    let o = run(&[
+        "run",
+        "--side",
+        "psa",
+        "--mock-fault",
+        "callback-twice",
+        "--mock-fault",
+        "create-500",
+        "--out",
+        dir.path().join("r2").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("shows only in the"), "{}", text(&o));
 }

@@ -240,15 +240,28 @@ impl RunConfig {
                         .unwrap_or_default()
                 },
             },
-            (Side::Psa, None) => TargetSource::BuiltInPsa {
-                faults: parse_names("--mock-fault", &args.mock_faults, PSA_FAULTS_HINT)?,
-                style: args
-                    .mock_style
-                    .as_deref()
-                    .map(|s| parse_name("--mock-style", s, ""))
-                    .transpose()?
-                    .unwrap_or_default(),
-            },
+            (Side::Psa, None) => {
+                let faults: Vec<crate::psa_mock::PsaFault> =
+                    parse_names("--mock-fault", &args.mock_faults, PSA_FAULTS_HINT)?;
+                let style = match args.mock_style.as_deref() {
+                    Some(s) => parse_name("--mock-style", s, "")?,
+                    // A fault shows in one answering style: without
+                    // --mock-style, the style of the faults switched on.
+                    None => faults.first().map(|f| f.style()).unwrap_or_default(),
+                };
+                if let Some(other) = faults.iter().find(|f| f.style() != style) {
+                    return Err(ConfigError::BadOption {
+                        message: format!(
+                            "--mock-fault {} shows only in the {} style, not in the {} style of this run",
+                            other.name(),
+                            other.style().name(),
+                            style.name()
+                        ),
+                        hint: "run the faults of each style separately (--mock-style body or callback)".into(),
+                    });
+                }
+                TargetSource::BuiltInPsa { faults, style }
+            }
             (Side::Ncentral, Some(path)) => TargetSource::Live(Box::new(load_target(path, env)?)),
             (Side::Psa, Some(path)) => TargetSource::LivePsa(Box::new(load_psa_target(path, env)?)),
         };

@@ -65,6 +65,9 @@ struct Page<'a> {
     requirements: Vec<RequirementRow<'a>>,
     codes: [u16; 6],
     matrix: Vec<MatrixRow>,
+    /// N-central's endpoints were the target's (not on the vendor's side,
+    /// where the exchanges are pushes and callbacks, shown per scenario).
+    show_matrix: bool,
     attention: Vec<ScenarioView<'a>>,
     features: Vec<FeatureGroup<'a>>,
     others_text: String,
@@ -256,6 +259,7 @@ impl<'a> Page<'a> {
             requirements: requirement_rows(run),
             codes: CODES,
             matrix: matrix(run),
+            show_matrix: run.side() == "ncentral",
             attention: attention
                 .into_iter()
                 .map(|(s, outcome)| ScenarioView::new(run, s, outcome))

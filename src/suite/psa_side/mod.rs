@@ -303,7 +303,7 @@ async fn run_scenarios(ctx: Arc<PsaRunContext>, config: &RunConfig, mut stop: St
     }
 }
 
-/// PUSH-10, CB-03 and CB-04 over every push and call of the run, as
+/// PUSH-07, PUSH-10, CB-03 and CB-04 over every push and call of the run, as
 /// scenarios of their own (`run-wide:CB-04`), when the run selects them.
 fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResult> {
     let pushes = ctx.pushes.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -371,8 +371,44 @@ fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResul
         .iter()
         .filter(|(a, _)| a.as_deref() == Some("CREATE"))
         .count();
+    // PUSH-07: one N-central ticket, one PSA ticket — however late a
+    // second callback came.
+    let mut named: HashMap<i64, String> = HashMap::new();
+    let mut renamed: Vec<(String, Exchange)> = Vec::new();
+    let mut links_seen = 0;
+    for c in calls
+        .iter()
+        .filter(|c| c.kind.links() && (200..300).contains(&c.status))
+    {
+        let (Some(ticket), Some(number)) = (
+            c.ticket,
+            c.body
+                .as_ref()
+                .and_then(|b| b.get("ticketNumber"))
+                .and_then(|n| n.as_str()),
+        ) else {
+            continue;
+        };
+        links_seen += 1;
+        match named.get(&ticket) {
+            Some(first) if first != number => renamed.push((
+                format!("ticket {ticket} named PSA ticket {number:?} after {first:?}"),
+                c.exchange.clone(),
+            )),
+            Some(_) => {}
+            None => {
+                named.insert(ticket, number.to_string());
+            }
+        }
+    }
     type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, usize);
-    let checks: [Check; 3] = [
+    let checks: [Check; 4] = [
+        (
+            "PUSH-07",
+            "no N-central ticket was called back with two different PSA tickets",
+            renamed,
+            links_seen,
+        ),
         ("PUSH-10", "every push is answered within 5 s", slow, pushes.len()),
         (
             "CB-03",

@@ -10,7 +10,8 @@ Environment: NCENTRAL_USER_API_JWT (needed for callback), PSA_PUSH_AUTH
 (optional: the exact Authorization value pushes must carry), PSA_BREAK
 (optional, for the tests: `jwt-bearer` calls back with the User-API JWT as
 bearer, `no-push-auth` accepts pushes without auth, `unknown-500` answers
-500 for an unknown ticket). It listens on
+500 for an unknown ticket, `renames` answers a repeated CREATE by calling
+back 4 s later with a second ticket). It listens on
 127.0.0.1 with a port of the system's choosing and prints
 `listening on PORT` first.
 """
@@ -129,6 +130,11 @@ class Handler(BaseHTTPRequestHandler):
             if STYLE == "body":
                 return self.answer(200, {"externalTicketId": number, "ticketUrl": url})
             self.answer(204)
+            if not fresh and BREAK == "renames":
+                def late():
+                    time.sleep(4)
+                    call_back(ncentral_id, number + "-B", url)
+                threading.Thread(target=late, daemon=True).start()
             if fresh:
                 threading.Thread(target=call_back, args=(ncentral_id, number, url), daemon=True).start()
             return
