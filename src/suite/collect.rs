@@ -172,7 +172,7 @@ pub fn run_wide(
             .collect();
         redactor
             .redact(&format!(
-                "{} of {observed} exchanges break {id}\n  actual    {}{}",
+                "{} of {observed} exchanges break {id}\n  expected  {name}\n  actual    {}{}",
                 offenders.len(),
                 lines.join("\n            "),
                 if offenders.len() > 10 {
