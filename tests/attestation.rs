@@ -531,3 +531,42 @@ fn an_independent_verifier_accepts_the_envelope_and_refuses_a_forgery() {
     assert_ne!(o.status.code(), Some(0), "a changed report: {}", text(&o));
     assert!(text(&o).contains("summary.md"), "{}", text(&o));
 }
+
+#[test]
+fn a_signed_run_of_the_vendors_side_names_its_side_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen(dir.path(), "vendor");
+    let out = dir.path().join("psa");
+    let o = run(&[
+        "run",
+        "--side",
+        "psa",
+        "--sign-with",
+        s(&key),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = verify(&pub_of(&key), &out);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("side psa, profile psa"), "{}", text(&o));
+    // The side is signed: claiming the other side breaks the signature.
+    let bundle = out.join(attest::ATTESTATION_FILE);
+    let envelope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let payload = envelope["payload"].as_str().unwrap();
+    use base64::Engine as _;
+    let statement = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    let forged = String::from_utf8(statement)
+        .unwrap()
+        .replace("\"psa\"", "\"ncentral\"");
+    let mut envelope = envelope;
+    envelope["payload"] = base64::engine::general_purpose::STANDARD
+        .encode(forged)
+        .into();
+    std::fs::write(&bundle, envelope.to_string()).unwrap();
+    let o = verify(&pub_of(&key), &out);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
