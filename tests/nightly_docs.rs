@@ -1,4 +1,5 @@
-//! The nightly workflow (`docs/nightly.yml`) and the `Dockerfile` use only
+//! The nightly workflow (`docs/nightly.yml`), the `Dockerfile`, README.md and
+//! the documents under docs/ use only
 //! subcommands and flags the built binary really has, as its `--help` lists
 //! them. (YAML validity is checked by `.ci/run`.)
 
@@ -156,4 +157,51 @@ fn flags_are_read_as_whole_words() {
         flags.into_iter().collect::<Vec<_>>(),
         ["--baseline", "--out"]
     );
+}
+
+/// README.md and the documents under docs/ call only subcommands and flags
+/// the binary has (`cargo run --release -- x` read as `psa-conformance x`),
+/// and every relative link they make resolves inside the repository.
+#[test]
+fn the_readme_and_the_docs_call_real_flags_and_link_inside_the_repository() {
+    let link = regex::Regex::new(r"\]\(([^)\s]+)\)").unwrap();
+    for doc in [
+        "README.md",
+        "docs/CLI.md",
+        "docs/PSA-SIDE.md",
+        "docs/NIGHTLY.md",
+        "docs/REQUIREMENTS.md",
+        "docs/ARCHITECTURE.md",
+    ] {
+        let text = read(doc);
+        let as_binary = text
+            .replace("cargo run --release -- ", &format!("{BINARY} "))
+            .replace("cargo run -- ", &format!("{BINARY} "));
+        if as_binary
+            .lines()
+            .any(|l| l.trim_start().starts_with(BINARY))
+        {
+            check_invocations(doc, &as_binary);
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(doc)
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        for c in link.captures_iter(&text) {
+            let target = &c[1];
+            if target.contains("://") || target.starts_with("mailto:") || target.starts_with('#') {
+                continue;
+            }
+            assert!(
+                !target.contains("shared/"),
+                "{doc} links outside the repository: {target}"
+            );
+            let path = target.split('#').next().unwrap_or_default();
+            assert!(
+                dir.join(path).exists(),
+                "{doc}: the link {target} leads nowhere"
+            );
+        }
+    }
 }
