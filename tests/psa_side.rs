@@ -374,3 +374,60 @@ fn a_reference_psa_fault_runs_in_the_style_it_shows_in() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("shows only in the"), "{}", text(&o));
 }
+
+/// The README's two-terminal flow: `mock --side psa` as a process of its
+/// own, configured with the harness's N-central, and `run --side psa
+/// --target` against it.
+#[test]
+fn the_reference_psa_as_a_process_is_conformant_in_the_callback_style() {
+    let listen = free_port();
+    let mut mock = bin()
+        .args([
+            "mock",
+            "--side",
+            "psa",
+            "--style",
+            "callback",
+            "--listen",
+            "127.0.0.1:0",
+            "--ncentral-url",
+            &format!("http://127.0.0.1:{listen}"),
+        ])
+        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
+        .env("PSA_INTEGRATION_KEY", KEY)
+        .env("PSA_PUSH_AUTH", PUSH_AUTH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(mock.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let push_url = first
+        .trim()
+        .rsplit("push_url = ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let port: u16 = url_port(&push_url).unwrap_or_else(|| panic!("mock said {first:?}"));
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), port, listen, true);
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out, &["--strict"]);
+    let _ = mock.kill();
+    let _ = mock.wait();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "conformant");
+    assert_eq!(status_of(&summary, "CB-06"), "passed");
+    assert_no_secret(&o, &out);
+}
+
+fn url_port(url: &str) -> Option<u16> {
+    url.strip_prefix("http://127.0.0.1:")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
