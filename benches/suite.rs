@@ -12,6 +12,8 @@
 //! 3. Scaling: the core profile with every feature repeated ×1, ×5, ×20.
 //! 4. The mock's throughput on loopback for a discovery GET and the
 //!    credential POST, so it is never the bottleneck.
+//! 5. The vendor's side (`run --side psa`) against the reference PSA, in
+//!    both answering styles.
 //!
 //! Times are wall-clock on a shared machine: compare runs made side by side.
 
@@ -278,6 +280,14 @@ fn main() {
         "whole process, one scenario",
         &["run", "--tags", "@DISC-01"],
         Some(16.0),
+    );
+    // The vendor's side: the harness's N-central, the reference PSA and
+    // every push in one process. The callback style waits for callbacks
+    // and the 1.5 s settle, so its time is mostly waiting.
+    measure("whole process, side psa (body)", &["run", "--side", "psa"]);
+    measure(
+        "whole process, side psa (callback)",
+        &["run", "--side", "psa", "--mock-style", "callback"],
     );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
