@@ -160,7 +160,7 @@ pub fn run_wide(
     name: &str,
     tags: Vec<String>,
     offenders: &[(String, Exchange)],
-    observed: usize,
+    (observed, what): (usize, &str),
     redactor: &Redactor,
 ) -> ScenarioResult {
     let level = catalog::find(id).map(|r| r.level).unwrap_or(Level::Must);
@@ -172,7 +172,7 @@ pub fn run_wide(
             .collect();
         redactor
             .redact(&format!(
-                "{} of {observed} exchanges break {id}\n  expected  {name}\n  actual    {}{}",
+                "{} of {observed} {what} break {id}\n  expected  {name}\n  actual    {}{}",
                 offenders.len(),
                 lines.join("\n            "),
                 if offenders.len() > 10 {

@@ -552,7 +552,7 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
             name,
             tags,
             offenders,
-            observed,
+            (observed, "exchanges"),
             &ctx.redactor,
         ));
     }

@@ -401,26 +401,31 @@ fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResul
             }
         }
     }
-    type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, usize);
+    type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, (usize, &'a str));
     let checks: [Check; 4] = [
         (
             "PUSH-07",
             "no N-central ticket was called back with two different PSA tickets",
             renamed,
-            links_seen,
+            (links_seen, "link callbacks"),
         ),
-        ("PUSH-10", "every push is answered within 5 s", slow, pushes.len()),
+        (
+            "PUSH-10",
+            "every push is answered within 5 s",
+            slow,
+            (pushes.len(), "pushes"),
+        ),
         (
             "CB-03",
             "every call the PSA made to N-central's current API carries an access token N-central issued",
             bad_bearer,
-            ticket_calls.len(),
+            (ticket_calls.len(), "calls"),
         ),
         (
             "CB-04",
             "the PSA called back only for pushed tickets, and once per CREATE",
             offenders,
-            creates,
+            (creates, "CREATE pushes"),
         ),
     ];
     let mut out = Vec::new();
@@ -430,7 +435,7 @@ fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResul
             .tags
             .as_ref()
             .is_none_or(|(_, op)| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))));
-        if !selected || observed == 0 {
+        if !selected || observed.0 == 0 {
             continue;
         }
         out.push(collect::run_wide(
