@@ -571,7 +571,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 11,
         title: "a CREATE is answered with externalTicketId and an absolute ticketUrl, or empty and then called back",
-        text: "a `CREATE` answered with a body → JSON with a non-empty string `externalTicketId` and a `ticketUrl` that is an absolute http(s) URL; answered empty → the callback arrives (CB-01)",
+        text: "a `CREATE` answered with an `externalTicketId` → it is a non-empty string, with a `ticketUrl` that is an absolute http(s) URL; answered without one (empty, or a body naming no `externalTicketId`, which N-central reads as pending) → the callback arrives (CB-01)",
         source: "guide",
     },
     Requirement {
@@ -642,8 +642,8 @@ pub static REQUIREMENTS: &[Requirement] = &[
         id: "CB-01",
         level: Level::Must,
         section: 12,
-        title: "after an empty 2xx to CREATE, the callback arrives within callback_timeout_secs",
-        text: "after an empty 2xx to `CREATE`, a callback for that ticket arrives within `callback_timeout_secs`: `POST /api/custom-psa/tickets` (or the older `PUT /dms/rest/custompsa/tickets/create/{id}`); not applicable to a PSA that answers every `CREATE` with a body",
+        title: "after a 2xx to CREATE that names no ticket, the callback arrives within callback_timeout_secs",
+        text: "after a 2xx to `CREATE` that names no `externalTicketId` (empty, or a body N-central reads as pending), a callback for that ticket arrives within `callback_timeout_secs`: `POST /api/custom-psa/tickets` (or the older `PUT /dms/rest/custompsa/tickets/create/{id}`); not applicable to a PSA that answers every `CREATE` with its ticket",
         source: "guide, OpenAPI",
     },
     Requirement {

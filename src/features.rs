@@ -149,7 +149,7 @@ pub struct Applicability {
     pub resolvable_ticket: bool,
     /// The PSA side: `[push_auth]` is set (`@push-auth`).
     pub push_auth: bool,
-    /// The PSA side: the PSA answers a CREATE with an empty 2xx and calls
+    /// The PSA side: the PSA answers a CREATE with a 2xx naming no ticket and calls
     /// back (`@callback-style`); one that answers with its ticket never does.
     pub calls_back: bool,
 }

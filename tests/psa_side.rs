@@ -183,6 +183,31 @@ fn an_independent_psa_calling_back_is_conformant_and_every_requirement_is_checke
 }
 
 #[test]
+fn an_independent_psa_calling_back_in_the_older_form_after_a_status_body_is_conformant() {
+    // 202 {"status": "accepted"} names no ticket: pending, as N-central
+    // reads it; the callback comes as PUT /dms/rest/custompsa/tickets/create/{id}.
+    let listen = free_port();
+    let psa = start_independent_psa(
+        "callback-legacy",
+        &format!("http://127.0.0.1:{listen}"),
+        true,
+        "",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), psa.port, listen, true);
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out, &["--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let summary = summary_of(&out);
+    for r in summary["requirements"].as_array().unwrap() {
+        assert_eq!(r["status"], "passed", "{r}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("/dms/rest/custompsa/tickets/create/"));
+    assert_no_secret(&o, &out);
+}
+
+#[test]
 fn an_independent_psa_answering_with_its_ticket_is_conformant_and_the_callbacks_do_not_apply() {
     let listen = free_port();
     let psa = start_independent_psa("body", &format!("http://127.0.0.1:{listen}"), false, "");

@@ -1,7 +1,7 @@
 @side-psa @callback-style
 Feature: The custom PSA calls N-central back
   The vendor's side (REQUIREMENTS.md §12, profile psa): a PSA that answers a
-  CREATE with an empty 2xx tells N-central its ticket later, by a callback to
+  CREATE with a 2xx that names no ticket (empty, say) tells N-central its ticket later, by a callback to
   N-central's API. The harness's N-central serves that API at
   [ncentral] listen, accepts exactly the configured credentials, and records
   every call the PSA makes. A PSA that answers every CREATE with its ticket

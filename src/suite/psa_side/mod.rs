@@ -160,7 +160,7 @@ async fn probe(ctx: &PsaRunContext) -> Result<bool, RunError> {
     };
     let exchange = ctx.send_push(&spec).await;
     match &exchange.outcome {
-        Ok(r) => Ok((200..300).contains(&r.status) && r.body.iter().all(u8::is_ascii_whitespace)),
+        Ok(r) => Ok((200..300).contains(&r.status) && !world::answer_names_ticket(r)),
         Err(e) if matches!(e.kind, TransportErrorKind::Connect) => Err(RunError::Unreachable {
             url: ctx
                 .redactor

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::http::{Exchange, On429, RequestSpec};
+use crate::http::{Exchange, On429, ReceivedResponse, RequestSpec};
 use crate::suite::finding::Finding;
 
 use super::context::PsaRunContext;
@@ -41,6 +41,16 @@ pub enum NamedBy {
 pub struct PsaTicket {
     pub number: String,
     pub by: NamedBy,
+}
+
+/// Whether an answer to `CREATE` names the PSA's ticket: a JSON object with
+/// an `externalTicketId` key. Any other 2xx — empty, or a body that names
+/// no `externalTicketId` — leaves the ticket pending in N-central until the
+/// PSA calls back, as N-central reads it.
+pub fn answer_names_ticket(response: &ReceivedResponse) -> bool {
+    serde_json::from_slice::<Value>(&response.body)
+        .ok()
+        .is_some_and(|v| v.get("externalTicketId").is_some())
 }
 
 /// One scenario's state.

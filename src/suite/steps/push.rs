@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use crate::http::{Exchange, TransportErrorKind};
 use crate::suite::finding::{Finding, StepOutcome};
-use crate::suite::psa_side::world::{NamedBy, PsaSideWorld, PsaTicket, PushAuthChoice};
+use crate::suite::psa_side::world::{
+    answer_names_ticket, NamedBy, PsaSideWorld, PsaTicket, PushAuthChoice,
+};
 
 /// `POST /ncentral/tickets → 201` with the start of the answer, for findings.
 pub(crate) fn described(e: &Exchange) -> String {
@@ -248,7 +250,7 @@ async fn same_ticket(w: &mut PsaSideWorld) -> StepOutcome {
     let response = push
         .response()
         .ok_or_else(|| Finding::harness("the repeated CREATE got no answer"))?;
-    if !response.body.iter().all(u8::is_ascii_whitespace) {
+    if answer_names_ticket(response) {
         let named = external_ticket(&push)?;
         if named.number != first.number {
             return Err(Finding::failure("a repeated CREATE made a second PSA ticket")
@@ -406,7 +408,7 @@ pub(crate) async fn learn_psa_ticket(w: &mut PsaSideWorld, push: &Exchange) -> R
     let response = push
         .response()
         .ok_or_else(|| Finding::harness("the CREATE got no answer"))?;
-    if !response.body.iter().all(u8::is_ascii_whitespace) {
+    if answer_names_ticket(response) {
         w.psa_ticket = Some(external_ticket(push)?);
         return Ok(());
     }

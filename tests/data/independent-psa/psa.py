@@ -4,7 +4,11 @@ in Python's standard library: it shares no code with the reference PSA
 (src/psa_mock). `run --side psa` must find it conformant in both answering
 styles.
 
-    psa.py STYLE NCENTRAL_URL        STYLE: body | callback
+    psa.py STYLE NCENTRAL_URL        STYLE: body | callback | callback-legacy
+
+`callback-legacy` answers CREATE `202 {"status": "accepted"}` (a body that
+names no ticket, which N-central reads as pending) and calls back with the
+older `PUT /dms/rest/custompsa/tickets/create/{id}`.
 
 Environment: NCENTRAL_USER_API_JWT (needed for callback), PSA_PUSH_AUTH
 (optional: the exact Authorization value pushes must carry), PSA_BREAK
@@ -37,8 +41,8 @@ counter = [500]
 tokens = {}
 
 
-def call(path, body=None, bearer=None, ctype="application/json"):
-    req = urllib.request.Request(NCENTRAL + path, data=body, method="POST")
+def call(path, body=None, bearer=None, ctype="application/json", method="POST"):
+    req = urllib.request.Request(NCENTRAL + path, data=body, method=method)
     if bearer:
         req.add_header("Authorization", "Bearer " + bearer)
     if body is not None:
@@ -78,7 +82,11 @@ def call_back(ncentral_id, number, url):
     body = json.dumps({"psaCustomTicketId": ncentral_id, "ticketNumber": number, "ticketUrl": url}).encode()
     for _ in range(6):
         bearer = JWT if BREAK == "jwt-bearer" else tokens.get("access")
-        status, _, headers = call("/api/custom-psa/tickets", body, bearer)
+        if STYLE == "callback-legacy":
+            path = "/dms/rest/custompsa/tickets/create/%d" % ncentral_id
+            status, _, headers = call(path, body, bearer, method="PUT")
+        else:
+            status, _, headers = call("/api/custom-psa/tickets", body, bearer)
         if status == 429:
             time.sleep(min(int(headers.get("Retry-After", "1") or 1), 10))
         elif status == 401:
@@ -129,7 +137,10 @@ class Handler(BaseHTTPRequestHandler):
             url = "http://127.0.0.1:%d/incidents/%s" % (self.server.server_port, number)
             if STYLE == "body":
                 return self.answer(200, {"externalTicketId": number, "ticketUrl": url})
-            self.answer(204)
+            if STYLE == "callback-legacy":
+                self.answer(202, {"status": "accepted"})
+            else:
+                self.answer(204)
             if not fresh and BREAK == "renames":
                 def late():
                     time.sleep(4)
