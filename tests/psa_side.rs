@@ -456,3 +456,25 @@ fn url_port(url: &str) -> Option<u16> {
         .parse()
         .ok()
 }
+
+#[test]
+fn a_public_url_with_a_path_serves_the_api_below_it() {
+    // N-central behind a proxy at /n-central: the PSA calls
+    // http://127.0.0.1:PORT/n-central/api/…
+    let listen = free_port();
+    let base = format!("http://127.0.0.1:{listen}/n-central");
+    let psa = start_independent_psa("callback", &base, true, "");
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), psa.port, listen, true);
+    let with_path = std::fs::read_to_string(&target).unwrap().replace(
+        &format!("listen = \"127.0.0.1:{listen}\""),
+        &format!("listen = \"127.0.0.1:{listen}\"\npublic_url = \"{base}\""),
+    );
+    std::fs::write(&target, with_path).unwrap();
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(status_of(&summary_of(&out), "CB-01"), "passed");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("/n-central/api/custom-psa/tickets"));
+}

@@ -47,6 +47,8 @@ pub enum CallKind {
     Reopen,
     /// `POST` or `GET /api/custom-psa/tickets/{id}`.
     Info,
+    /// `GET /api/auth/validate`: is the access token still good?
+    Validate,
     /// Anything else (answered 404).
     Other,
 }
@@ -138,7 +140,10 @@ struct Tokens {
 /// The shared state: credentials, issued tokens, calls, traps.
 pub struct NcentralState {
     user_api_jwt: Secret,
-    public_url: String,
+    /// `scheme://host:port` of `public_url`: what the recorded calls name.
+    public_origin: String,
+    /// The path of `public_url` (`""` for a bare host).
+    public_path: String,
     redactor: Redactor,
     started: Instant,
     tokens: Mutex<Tokens>,
@@ -309,7 +314,12 @@ impl HarnessNcentralServer {
         let address = listener.local_addr()?;
         let state = Arc::new(NcentralState {
             user_api_jwt,
-            public_url: public_url.trim_end_matches('/').to_string(),
+            public_origin: url::Url::parse(public_url)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|_| public_url.trim_end_matches('/').to_string()),
+            public_path: url::Url::parse(public_url)
+                .map(|u| u.path().trim_end_matches('/').to_string())
+                .unwrap_or_default(),
             redactor,
             started: Instant::now(),
             tokens: Mutex::default(),
@@ -366,6 +376,7 @@ fn route(method: &str, path: &str) -> (CallKind, Option<String>) {
     match (method, segments.as_slice()) {
         ("POST", ["api", "auth", "authenticate"]) => (CallKind::Authenticate, None),
         ("POST", ["api", "auth", "refresh"]) => (CallKind::Refresh, None),
+        ("GET", ["api", "auth", "validate"]) => (CallKind::Validate, None),
         ("POST", ["api", "custom-psa", "tickets"]) => (CallKind::Link, None),
         ("POST", ["api", "custom-psa", "tickets", id, "resolve"]) => {
             (CallKind::Resolve, Some(id.to_string()))
@@ -419,7 +430,12 @@ async fn serve(State(s): State<Arc<NcentralState>>, request: Request) -> Respons
         })
         .collect();
     let bytes = to_bytes(Body::new(body), BODY_CAP).await;
-    let (kind, path_id) = route(&method, &path);
+    // Behind a proxy, public_url may carry a path: the API lives below it.
+    let routed = path
+        .strip_prefix(s.public_path.as_str())
+        .filter(|rest| rest.starts_with('/'))
+        .unwrap_or(&path);
+    let (kind, path_id) = route(&method, routed);
     let (bearer, token) = s.bearer_of(&parts.headers);
     let mut trapped = false;
     let mut retry_after = None;
@@ -439,6 +455,16 @@ async fn serve(State(s): State<Arc<NcentralState>>, request: Request) -> Respons
     let (status, answer) = match (&bytes, &kind) {
         (Err(_), _) => error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large."),
         (_, CallKind::Other) => error(StatusCode::NOT_FOUND, "Not Found"),
+        (_, CallKind::Validate) => {
+            if matches!(bearer, Bearer::Access { expired: false, .. }) {
+                (StatusCode::OK, json!({ "message": "The token is valid." }))
+            } else {
+                error(
+                    StatusCode::UNAUTHORIZED,
+                    "Access token is missing, invalid or expired.",
+                )
+            }
+        }
         (_, CallKind::Authenticate) => {
             if bearer == Bearer::UserApiJwt {
                 (StatusCode::OK, s.issue())
@@ -502,7 +528,7 @@ async fn serve(State(s): State<Arc<NcentralState>>, request: Request) -> Respons
     let exchange = Exchange {
         request: SentRequest {
             method: method.clone(),
-            url: format!("{}{}", s.public_url, parts.uri),
+            url: format!("{}{}", s.public_origin, parts.uri),
             headers: request_headers,
             body: bytes
                 .as_ref()
