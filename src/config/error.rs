@@ -1,9 +1,10 @@
 //! Every problem with the command line or a target file: one error type,
 //! each variant a one-line title, then where and a hint. All are exit 2.
+//! And the one reader of a secret from the environment both target files use.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::redact::MIN_SECRET_LEN;
+use crate::redact::{Secret, MIN_SECRET_LEN};
 
 /// A problem with the command line or the target file. Nothing was sent.
 #[derive(Debug, thiserror::Error)]
@@ -41,4 +42,25 @@ pub enum ConfigError {
         cause: std::io::Error,
         hint: String,
     },
+}
+
+/// A secret from the environment variable a target file names (`key` in
+/// `path`): missing, empty or shorter than [`MIN_SECRET_LEN`] is an error
+/// naming the variable and the key, never the value.
+pub fn secret_from_env(
+    env: &dyn Fn(&str) -> Option<String>,
+    path: &Path,
+    var: &str,
+    key: &str,
+) -> Result<Secret, ConfigError> {
+    let at = || (var.to_string(), key.to_string(), path.to_path_buf());
+    let value = env(var).ok_or_else(|| {
+        let (var, key, path) = at();
+        ConfigError::MissingSecretVariable { var, key, path }
+    })?;
+    if value.trim().len() < MIN_SECRET_LEN {
+        let (var, key, path) = at();
+        return Err(ConfigError::WeakSecret { var, key, path });
+    }
+    Ok(Secret::new(value.trim().to_string()))
 }

@@ -17,12 +17,12 @@ use url::Url;
 use crate::catalog::Profile;
 use crate::cli::{RunArgs, Side};
 pub use crate::http::TlsSettings;
-use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
+use crate::redact::{Redactor, Secret};
 
 mod error;
 mod psa_side;
 mod tls;
-pub use error::ConfigError;
+pub use error::{secret_from_env, ConfigError};
 pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
 use tls::TlsTableFile;
 
@@ -483,21 +483,7 @@ pub fn load_target(
         )));
     }
 
-    let secret = |var: &str, key: &str| -> Result<Secret, ConfigError> {
-        let value = env(var).ok_or_else(|| ConfigError::MissingSecretVariable {
-            var: var.to_string(),
-            key: key.to_string(),
-            path: path.to_path_buf(),
-        })?;
-        if value.trim().len() < MIN_SECRET_LEN {
-            return Err(ConfigError::WeakSecret {
-                var: var.to_string(),
-                key: key.to_string(),
-                path: path.to_path_buf(),
-            });
-        }
-        Ok(Secret::new(value.trim().to_string()))
-    };
+    let secret = |var: &str, key: &str| secret_from_env(env, path, var, key);
 
     let auth = match (&file.auth.bearer_token_env, &file.auth.user_api_jwt_env) {
         (Some(var), None) => AuthMode::Bearer(secret(var, "auth.bearer_token_env")?),

@@ -12,10 +12,10 @@ use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
-use super::error::ConfigError;
+use super::error::{secret_from_env, ConfigError};
 use super::tls::TlsTableFile;
 use crate::http::TlsSettings;
-use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
+use crate::redact::{Redactor, Secret};
 
 /// How N-central authenticates its pushes to the PSA (`[push_auth]`).
 #[derive(Debug, Clone)]
@@ -128,21 +128,7 @@ pub fn load_psa_target(
             "{e}\n  hint: a target file for --side psa names push_url and [ncentral] (docs/PSA-SIDE.md)"
         ))
     })?;
-    let secret = |var: &str, key: &str| -> Result<Secret, ConfigError> {
-        let value = env(var).ok_or_else(|| ConfigError::MissingSecretVariable {
-            var: var.to_string(),
-            key: key.to_string(),
-            path: path.to_path_buf(),
-        })?;
-        if value.trim().len() < MIN_SECRET_LEN {
-            return Err(ConfigError::WeakSecret {
-                var: var.to_string(),
-                key: key.to_string(),
-                path: path.to_path_buf(),
-            });
-        }
-        Ok(Secret::new(value.trim().to_string()))
-    };
+    let secret = |var: &str, key: &str| secret_from_env(env, path, var, key);
     let http_url = |key: &str, text: &str| -> Result<Url, ConfigError> {
         let url = Url::parse(text).map_err(|e| invalid(format!("{key} {text:?}: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {

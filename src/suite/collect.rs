@@ -216,6 +216,34 @@ pub(crate) struct StepCollector {
     pub(crate) parse_errors: Arc<Mutex<Vec<String>>>,
 }
 
+impl StepCollector {
+    /// Fills in each scenario's steps as they ran (redacted); steps cucumber
+    /// never reached stay skipped. Returns the parse errors seen.
+    pub(crate) fn fill_in(
+        &self,
+        scenarios: &mut [ScenarioResult],
+        redactor: &Redactor,
+    ) -> Vec<String> {
+        let steps = std::mem::take(&mut *self.steps.lock().unwrap_or_else(|e| e.into_inner()));
+        for s in scenarios.iter_mut() {
+            for ran in steps.get(&s.id).into_iter().flatten() {
+                let error = ran.error.as_ref().map(|e| redactor.redact(e).into_owned());
+                match s.steps.iter_mut().find(|st| st.line == ran.line) {
+                    Some(step) => {
+                        step.status = ran.status;
+                        step.error = error;
+                    }
+                    None => s.steps.push(StepResult {
+                        error,
+                        ..ran.clone()
+                    }),
+                }
+            }
+        }
+        std::mem::take(&mut *self.parse_errors.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
 impl<W: cucumber::World> Writer<W> for StepCollector {
     type Cli = cucumber::cli::Empty;
 

@@ -24,7 +24,7 @@ use crate::http::{
 };
 use crate::interrupt::{Interrupt, Stop};
 use crate::redact::{Redactor, Secret};
-use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, StepResult, WriteError};
+use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, WriteError};
 use crate::schema::{SchemaError, SchemaSet};
 
 use super::collect::{self, StepCollector};
@@ -452,43 +452,11 @@ async fn run_scenarios(
 
     let mut scenarios =
         std::mem::take(&mut *shared.results.lock().unwrap_or_else(|e| e.into_inner()));
-    let steps = std::mem::take(
-        &mut *shared
-            .collector
-            .steps
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
-    for s in &mut scenarios {
-        // Each step as it ran; steps cucumber never reached stay skipped.
-        for ran in steps.get(&s.id).into_iter().flatten() {
-            let error = ran
-                .error
-                .as_ref()
-                .map(|e| ctx.redactor.redact(e).into_owned());
-            match s.steps.iter_mut().find(|st| st.line == ran.line) {
-                Some(step) => {
-                    step.status = ran.status;
-                    step.error = error;
-                }
-                None => s.steps.push(StepResult {
-                    error,
-                    ..ran.clone()
-                }),
-            }
-        }
-    }
+    let parse_errors = shared.collector.fill_in(&mut scenarios, &ctx.redactor);
     let interrupted =
         signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
     scenarios.extend(run_wide_checks(&ctx, config));
     scenarios.sort_by_key(ScenarioResult::sort_key);
-    let parse_errors = std::mem::take(
-        &mut *shared
-            .collector
-            .parse_errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
     ScenariosOutcome {
         scenarios,
         parse_errors,

@@ -29,7 +29,7 @@ use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
 use crate::http::{ClientSettings, Exchange, HttpClient, RequestSpec, TransportErrorKind};
 use crate::interrupt::{Interrupt, Stop};
 use crate::redact::Secret;
-use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, StepResult};
+use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus};
 
 use super::collect::{self, StepCollector};
 use super::runner::{panic_guard, RunError};
@@ -269,33 +269,9 @@ async fn run_scenarios(ctx: Arc<PsaRunContext>, config: &RunConfig, mut stop: St
     };
     progress.finish();
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
-    let steps = std::mem::take(&mut *collector.steps.lock().unwrap_or_else(|e| e.into_inner()));
-    for s in &mut scenarios {
-        for ran in steps.get(&s.id).into_iter().flatten() {
-            let error = ran
-                .error
-                .as_ref()
-                .map(|e| ctx.redactor.redact(e).into_owned());
-            match s.steps.iter_mut().find(|st| st.line == ran.line) {
-                Some(step) => {
-                    step.status = ran.status;
-                    step.error = error;
-                }
-                None => s.steps.push(StepResult {
-                    error,
-                    ..ran.clone()
-                }),
-            }
-        }
-    }
+    let parse_errors = collector.fill_in(&mut scenarios, &ctx.redactor);
     let interrupted =
         signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
-    let parse_errors = std::mem::take(
-        &mut *collector
-            .parse_errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
     Outcome {
         scenarios,
         parse_errors,
