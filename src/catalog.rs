@@ -651,7 +651,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 12,
         title: "the callback names the pushed ticket, an absolute ticketUrl and the ticketNumber the PSA then expects",
-        text: "the callback's `psaCustomTicketId` is the pushed `ncentralTicketId`; `ticketUrl` is an absolute http(s) URL; `ticketNumber` is a non-empty string — the same the PSA then expects as `psaTicketNumber`",
+        text: "the callback's `psaCustomTicketId` is the pushed `ncentralTicketId`; `ticketUrl` is an absolute http(s) URL; `ticketNumber` is a non-empty string (a number or boolean is read as its text, as N-central's Jackson reads a `String` field) — the same the PSA then expects as `psaTicketNumber`",
         source: "guide, OpenAPI",
     },
     Requirement {

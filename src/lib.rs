@@ -18,6 +18,7 @@ pub mod config;
 pub mod features;
 pub mod http;
 pub mod interrupt;
+pub mod jackson;
 pub mod launch;
 pub mod mock;
 pub mod openapi;

@@ -281,20 +281,10 @@ fn lifecycle_move(
 /// An `Integer` field as Jackson reads it by default: a JSON integer in
 /// range, a float (truncated) or a string of digits; anything else is 400.
 fn int32(obj: &Map<String, Value>, name: &str) -> Result<i32, String> {
-    let invalid = || format!("Field '{name}' must be a 32-bit integer.");
     match obj.get(name) {
         None | Some(Value::Null) => Err(format!("Missing required field '{name}'.")),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.is_finite())
-                    .map(|f| f.trunc() as i64)
-            })
-            .and_then(|v| i32::try_from(v).ok())
-            .ok_or_else(invalid),
-        Some(Value::String(t)) => t.trim().parse::<i32>().map_err(|_| invalid()),
-        Some(_) => Err(invalid()),
+        Some(v) => crate::jackson::int32(v)
+            .ok_or_else(|| format!("Field '{name}' must be a 32-bit integer.")),
     }
 }
 
@@ -303,10 +293,9 @@ fn int32(obj: &Map<String, Value>, name: &str) -> Result<i32, String> {
 fn string(obj: &Map<String, Value>, name: &str) -> Result<String, String> {
     let text = match obj.get(name) {
         None | Some(Value::Null) => return Err(format!("Missing required field '{name}'.")),
-        Some(Value::String(t)) => t.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(_) => return Err(format!("Field '{name}' must be a string.")),
+        Some(v) => {
+            crate::jackson::text(v).ok_or_else(|| format!("Field '{name}' must be a string."))?
+        }
     };
     if text.trim().is_empty() {
         return Err(format!("Field '{name}' must not be blank."));

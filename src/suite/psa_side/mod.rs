@@ -356,24 +356,19 @@ fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResul
         .iter()
         .filter(|c| c.kind.links() && (200..300).contains(&c.status))
     {
-        let (Some(ticket), Some(number)) = (
-            c.ticket,
-            c.body
-                .as_ref()
-                .and_then(|b| b.get("ticketNumber"))
-                .and_then(|n| n.as_str()),
-        ) else {
+        let (Some(ticket), Some(number)) = (c.ticket, ncentral::ticket_number_of(c.body.as_ref()))
+        else {
             continue;
         };
         links_seen += 1;
         match named.get(&ticket) {
-            Some(first) if first != number => renamed.push((
+            Some(first) if *first != number => renamed.push((
                 format!("ticket {ticket} named PSA ticket {number:?} after {first:?}"),
                 c.exchange.clone(),
             )),
             Some(_) => {}
             None => {
-                named.insert(ticket, number.to_string());
+                named.insert(ticket, number);
             }
         }
     }

@@ -397,14 +397,18 @@ fn route(method: &str, path: &str) -> (CallKind, Option<String>) {
     }
 }
 
-/// `psaCustomTicketId` as N-central's Jackson reads an int32: a number, or
-/// a decimal string.
+/// `psaCustomTicketId` as N-central's Jackson reads an int32
+/// ([`crate::jackson::int32`]).
 pub fn ticket_id_of(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n.as_i64().filter(|n| i32::try_from(*n).is_ok()),
-        Value::String(s) => s.trim().parse::<i32>().ok().map(i64::from),
-        _ => None,
-    }
+    crate::jackson::int32(value).map(i64::from)
+}
+
+/// A callback's `ticketNumber` as N-central's Jackson reads a `String`: a
+/// string, or a number or boolean as text; `None` when absent or blank.
+pub fn ticket_number_of(body: Option<&Value>) -> Option<String> {
+    body.and_then(|b| b.get("ticketNumber"))
+        .and_then(crate::jackson::text)
+        .filter(|n| !n.trim().is_empty())
 }
 
 fn error(status: StatusCode, message: &str) -> (StatusCode, Value) {
@@ -584,12 +588,15 @@ fn answer_ticket_call(
         );
     };
     if kind.links() {
-        let text = |key: &str| body.and_then(|b| b.get(key)).and_then(Value::as_str);
-        let number_ok = text("ticketNumber").is_some_and(|n| !n.trim().is_empty());
-        let url_ok = text("ticketUrl")
+        let number = ticket_number_of(body);
+        let url = body
+            .and_then(|b| b.get("ticketUrl"))
+            .and_then(crate::jackson::text);
+        let url_ok = url
+            .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
             .is_some_and(|u| matches!(u.scheme(), "http" | "https"));
-        if !number_ok || !url_ok {
+        if number.is_none() || !url_ok {
             return error(
                 StatusCode::BAD_REQUEST,
                 "ticketNumber and an http(s) ticketUrl are required.",
@@ -600,7 +607,7 @@ fn answer_ticket_call(
             json!({
                 "status": 200,
                 "message": "Custom PSA ticket created successfully.",
-                "data": { "psaCustomTicketId": id, "psaTicketNumber": text("ticketNumber"), "url": text("ticketUrl") }
+                "data": { "psaCustomTicketId": id, "psaTicketNumber": number, "url": url }
             }),
         );
     }
@@ -645,5 +652,11 @@ mod tests {
         assert_eq!(ticket_id_of(&json!(2_147_483_648_i64)), None);
         assert_eq!(ticket_id_of(&json!("x")), None);
         assert_eq!(ticket_id_of(&json!(true)), None);
+        assert_eq!(ticket_id_of(&json!(7.9)), Some(7));
+        assert_eq!(
+            ticket_number_of(Some(&json!({"ticketNumber": 1001}))).as_deref(),
+            Some("1001")
+        );
+        assert_eq!(ticket_number_of(Some(&json!({"ticketNumber": " "}))), None);
     }
 }

@@ -338,13 +338,9 @@ async fn no_callback(w: &mut PsaSideWorld) -> StepOutcome {
     .await
 }
 
-/// The `ticketNumber` a link callback carried.
+/// The `ticketNumber` a link callback carried, as N-central reads it.
 pub(crate) fn callback_number(call: &crate::suite::psa_side::ncentral::Call) -> Option<String> {
-    call.body
-        .as_ref()
-        .and_then(|b| b.get("ticketNumber"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    crate::suite::psa_side::ncentral::ticket_number_of(call.body.as_ref())
 }
 
 /// Whether a URL is absolute http(s) with a host.
