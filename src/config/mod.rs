@@ -100,6 +100,7 @@ impl Target {
     /// A redactor that knows every secret of this target.
     pub fn redactor(&self) -> Redactor {
         let r = Redactor::new();
+        psa_side::url_secrets(&self.base_url, &r);
         match &self.auth {
             AuthMode::Bearer(t) => r.add(t),
             AuthMode::Exchange { user_api_jwt } => r.add(user_api_jwt),
@@ -143,8 +144,12 @@ impl TargetSource {
     /// How reports name the target before a run has resolved it.
     pub fn describe(&self) -> String {
         match self {
-            TargetSource::Live(t) => t.base_url.as_str().trim_end_matches('/').to_string(),
-            TargetSource::LivePsa(t) => t.push_url.to_string(),
+            TargetSource::Live(t) => t
+                .redactor()
+                .redact(t.base_url.as_str())
+                .trim_end_matches('/')
+                .to_string(),
+            TargetSource::LivePsa(t) => t.redactor().redact(t.push_url.as_str()).into_owned(),
             TargetSource::BuiltInMock { .. } => "built-in mock".into(),
             TargetSource::BuiltInPsa { .. } => "built-in reference PSA".into(),
         }

@@ -15,7 +15,7 @@ use url::Url;
 use super::error::{secret_from_env, ConfigError};
 use super::tls::TlsTableFile;
 use crate::http::TlsSettings;
-use crate::redact::{Redactor, Secret};
+use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
 
 /// How N-central authenticates its pushes to the PSA (`[push_auth]`).
 #[derive(Debug, Clone)]
@@ -60,6 +60,9 @@ impl PsaTarget {
     /// A redactor that knows every secret of both sides.
     pub fn redactor(&self) -> Redactor {
         let r = Redactor::new();
+        // A push_url may authenticate by itself: a password in it, or a
+        // token in its query (`?apikey=…`). Neither may reach a report.
+        url_secrets(&self.push_url, &r);
         if let Some(auth) = &self.push_auth {
             r.add(&auth.value);
         }
@@ -68,6 +71,19 @@ impl PsaTarget {
             r.add(key);
         }
         r
+    }
+}
+
+/// Adds to `redactor` what a URL may carry as a credential: the password of
+/// its userinfo and every value of its query.
+pub fn url_secrets(url: &Url, redactor: &Redactor) {
+    let values = url
+        .password()
+        .map(str::to_string)
+        .into_iter()
+        .chain(url.query_pairs().map(|(_, v)| v.into_owned()));
+    for value in values.filter(|v| v.len() >= MIN_SECRET_LEN) {
+        redactor.add(&Secret::new(value));
     }
 }
 
@@ -250,6 +266,25 @@ callback_timeout_secs = 12
         assert_eq!(t.ncentral.callback_timeout, Duration::from_secs(12));
         assert_eq!(t.ncentral.answer_timeout, Duration::from_secs(30));
         assert_eq!(t.push_auth.unwrap().header, "Authorization");
+    }
+
+    #[test]
+    fn a_credential_in_the_push_url_is_a_secret() {
+        let text = GOOD.replace(
+            "https://psa.vendor.example/ncentral/tickets",
+            "https://n-central:url-password-7@psa.vendor.example/hook?apikey=query-token-0042&v=1",
+        );
+        let env = [
+            ("PUSH", "Basic dmVuZG9yOnNlY3JldA=="),
+            ("JWT", "eyJhbGciOi.x.y"),
+        ];
+        let t = load(&text, &env).unwrap();
+        let shown = t.redactor().redact(t.push_url.as_str()).into_owned();
+        assert!(
+            !shown.contains("url-password-7") && !shown.contains("query-token-0042"),
+            "{shown}"
+        );
+        assert!(shown.contains("psa.vendor.example/hook"), "{shown}");
     }
 
     #[test]
