@@ -571,7 +571,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 11,
         title: "a CREATE is answered with externalTicketId and an absolute ticketUrl, or empty and then called back",
-        text: "a `CREATE` answered with an `externalTicketId` → it is a non-empty string, with a `ticketUrl` that is an absolute http(s) URL; answered without one (empty, or a body naming no `externalTicketId`, which N-central reads as pending) → the callback arrives (CB-01)",
+        text: "a `CREATE` answered with an `externalTicketId` → it is a non-empty string (a number is read as its text, as N-central's Jackson does), with a `ticketUrl` that is an absolute http(s) URL; answered without one (empty, or a body naming no `externalTicketId`, which N-central reads as pending) → the callback arrives (CB-01)",
         source: "guide",
     },
     Requirement {

@@ -258,17 +258,29 @@ impl Side {
     }
 
     /// The profile to use: the one given, if it belongs to this side.
-    pub fn profile(self, given: Option<Profile>) -> Result<Profile, String> {
+    pub fn profile(self, given: Option<Profile>) -> Result<Profile, ProfileOfOtherSide> {
         match (self, given) {
             (side, None) => Ok(side.default_profile()),
             (Side::Psa, Some(Profile::Psa)) => Ok(Profile::Psa),
             (Side::Ncentral, Some(p)) if p != Profile::Psa => Ok(p),
-            (Side::Psa, Some(p)) => Err(format!(
-                "--profile {p} certifies N-central's side; --side psa has one profile, psa\n  hint: drop --profile, or drop --side psa"
-            )),
-            (Side::Ncentral, Some(_)) => Err(
-                "--profile psa certifies the vendor's side\n  hint: add --side psa".to_string(),
-            ),
+            (Side::Psa, Some(p)) => Err(ProfileOfOtherSide {
+                message: format!(
+                    "--profile {p} certifies N-central's side; --side psa has one profile, psa"
+                ),
+                hint: "drop --profile, or drop --side psa",
+            }),
+            (Side::Ncentral, Some(_)) => Err(ProfileOfOtherSide {
+                message: "--profile psa certifies the vendor's side".into(),
+                hint: "add --side psa",
+            }),
         }
     }
+}
+
+/// A `--profile` that belongs to the other side (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}\n  hint: {hint}")]
+pub struct ProfileOfOtherSide {
+    pub message: String,
+    pub hint: &'static str,
 }

@@ -225,13 +225,13 @@ impl RunConfig {
                 });
             }
         }
-        let profile = args.side.profile(args.profile).map_err(|message| {
-            let (message, hint) = message.split_once("\n  hint: ").unwrap_or((&message, ""));
-            ConfigError::BadOption {
-                message: message.to_string(),
-                hint: hint.to_string(),
-            }
-        })?;
+        let profile = args
+            .side
+            .profile(args.profile)
+            .map_err(|e| ConfigError::BadOption {
+                message: e.message,
+                hint: e.hint.into(),
+            })?;
         let target = match (args.side, &args.target) {
             (Side::Ncentral, None) => TargetSource::BuiltInMock {
                 faults: parse_names("--mock-fault", &args.mock_faults, MOCK_FAULTS_HINT)?,

@@ -27,11 +27,15 @@ pub trait ScenarioRecord {
     /// Its exchanges, in the order they happened.
     fn exchanges(&self) -> &[Exchange];
     /// Harness problems: the scenario is then inconclusive, not failed.
-    fn harness_errors(&self) -> &[String];
+    fn harness_errors(&self) -> &[String] {
+        &[]
+    }
     /// Free-form evidence lines.
     fn notes(&self) -> &[String];
     /// Requests still answered 429 when their retry budget was spent.
-    fn rate_limited(&self) -> &[String];
+    fn rate_limited(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// Longest body kept per exchange in a report.
@@ -78,6 +82,27 @@ pub(crate) fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> 
         exchanges: Vec::new(),
         notes: Vec::new(),
     }
+}
+
+/// Every scenario a run selects, not yet run: what an interrupted run lists
+/// for the ones it did not finish, and the progress bar's total.
+pub fn planned(
+    features: &crate::features::ParsedFeatures,
+    profile: catalog::Profile,
+    tags: Option<&cucumber::gherkin::tagexpr::TagOperation>,
+    applicability: crate::features::Applicability,
+) -> Vec<ScenarioResult> {
+    use crate::features::{select, Selection};
+    features
+        .iter()
+        .flatten()
+        .flat_map(|f| {
+            f.scenarios
+                .iter()
+                .filter(|s| select(f, s, profile, tags, Some(applicability)) == Selection::Run)
+                .map(|s| skipped(f, s, String::new()))
+        })
+        .collect()
 }
 
 /// A scenario the run decided not to execute, with the reason.

@@ -413,18 +413,7 @@ async fn run_scenarios(
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let features = crate::features::parse_repeated(config.repeat_features);
     // What an interrupted run lists for the scenarios it did not finish.
-    let planned: Vec<ScenarioResult> = features
-        .iter()
-        .flatten()
-        .flat_map(|f| {
-            f.scenarios
-                .iter()
-                .filter(|s| {
-                    select(f, s, profile, tags.as_ref(), Some(applicability)) == Selection::Run
-                })
-                .map(|s| collect::skipped(f, s, String::new()))
-        })
-        .collect();
+    let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
     let total = planned.len();
     // The burst features, for the second phase.
     let burst_features: crate::features::ParsedFeatures = features

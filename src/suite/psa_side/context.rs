@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::config::PsaTarget;
-use crate::http::{Exchange, HttpClient, RequestSpec};
+use serde_json::{json, Value};
+
+use crate::http::{Exchange, HttpClient, On429, RequestSpec};
 use crate::redact::{Redactor, Secret};
 
 use super::ncentral::{self, NcentralState};
@@ -28,6 +30,44 @@ pub struct PsaRunContext {
     pub pushes: Mutex<Vec<(Option<String>, Exchange)>>,
 }
 
+/// Which push auth a push carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushAuthChoice {
+    /// The configured header and value (none when `[push_auth]` is unset).
+    Configured,
+    /// No push auth header.
+    Missing,
+    /// The configured header with a wrong value.
+    Wrong,
+}
+
+/// The push N-central sends for `action` about `ticket`, as the guide
+/// describes it: `customTags` under `tags_key` (PUSH-06 spells it
+/// `customTag`), with keys no PSA knows when `extra_keys` (PUSH-05).
+pub fn push_body(
+    action: &str,
+    ticket: i64,
+    psa_number: Option<&str>,
+    tags_key: &str,
+    extra_keys: bool,
+) -> Value {
+    let mut body = json!({
+        "action": action,
+        "title": format!("Disk space low on SERVER-{ticket}"),
+        "details": format!("Free space on C: fell below 10 % (N-central ticket {ticket})."),
+        "ncentralTicketId": ticket,
+    });
+    if action != "CREATE" {
+        body["psaTicketNumber"] = json!(psa_number.unwrap_or_default());
+    }
+    body[tags_key] = json!({ "site": "Head office", "priority": "High" });
+    if extra_keys {
+        body["ncentralCustomerId"] = json!(50);
+        body["futureField"] = json!({ "added": "in a later N-central version" });
+    }
+    body
+}
+
 /// Distance between two tickets of a run: a callback naming a neighbour's
 /// id (id + 1) names no pushed ticket.
 const TICKET_STRIDE: i64 = 97;
@@ -36,6 +76,32 @@ impl PsaRunContext {
     /// A fresh N-central ticket id: an int32, never used before in this run.
     pub fn next_ticket_id(&self) -> i64 {
         self.next_ticket.fetch_add(TICKET_STRIDE, Ordering::Relaxed)
+    }
+
+    /// A push of `body` to `push_url`, with the configured method and the
+    /// push auth `auth` asks for. A 429 is the PSA's answer, not waited out.
+    pub fn push_spec(&self, body: Vec<u8>, auth: PushAuthChoice) -> RequestSpec {
+        let mut headers = vec![
+            ("Content-Type".to_string(), "application/json".to_string()),
+            ("Accept".to_string(), "application/json".to_string()),
+        ];
+        if let Some(configured) = &self.target.push_auth {
+            let value = match auth {
+                PushAuthChoice::Configured => Some(&configured.value),
+                PushAuthChoice::Wrong => Some(&self.wrong_push_auth),
+                PushAuthChoice::Missing => None,
+            };
+            if let Some(v) = value {
+                headers.push((configured.header.clone(), v.expose().to_string()));
+            }
+        }
+        RequestSpec {
+            method: self.target.push_method.clone(),
+            path: String::new(),
+            headers,
+            body: Some(body),
+            on_429: On429::Return,
+        }
     }
 
     /// Sends one push and records it for the run-wide checks. The ticket it

@@ -26,7 +26,7 @@ use futures::FutureExt as _;
 use crate::catalog::Profile;
 use crate::config::{PsaTarget, RunConfig};
 use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
-use crate::http::{ClientSettings, Exchange, HttpClient, RequestSpec, TransportErrorKind};
+use crate::http::{ClientSettings, Exchange, HttpClient, TransportErrorKind};
 use crate::interrupt::{Interrupt, Stop};
 use crate::redact::Secret;
 use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus};
@@ -140,27 +140,14 @@ fn first_ticket_id() -> i64 {
 /// answers decides whether the callback scenarios apply.
 async fn probe(ctx: &PsaRunContext) -> Result<bool, RunError> {
     let ticket = ctx.next_ticket_id();
-    let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-    if let Some(auth) = &ctx.target.push_auth {
-        headers.push((auth.header.clone(), auth.value.expose().to_string()));
-    }
-    let body = serde_json::json!({
-        "action": "CREATE",
-        "title": format!("psa-conformance probe {ticket}"),
-        "details": "The first push of a conformance run: how does the PSA answer a CREATE?",
-        "ncentralTicketId": ticket,
-        "customTags": { "site": "Head office" },
-    });
-    let spec = RequestSpec {
-        method: ctx.target.push_method.clone(),
-        path: String::new(),
-        headers,
-        body: Some(body.to_string().into_bytes()),
-        on_429: crate::http::On429::Return,
-    };
+    let body = context::push_body("CREATE", ticket, None, "customTags", false);
+    let spec = ctx.push_spec(
+        body.to_string().into_bytes(),
+        context::PushAuthChoice::Configured,
+    );
     let exchange = ctx.send_push(&spec).await;
     match &exchange.outcome {
-        Ok(r) => Ok((200..300).contains(&r.status) && !world::answer_names_ticket(r)),
+        Ok(r) => Ok((200..300).contains(&r.status) && world::ticket_answer(r).is_none()),
         Err(e) if matches!(e.kind, TransportErrorKind::Connect) => Err(RunError::Unreachable {
             url: ctx
                 .redactor
@@ -189,18 +176,7 @@ async fn run_scenarios(ctx: Arc<PsaRunContext>, config: &RunConfig, mut stop: St
     let profile: Profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let features = crate::features::parse_repeated(config.repeat_features);
-    let planned: Vec<ScenarioResult> = features
-        .iter()
-        .flatten()
-        .flat_map(|f| {
-            f.scenarios
-                .iter()
-                .filter(|s| {
-                    select(f, s, profile, tags.as_ref(), Some(applicability)) == Selection::Run
-                })
-                .map(|s| collect::skipped(f, s, String::new()))
-        })
-        .collect();
+    let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let collector = StepCollector::default();
     let progress = Arc::new(crate::report::terminal::Progress::new(

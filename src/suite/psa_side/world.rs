@@ -9,23 +9,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::http::{Exchange, On429, ReceivedResponse, RequestSpec};
+use crate::http::{Exchange, ReceivedResponse};
 use crate::suite::finding::Finding;
 
-use super::context::PsaRunContext;
-
-/// Which push auth a push carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PushAuthChoice {
-    /// The configured header and value (none when `[push_auth]` is unset).
-    Configured,
-    /// No push auth header.
-    Missing,
-    /// The configured header with a wrong value.
-    Wrong,
-}
+pub use super::context::PushAuthChoice;
+use super::context::{push_body, PsaRunContext};
 
 /// How the PSA named its ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,14 +33,14 @@ pub struct PsaTicket {
     pub by: NamedBy,
 }
 
-/// Whether an answer to `CREATE` names the PSA's ticket: a JSON object with
-/// an `externalTicketId` key. Any other 2xx — empty, or a body that names
-/// no `externalTicketId` — leaves the ticket pending in N-central until the
-/// PSA calls back, as N-central reads it.
-pub fn answer_names_ticket(response: &ReceivedResponse) -> bool {
+/// The answer to `CREATE` when it names the PSA's ticket: a JSON object
+/// with an `externalTicketId` key. Any other 2xx — empty, or a body that
+/// names no `externalTicketId` — leaves the ticket pending in N-central
+/// until the PSA calls back, as N-central reads it.
+pub fn ticket_answer(response: &ReceivedResponse) -> Option<Value> {
     serde_json::from_slice::<Value>(&response.body)
         .ok()
-        .is_some_and(|v| v.get("externalTicketId").is_some())
+        .filter(|v| v.get("externalTicketId").is_some())
 }
 
 /// One scenario's state.
@@ -64,10 +54,7 @@ pub struct PsaSideWorld {
     pub exchanges: Vec<Exchange>,
     /// Each push with the time it was sent (on the harness's clock).
     pub timeline: Vec<(Duration, Exchange)>,
-    pub harness_errors: Vec<String>,
     pub notes: Vec<String>,
-    /// Never filled: pushes return a 429 as the PSA's answer.
-    pub rate_limited: Vec<String>,
     /// The scenario's N-central ticket.
     pub ticket: Option<i64>,
     /// Every ticket the scenario pushed (for the evidence).
@@ -109,9 +96,7 @@ impl PsaSideWorld {
             started: Instant::now(),
             exchanges: Vec::new(),
             timeline: Vec::new(),
-            harness_errors: Vec::new(),
             notes: Vec::new(),
-            rate_limited: Vec::new(),
             ticket: None,
             tickets: Vec::new(),
             psa_ticket: None,
@@ -157,52 +142,16 @@ impl PsaSideWorld {
         Ok(id)
     }
 
-    /// The push N-central sends for `action`, as the guide describes it.
+    /// The push N-central sends for `action` ([`super::context::push_body`]),
+    /// with this scenario's spelling of the tags key and extra keys.
     pub fn push_body(&self, action: &str, ticket: i64, psa_number: Option<&str>) -> Value {
-        let mut body = json!({
-            "action": action,
-            "title": format!("Disk space low on SERVER-{ticket}"),
-            "details": format!("Free space on C: fell below 10 % (N-central ticket {ticket})."),
-            "ncentralTicketId": ticket,
-        });
-        if action != "CREATE" {
-            body["psaTicketNumber"] = json!(psa_number.unwrap_or_default());
-        }
-        body[self.tags_key.as_str()] = json!({ "site": "Head office", "priority": "High" });
-        if self.extra_keys {
-            body["ncentralCustomerId"] = json!(50);
-            body["futureField"] = json!({ "added": "in a later N-central version" });
-        }
-        body
+        push_body(action, ticket, psa_number, &self.tags_key, self.extra_keys)
     }
 
     /// Sends one push with this body and push auth; keeps the exchange.
     pub async fn push(&mut self, body: Vec<u8>, auth: PushAuthChoice) -> Result<(), Finding> {
         let ctx = self.ctx()?;
-        let mut headers = vec![
-            ("Content-Type".to_string(), "application/json".to_string()),
-            ("Accept".to_string(), "application/json".to_string()),
-        ];
-        if let Some(configured) = &ctx.target.push_auth {
-            match auth {
-                PushAuthChoice::Configured => headers.push((
-                    configured.header.clone(),
-                    configured.value.expose().to_string(),
-                )),
-                PushAuthChoice::Wrong => headers.push((
-                    configured.header.clone(),
-                    ctx.wrong_push_auth.expose().to_string(),
-                )),
-                PushAuthChoice::Missing => {}
-            }
-        }
-        let spec = RequestSpec {
-            method: ctx.target.push_method.clone(),
-            path: String::new(),
-            headers,
-            body: Some(body),
-            on_429: On429::Return,
-        };
+        let spec = ctx.push_spec(body, auth);
         let at = ctx.ncentral.now();
         let exchange = ctx.send_push(&spec).await;
         self.timeline.push((at, exchange));
@@ -254,13 +203,7 @@ impl crate::suite::collect::ScenarioRecord for PsaSideWorld {
     fn exchanges(&self) -> &[Exchange] {
         &self.exchanges
     }
-    fn harness_errors(&self) -> &[String] {
-        &self.harness_errors
-    }
     fn notes(&self) -> &[String] {
         &self.notes
-    }
-    fn rate_limited(&self) -> &[String] {
-        &self.rate_limited
     }
 }

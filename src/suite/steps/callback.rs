@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::push::{absolute_http_url, callback_number, described};
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::psa_side::ncentral::{Bearer, Call, CallKind, Trap};
-use crate::suite::psa_side::world::{answer_names_ticket, NamedBy, PsaSideWorld, PsaTicket};
+use crate::suite::psa_side::world::{ticket_answer, NamedBy, PsaSideWorld, PsaTicket};
 
 /// The calls about the scenario's ticket once `accept` holds, or when the
 /// callback timeout (counted from the last push) has passed.
@@ -31,7 +31,7 @@ fn answered_with_ticket(w: &PsaSideWorld) -> Result<bool, Finding> {
     let push = w.last_push()?;
     Ok(push
         .response()
-        .is_some_and(|r| (200..300).contains(&r.status) && answer_names_ticket(r)))
+        .is_some_and(|r| (200..300).contains(&r.status) && ticket_answer(r).is_some()))
 }
 
 fn summary(calls: &[Call]) -> String {

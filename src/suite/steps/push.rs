@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::http::{Exchange, TransportErrorKind};
 use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::psa_side::world::{
-    answer_names_ticket, NamedBy, PsaSideWorld, PsaTicket, PushAuthChoice,
+    ticket_answer, NamedBy, PsaSideWorld, PsaTicket, PushAuthChoice,
 };
 
 /// `POST /ncentral/tickets → 201` with the start of the answer, for findings.
@@ -250,8 +250,8 @@ async fn same_ticket(w: &mut PsaSideWorld) -> StepOutcome {
     let response = push
         .response()
         .ok_or_else(|| Finding::harness("the repeated CREATE got no answer"))?;
-    if answer_names_ticket(response) {
-        let named = external_ticket(&push)?;
+    if let Some(answer) = ticket_answer(response) {
+        let named = external_ticket(&answer, &push)?;
         if named.number != first.number {
             return Err(Finding::failure("a repeated CREATE made a second PSA ticket")
                 .expected(format!("externalTicketId {:?} again", first.number))
@@ -306,8 +306,11 @@ async fn no_callback(w: &mut PsaSideWorld) -> StepOutcome {
         let ctx = w.ctx()?;
         let ticket = w.ticket()?;
         if !ctx.calls_back {
-            // An answer-style PSA shows a created ticket in its answer, which
-            // the 401/403 already ruled out.
+            // An answer-style PSA shows a created ticket only in its answer,
+            // which the 401/403 already ruled out; say what was not observable.
+            w.notes.push(
+                "nothing created: not observable beyond the 401/403 for a PSA that answers CREATE with its ticket (it never calls back)".into(),
+            );
             return Ok(());
         }
         let deadline = Instant::now()
@@ -350,35 +353,28 @@ pub(crate) fn absolute_http_url(text: &str) -> bool {
         .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
-/// The PSA's ticket from a CREATE answered with a body (PUSH-02).
-fn external_ticket(push: &Exchange) -> Result<PsaTicket, Finding> {
-    let response = push
-        .response()
-        .ok_or_else(|| Finding::harness("the CREATE got no answer"))?;
+/// The PSA's ticket from a CREATE answered with it (PUSH-02): an
+/// `externalTicketId` N-central reads as a non-blank `String` (a number is
+/// read as its text) and an absolute `ticketUrl`.
+fn external_ticket(json: &Value, push: &Exchange) -> Result<PsaTicket, Finding> {
     let fail = |title: &str, expected: &str, actual: String| {
         Finding::failure(title.to_string())
             .expected(expected.to_string())
             .actual(actual)
             .exchange(push.summary_line())
     };
-    let json: Value = serde_json::from_slice(&response.body).map_err(|e| {
-        fail(
-            "the answer to CREATE is neither empty nor JSON",
-            "an empty 2xx, or JSON with externalTicketId and ticketUrl",
-            format!("{} — {e}", response.body_preview(300)),
-        )
-    })?;
-    let number = match json.get("externalTicketId") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        other => {
-            return Err(fail(
+    let given = json.get("externalTicketId");
+    let number = given
+        .and_then(crate::jackson::text)
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| {
+            fail(
                 "the answer to CREATE names no PSA ticket",
                 "a non-empty string at /externalTicketId",
-                other.map_or("nothing".to_string(), Value::to_string),
+                given.map_or("nothing".to_string(), Value::to_string),
             )
-            .at("/externalTicketId"))
-        }
-    };
+            .at("/externalTicketId")
+        })?;
     match json.get("ticketUrl") {
         Some(Value::String(u)) if absolute_http_url(u) => {}
         other => {
@@ -404,8 +400,8 @@ pub(crate) async fn learn_psa_ticket(w: &mut PsaSideWorld, push: &Exchange) -> R
     let response = push
         .response()
         .ok_or_else(|| Finding::harness("the CREATE got no answer"))?;
-    if answer_names_ticket(response) {
-        w.psa_ticket = Some(external_ticket(push)?);
+    if let Some(answer) = ticket_answer(response) {
+        w.psa_ticket = Some(external_ticket(&answer, push)?);
         return Ok(());
     }
     let timeout = ctx.target.ncentral.callback_timeout;
