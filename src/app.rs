@@ -381,10 +381,30 @@ async fn mock(args: &MockArgs) -> u8 {
         c.pending_ticket_id,
         c.resolvable_ticket_id
     );
+    let uri = server.uri();
+    let target = crate::target_file::for_ncentral_mock(&crate::target_file::NcentralMock {
+        base_url: &uri,
+        psa_type: &c.psa_type,
+        username: &c.username,
+        ticket_id: c.ticket_ids.first().map_or("", String::as_str),
+        pending_ticket_id: &c.pending_ticket_id,
+        resolvable_ticket_id: &c.resolvable_ticket_id,
+    });
+    print_target_file(&target, "");
     outln!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.stop().await;
     0
+}
+
+/// Prints a ready target file between marker lines, for `run --target`.
+fn print_target_file(toml: &str, side_flag: &str) {
+    outln!("A ready target file (save it as mock.toml, export the lines above, then run `psa-conformance run{side_flag} --target mock.toml`):");
+    outln!("# --- target file ---");
+    for line in toml.lines() {
+        outln!("{line}");
+    }
+    outln!("# --- end of target file ---");
 }
 
 /// The address `--listen` names, or a usage error printed (then `None`).
@@ -508,6 +528,13 @@ async fn reference_psa(args: &MockArgs) -> u8 {
             "none (set PSA_PUSH_AUTH to require it)"
         }
     );
+    let push_url = server.push_url();
+    let target = crate::target_file::for_reference_psa(&crate::target_file::ReferencePsa {
+        push_url: &push_url,
+        ncentral_url: &ncentral_url,
+        push_auth: push_auth.is_some(),
+    });
+    print_target_file(&target, " --side psa");
     outln!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.stop().await;

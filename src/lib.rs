@@ -29,3 +29,4 @@ pub mod report;
 pub mod schema;
 pub mod selftest;
 pub mod suite;
+mod target_file;

@@ -205,6 +205,8 @@ struct MockProcess {
     child: Child,
     uri: String,
     exports: Vec<(String, String)>,
+    /// The ready target file it printed between its marker lines.
+    target_file: String,
 }
 
 impl Drop for MockProcess {
@@ -228,8 +230,19 @@ fn start_mock(faults: &[&str]) -> MockProcess {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut uri = String::new();
     let mut exports = Vec::new();
+    let mut target_file = String::new();
+    let mut in_target = false;
     for line in lines.by_ref() {
         let line = line.unwrap();
+        match line.as_str() {
+            "# --- target file ---" => in_target = true,
+            "# --- end of target file ---" => in_target = false,
+            _ if in_target => {
+                target_file.push_str(&line);
+                target_file.push('\n');
+            }
+            _ => {}
+        }
         if let Some(rest) = line.strip_prefix("psa-conformance reference mock listening on ") {
             uri = rest.trim().to_string();
         }
@@ -246,7 +259,37 @@ fn start_mock(faults: &[&str]) -> MockProcess {
         child,
         uri,
         exports,
+        target_file,
     }
+}
+
+/// The README's first step for N-central QA: `mock` prints its credentials
+/// and a target file; saved as printed, with the `export` lines set, that
+/// file runs conformant against the mock.
+#[test]
+fn the_target_file_mock_prints_runs_conformant_against_it() {
+    let mock = start_mock(&[]);
+    assert!(
+        mock.target_file
+            .contains(&format!("base_url = \"{}\"", mock.uri)),
+        "no target file naming the mock's address was printed:\n{}",
+        mock.target_file
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("mock.toml");
+    std::fs::write(&target, &mock.target_file).unwrap();
+    let out = dir.path().join("reports");
+    let mut cmd = bin();
+    cmd.args(["run", "--profile", "core", "--quiet", "--target"])
+        .arg(&target)
+        .arg("--out")
+        .arg(&out);
+    for (k, v) in &mock.exports {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(summary_of(&out)["verdict"], "conformant");
 }
 
 fn files_text(dir: &Path) -> String {
@@ -957,4 +1000,67 @@ fn a_secret_too_short_to_check_is_named_by_role_in_every_report_never_by_value()
         );
     }
     assert!(!text(&o).contains("pw-7chr") && !files_text(&out).contains("pw-7chr"));
+}
+
+/// The vendor's side of the same promise: `mock --side psa` prints a target
+/// file for the harness; saved as printed, it runs conformant against the
+/// reference PSA, which calls the harness's N-central back where it listens.
+#[test]
+fn the_target_file_the_reference_psa_prints_runs_conformant_against_it() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = [
+        (
+            "NCENTRAL_USER_API_JWT",
+            "ref-psa-user-api-jwt-for-this-test",
+        ),
+        ("PSA_INTEGRATION_KEY", "ref-psa-integration-key-0123"),
+        ("PSA_PUSH_AUTH", "Bearer ref-psa-push-auth-0123456"),
+    ];
+    let mut cmd = bin();
+    cmd.args(["mock", "--side", "psa", "--style", "callback", "--listen"])
+        .arg("127.0.0.1:0")
+        .arg("--ncentral-url")
+        .arg(format!("http://127.0.0.1:{port}"))
+        .envs(env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut target_file = String::new();
+    let mut in_target = false;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        match line.as_str() {
+            "# --- target file ---" => in_target = true,
+            "# --- end of target file ---" => break,
+            _ if in_target => {
+                target_file.push_str(&line);
+                target_file.push('\n');
+            }
+            _ => {}
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("vendor.toml");
+    std::fs::write(&target, &target_file).unwrap();
+    let out = dir.path().join("reports");
+    let o = bin()
+        .args(["run", "--side", "psa", "--quiet", "--target"])
+        .arg(&target)
+        .arg("--out")
+        .arg(&out)
+        .envs(env)
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        target_file.contains(&format!("listen = \"127.0.0.1:{port}\"")),
+        "{target_file}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{}\n{target_file}", text(&o));
+    assert_eq!(summary_of(&out)["verdict"], "conformant");
 }

@@ -165,14 +165,8 @@ fn flags_are_read_as_whole_words() {
 #[test]
 fn the_readme_and_the_docs_call_real_flags_and_link_inside_the_repository() {
     let link = regex::Regex::new(r"\]\(([^)\s]+)\)").unwrap();
-    for doc in [
-        "README.md",
-        "docs/CLI.md",
-        "docs/PSA-SIDE.md",
-        "docs/NIGHTLY.md",
-        "docs/REQUIREMENTS.md",
-        "docs/ARCHITECTURE.md",
-    ] {
+    for doc in documents() {
+        let doc = doc.as_str();
         let text = read(doc);
         let as_binary = text
             .replace("cargo run --release -- ", &format!("{BINARY} "))
@@ -201,6 +195,130 @@ fn the_readme_and_the_docs_call_real_flags_and_link_inside_the_repository() {
             assert!(
                 dir.join(path).exists(),
                 "{doc}: the link {target} leads nowhere"
+            );
+        }
+    }
+}
+
+/// README.md and every Markdown document under docs/, as paths relative to
+/// the repository.
+fn documents() -> Vec<String> {
+    let mut docs = vec!["README.md".to_string()];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".md"))
+        .map(|n| format!("docs/{n}"))
+        .collect();
+    names.sort();
+    docs.extend(names);
+    docs
+}
+
+/// The words of the first column of the Markdown table whose header row
+/// starts with `| {first} |`, backticks removed.
+fn table_keys(text: &str, first: &str) -> BTreeSet<String> {
+    text.lines()
+        .skip_while(|l| !l.starts_with(&format!("| {first} |")))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.split('|').nth(1))
+        .map(|c| c.trim().trim_matches('`').to_string())
+        .collect()
+}
+
+/// The quoted alternatives of `"key": "a" | "b" | …` in CLI.md's
+/// summary.json example.
+fn enumerated(text: &str, key: &str) -> BTreeSet<String> {
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("\"{key}\": \"")) && l.contains(" | "))
+        .unwrap_or_else(|| panic!("CLI.md enumerates no {key}"));
+    let from = line.find(&format!("\"{key}\":")).unwrap() + key.len() + 3;
+    line[from..]
+        .split(['|', ','])
+        .map_while(|part| {
+            let part = part.trim();
+            (part.starts_with('"') && part[1..].contains('"'))
+                .then(|| part.trim_matches(|c| c == '"' || c == '}').to_string())
+        })
+        .collect()
+}
+
+/// README is the newcomer's page: short, with the two commands of a fresh
+/// machine, and every fact it states agrees with its one source, docs/CLI.md:
+/// the verdict words, the requirement statuses, the subcommands and flags it
+/// uses, the exit codes it names; the exit table lives in CLI.md alone.
+#[test]
+fn the_readme_is_short_and_agrees_with_the_cli_contract() {
+    let readme = read("README.md");
+    let cli = read("docs/CLI.md");
+    let lines = readme.lines().count();
+    assert!(lines <= 200, "README.md has {lines} lines, more than 200");
+    for command in ["cargo run --release -- run", "cargo test"] {
+        let at = readme.find(command).expect(command);
+        assert!(
+            readme[..at].lines().count() < 40,
+            "README.md: `{command}` is not near the top"
+        );
+    }
+
+    let verdicts = table_keys(&readme, "verdict");
+    assert_eq!(
+        verdicts,
+        enumerated(&cli, "verdict"),
+        "README's verdict words"
+    );
+    let statuses: BTreeSet<String> = enumerated(&cli, "status")
+        .into_iter()
+        .filter(|s| !readme.contains(&format!("`{s}`")))
+        .collect();
+    assert!(
+        statuses.is_empty(),
+        "README.md never names the requirement statuses {statuses:?}"
+    );
+
+    // Every subcommand and flag README uses is one CLI.md documents.
+    let as_binary = readme.replace("cargo run --release -- ", &format!("{BINARY} "));
+    let word = regex::Regex::new(&format!(r"{BINARY} ([a-z]+)")).unwrap();
+    for c in word.captures_iter(&as_binary) {
+        assert!(
+            cli.contains(&format!("{BINARY} {}", &c[1])),
+            "README.md uses `{BINARY} {}`, which docs/CLI.md does not document",
+            &c[1]
+        );
+    }
+    // cargo's own flags (`cargo install --locked`) are cargo's business.
+    let ours: String = as_binary
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("cargo "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for flag in long_flags(&ours) {
+        assert!(
+            cli.contains(&flag),
+            "README.md uses {flag}, which docs/CLI.md does not document"
+        );
+    }
+
+    // The exit codes README names are CLI.md's, and only CLI.md has the table.
+    let codes = table_keys(&cli, "code");
+    assert!(codes.contains("0") && codes.contains("3"), "{codes:?}");
+    let exits = regex::Regex::new(r"(?i)\bexit(?:s| status| code)? (\d+)").unwrap();
+    for doc in documents() {
+        let text = read(&doc);
+        for c in exits.captures_iter(&text) {
+            let code = &c[1];
+            assert!(
+                codes.iter().any(|k| k.split(", ").any(|one| one == code)),
+                "{doc} names exit {code}, which docs/CLI.md's exit table lacks"
+            );
+        }
+        if doc != "docs/CLI.md" {
+            assert!(
+                table_keys(&text, "code").is_empty(),
+                "{doc} repeats the exit table; it lives in docs/CLI.md alone"
             );
         }
     }
