@@ -289,6 +289,7 @@ async fn all() -> Vec<Result<(), String>> {
     }
 
     results.extend(extended().await);
+    results.push(sent_once().await);
 
     // A slow mock with a tight in-flight limit: the suite must wait out 429s.
     let tight = MockServer::builder()
@@ -454,6 +455,52 @@ async fn extended() -> Vec<Result<(), String>> {
     });
     results.push(reasons);
     results
+}
+
+/// A requirement's MUST scenario and its `@should` twin (CRED-04, TCKT-07)
+/// judge one set of exchanges: each invalid body goes on the wire once, so
+/// both scenarios show the very same exchanges, to the microsecond.
+async fn sent_once() -> Result<(), String> {
+    let server = MockServer::builder()
+        .latency(Duration::from_millis(2))
+        .start()
+        .await
+        .expect("mock starts");
+    let target = launch::mock_target(&server, launch::MockAuth::Exchange);
+    let mut config = live(target, Profile::Core);
+    config.tags = Some(psa_conformance::config::parse_tags("@CRED-04 or @TCKT-07").expect("tags"));
+    let report = launch::execute(&config)
+        .await
+        .map_err(|e| format!("sent once: {e}"))?;
+    for id in ["CRED-04", "TCKT-07"] {
+        let timings: Vec<Vec<String>> = report
+            .scenarios
+            .iter()
+            .filter(|s| s.requirements.iter().any(|r| r == id))
+            .map(|s| {
+                s.exchanges
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {} {}",
+                            e.url,
+                            e.request_body.as_deref().unwrap_or(""),
+                            e.elapsed_ms
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        if timings.len() != 2 || timings[0].len() < 10 || timings[0] != timings[1] {
+            return Err(format!(
+                "sent once: {id}'s MUST and SHOULD scenarios did not judge one set of exchanges: {} scenarios, exchanges {:?}",
+                timings.len(),
+                timings.iter().map(Vec::len).collect::<Vec<_>>()
+            ));
+        }
+    }
+    println!("ok   sent once: CRED-04 and TCKT-07 judge one set of exchanges per requirement");
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -479,9 +479,22 @@ impl RunReport {
         let list = |ids: Vec<&str>| ids.join(", ");
         match self.verdict {
             Verdict::Conformant => {
-                format!(
-                    "every {kind} requirement of the profile ({counted}) was checked and passed"
-                )
+                let not_applicable = self
+                    .requirements
+                    .iter()
+                    .filter(|r| r.level == Level::Must || self.strict)
+                    .filter(|r| r.status == RequirementStatus::NotApplicable)
+                    .count();
+                if not_applicable == 0 {
+                    format!(
+                        "every {kind} requirement of the profile ({counted}) was checked and passed"
+                    )
+                } else {
+                    format!(
+                        "every {kind} requirement of the profile that applies ({counted} of {}; {not_applicable} not applicable) was checked and passed",
+                        counted + not_applicable
+                    )
+                }
             }
             Verdict::Partial => {
                 let untested = self.counted_with_status(RequirementStatus::Untested);

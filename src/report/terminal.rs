@@ -15,11 +15,15 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
                 ScenarioStatus::Failed | ScenarioStatus::Inconclusive
             )
         }) {
+            // The same words as every report: a scenario the harness could
+            // not decide is `inconclusive`, one whose precondition failed
+            // leaves its requirement `untested`.
             let tag = match s.display_outcome(run.strict) {
                 DisplayOutcome::Error => "ERROR",
-                DisplayOutcome::Warned => "WARN ",
-                DisplayOutcome::Failed => "FAIL ",
-                _ => "UNDEC",
+                DisplayOutcome::Warned => "WARNED",
+                DisplayOutcome::Failed => "FAILED",
+                DisplayOutcome::NotTested => "UNTESTED",
+                _ => "INCONCLUSIVE",
             };
             let _ = writeln!(
                 out,

@@ -27,6 +27,8 @@ pub struct RunContext {
     /// Held by each `@lifecycle` scenario for its whole run, so the
     /// scenarios that change or compare the lifecycle tickets never overlap.
     pub lifecycle_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Requests a requirement's MUST and SHOULD scenarios both judge: sent once.
+    pub shared_sends: super::shared_sends::SharedSends,
 }
 
 /// Checks every exchange of the run: 5xx (ERR-02), echoed secrets (ERR-03),

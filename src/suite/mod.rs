@@ -12,6 +12,7 @@
 //!   the model's scenario results, with a typed outcome;
 //! - [`world`], [`steps`]: one scenario's state and the step definitions;
 //! - [`finding`]: what a failed check says;
+//! - [`shared_sends`]: requests two scenarios of one requirement judge, sent once;
 //! - [`echo`]: the ERR-03 rule;
 //! - [`error_body`]: the one check that an answer is an ErrorResponse;
 //! - [`psa_side`]: the vendor's side (`run --side psa`): the harness's own
@@ -24,6 +25,7 @@ pub mod error_body;
 pub mod finding;
 pub mod psa_side;
 pub mod runner;
+pub mod shared_sends;
 pub mod steps;
 pub mod world;
 

@@ -126,6 +126,7 @@ pub async fn execute_until(
         monitor: Monitor::new(schemas, echo),
         strict: config.strict,
         lifecycle_lock: Arc::default(),
+        shared_sends: Default::default(),
         target,
     });
     let mut outcome = run_scenarios(ctx.clone(), config, stop).await;

@@ -12,6 +12,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 
 use crate::suite::finding::{Finding, StepOutcome};
+use crate::suite::shared_sends::SharedSend;
 use crate::suite::world::{AuthChoice, BodyChoice, CredentialsChoice, KeyChoice, PsaWorld};
 
 #[given("the request has no Authorization header")]
@@ -167,11 +168,39 @@ pub const INVALID_CREDENTIAL_BODIES: &[InvalidBody] = &[
 async fn send_invalid_bodies(w: &mut PsaWorld, template: String) -> StepOutcome {
     StepOutcome::of(async {
         let path = w.expand_path(&template)?;
-        for invalid in INVALID_CREDENTIAL_BODIES {
-            let body = expand_credentials(w, &path, invalid.text)?;
-            w.draft.body = BodyChoice::Raw(body.into_bytes());
-            let spec = w.build_request(Method::POST, &path)?;
-            w.send(spec).await?;
+        // The MUST scenario and its `@should` twin judge the same answers:
+        // whichever comes first sends, the other takes a copy.
+        let cell = w
+            .ctx()?
+            .shared_sends
+            .cell(&format!("invalid bodies POST {path}"));
+        let before = (
+            w.exchanges.len(),
+            w.rate_limited.len(),
+            w.harness_errors.len(),
+        );
+        let mut sent_here = false;
+        let shared = cell
+            .get_or_try_init(|| async {
+                sent_here = true;
+                for invalid in INVALID_CREDENTIAL_BODIES {
+                    let body = expand_credentials(w, &path, invalid.text)?;
+                    w.draft.body = BodyChoice::Raw(body.into_bytes());
+                    let spec = w.build_request(Method::POST, &path)?;
+                    w.send(spec).await?;
+                }
+                Ok::<_, Finding>(SharedSend {
+                    exchanges: w.exchanges[before.0..].to_vec(),
+                    rate_limited: w.rate_limited[before.1..].to_vec(),
+                    harness_errors: w.harness_errors[before.2..].to_vec(),
+                })
+            })
+            .await?
+            .clone();
+        if !sent_here {
+            w.exchanges.extend(shared.exchanges);
+            w.rate_limited.extend(shared.rate_limited);
+            w.harness_errors.extend(shared.harness_errors);
         }
         Ok(())
     })
