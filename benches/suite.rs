@@ -172,12 +172,19 @@ async fn replay(requests: &[Replay], per_endpoint: usize) -> Duration {
     started.elapsed()
 }
 
-async fn floor(profile: Profile) {
+/// The suite against the mock, then the floor (the run's own requests
+/// replayed under the same per-endpoint bound), with the mock holding each
+/// PSA request `latency`; the ratio's goal is 1.3 against a slow server.
+async fn floor(profile: Profile, latency: Duration) {
     let mut suite_times = Vec::new();
     let mut floor_times = Vec::new();
     let mut requests = 0;
     for _ in 0..RUNS {
-        let server = MockServer::start().await.expect("mock");
+        let server = MockServer::builder()
+            .latency(latency)
+            .start()
+            .await
+            .expect("mock");
         let config = RunConfig {
             target: TargetSource::Live(Box::new(psa_conformance::launch::mock_target(
                 &server,
@@ -197,7 +204,10 @@ async fn floor(profile: Profile) {
     let (suite, floor) = (median(suite_times), median(floor_times));
     println!(
         "{:<34} suite {:>6.0} ms   floor {:>6.0} ms   ratio {:>4.2}   {} requests, {:.0} req/s (suite)",
-        format!("in-process, profile {profile}"),
+        format!(
+            "in-process, profile {profile}, {} ms/req",
+            latency.as_millis()
+        ),
         suite * 1000.0,
         floor * 1000.0,
         suite / floor,
@@ -293,7 +303,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(floor(Profile::Core));
+    rt.block_on(floor(Profile::Core, Duration::ZERO));
+    // Against a server that holds each PSA request 20 ms (goal: ratio ≤ 1.3).
+    rt.block_on(floor(Profile::Core, Duration::from_millis(20)));
     let base = measure("scale ×1 (core)", &["run", "--profile", "core"]).0;
     for n in ["5", "20"] {
         let (wall, _) = measure(

@@ -4,8 +4,9 @@
 //! built-in mock is started by [`crate::launch`], which hands the suite a
 //! target like any other.
 //!
-//! - [`runner`]: drives cucumber in two phases (bursts last), the run-wide
-//!   checks, and builds the model;
+//! - [`runner`]: N-central's side: two phases (bursts last), the run-wide
+//!   checks, and the model;
+//! - [`driver`]: the one scenario driver both sides use, over a side's World;
 //! - [`context`]: what every scenario of a run shares, and the monitor that
 //!   sees every exchange;
 //! - [`collect`]: turns cucumber's events and each scenario's World into
@@ -20,6 +21,7 @@
 
 pub mod collect;
 pub mod context;
+pub(crate) mod driver;
 pub mod echo;
 pub mod error_body;
 pub mod finding;

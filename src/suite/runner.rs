@@ -5,30 +5,27 @@
 //!
 //! The runner produces data; [`crate::report`] only formats it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use cucumber::gherkin;
-use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
-use cucumber::writer::Ext as _;
-use cucumber::World as _;
 use futures::FutureExt as _;
 use reqwest::Method;
 
-use crate::catalog::Profile;
 use crate::config::{AuthMode, ConfigError, RunConfig, Target};
-use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
+use crate::features::{select, Applicability, Selection};
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
 };
 use crate::interrupt::{Interrupt, Stop};
 use crate::redact::{Redactor, Secret};
-use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus, WriteError};
+use crate::report::{RunInfo, RunReport, ScenarioResult, WriteError};
 use crate::schema::{SchemaError, SchemaSet};
 
-use super::collect::{self, StepCollector};
+use super::collect;
 use super::context::{echo_check, learn_issued_tokens, Monitor, RunContext};
+use super::driver::{self, Drive, Phase, ScenariosOutcome};
 use super::world::PsaWorld;
 
 /// Why a run could not reach a verdict about the target.
@@ -286,14 +283,6 @@ async fn obtain_access_token(
     Ok(Secret::new(token))
 }
 
-/// What cucumber reported, before it becomes a report.
-pub struct ScenariosOutcome {
-    pub scenarios: Vec<ScenarioResult>,
-    pub parse_errors: Vec<String>,
-    /// Set when a signal stopped the run before every scenario finished.
-    pub interrupted: Option<crate::interrupt::Interrupted>,
-}
-
 /// Whether a scenario sends a rate-limit burst: such scenarios run after
 /// every other one, so a limiter that misbehaves disturbs nothing else.
 fn is_burst(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
@@ -302,106 +291,6 @@ fn is_burst(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
         .iter()
         .chain(scenario.tags.iter())
         .any(|t| t == "rate-limit")
-}
-
-/// What both phases of a run share.
-#[derive(Clone)]
-struct PhaseShared {
-    ctx: Arc<RunContext>,
-    results: Arc<Mutex<Vec<ScenarioResult>>>,
-    collector: StepCollector,
-    progress: Arc<crate::report::terminal::Progress>,
-    profile: Profile,
-    tags: Option<TagOperation>,
-    applicability: Applicability,
-    strict: bool,
-}
-
-/// Runs the scenarios of `features` that belong to the phase (`bursts`:
-/// the rate-limit scenarios, else all the others); the signal, when one
-/// stopped the phase.
-async fn run_phase(
-    shared: &PhaseShared,
-    features: crate::features::ParsedFeatures,
-    bursts: bool,
-    stop: &mut Stop,
-) -> Option<Interrupt> {
-    let s = shared.clone();
-    let filter = move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
-        if is_burst(f, sc) != bursts {
-            return false;
-        }
-        match select(f, sc, s.profile, s.tags.as_ref(), Some(s.applicability)) {
-            Selection::Run => true,
-            Selection::Exclude => false,
-            Selection::Skip(reason) => {
-                s.results
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(collect::skipped(f, sc, reason));
-                false
-            }
-        }
-    };
-    let before = shared.clone();
-    let after = shared.clone();
-    let writer = shared.collector.clone().normalized();
-    let run = PsaWorld::cucumber::<&str>()
-        .with_parser(EmbeddedFeatures)
-        .with_writer(writer)
-        .with_default_cli()
-        .max_concurrent_scenarios(if bursts { 1 } else { 16 })
-        .which_scenario(|f, _, s| {
-            let serial = f
-                .tags
-                .iter()
-                .chain(s.tags.iter())
-                .any(|t| t == "serial" || t == "rate-limit");
-            if serial {
-                cucumber::runner::basic::ScenarioType::Serial
-            } else {
-                cucumber::runner::basic::ScenarioType::Concurrent
-            }
-        })
-        .before(move |feature, _, scenario, world| {
-            world.attach(
-                before.ctx.clone(),
-                feature.tags.iter().chain(scenario.tags.iter()),
-            );
-            let lifecycle = feature
-                .tags
-                .iter()
-                .chain(scenario.tags.iter())
-                .any(|t| t == "lifecycle");
-            let lock = before.ctx.lifecycle_lock.clone();
-            async move {
-                // A lifecycle scenario has the lifecycle tickets to itself
-                // until its World is dropped.
-                if lifecycle {
-                    world.lifecycle_guard = Some(lock.lock_owned().await);
-                }
-            }
-            .boxed_local()
-        })
-        .after(move |feature, _, scenario, outcome, world| {
-            let result = collect::finished(feature, scenario, outcome, world, &after.ctx.redactor);
-            after
-                .progress
-                .tick(result.status == ScenarioStatus::Failed && !result.is_warning(after.strict));
-            after
-                .results
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(result);
-            async {}.boxed_local()
-        })
-        .filter_run(features, filter);
-    // Dropping the run future on a signal cancels every request in flight
-    // and sends no more.
-    tokio::select! {
-        _ = run => None,
-        signal = stop.wait() => Some(signal),
-    }
 }
 
 async fn run_scenarios(
@@ -415,7 +304,10 @@ async fn run_scenarios(
     let features = crate::features::parse_repeated(config.repeat_features);
     // What an interrupted run lists for the scenarios it did not finish.
     let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
-    let total = planned.len();
+    let progress = Arc::new(crate::report::terminal::Progress::new(
+        planned.len(),
+        config.quiet,
+    ));
     // The burst features, for the second phase.
     let burst_features: crate::features::ParsedFeatures = features
         .iter()
@@ -424,33 +316,55 @@ async fn run_scenarios(
         .cloned()
         .map(Ok)
         .collect();
-    let shared = PhaseShared {
+    let mut phases = vec![Phase {
+        features,
+        belongs: |f, s| !is_burst(f, s),
+        max_concurrent: 16,
+    }];
+    if !burst_features.is_empty() {
+        phases.push(Phase {
+            features: burst_features,
+            belongs: is_burst,
+            max_concurrent: 1,
+        });
+    }
+    let drive = Drive {
         ctx: ctx.clone(),
-        results: Arc::default(),
-        collector: StepCollector::default(),
-        progress: Arc::new(crate::report::terminal::Progress::new(total, config.quiet)),
         profile,
         tags,
         applicability,
         strict: config.strict,
+        progress,
     };
-    let mut signal = run_phase(&shared, features, false, &mut stop).await;
-    if !burst_features.is_empty() && signal.is_none() {
-        signal = run_phase(&shared, burst_features, true, &mut stop).await;
-    }
-    shared.progress.finish();
+    let mut outcome = driver::drive::<PsaWorld>(drive, phases, planned, &mut stop).await;
+    outcome.scenarios.extend(run_wide_checks(&ctx, config));
+    outcome.scenarios.sort_by_key(ScenarioResult::sort_key);
+    outcome
+}
 
-    let mut scenarios =
-        std::mem::take(&mut *shared.results.lock().unwrap_or_else(|e| e.into_inner()));
-    let parse_errors = shared.collector.fill_in(&mut scenarios, &ctx.redactor);
-    let interrupted =
-        signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
-    scenarios.extend(run_wide_checks(&ctx, config));
-    scenarios.sort_by_key(ScenarioResult::sort_key);
-    ScenariosOutcome {
-        scenarios,
-        parse_errors,
-        interrupted,
+/// N-central's side for the driver: a `@lifecycle` scenario has the
+/// lifecycle tickets to itself until its World is dropped.
+impl driver::SideWorld for PsaWorld {
+    type Context = RunContext;
+
+    fn join_run<'a>(
+        &'a mut self,
+        ctx: Arc<RunContext>,
+        tags: Vec<&'a String>,
+    ) -> futures::future::LocalBoxFuture<'a, ()> {
+        let lifecycle = tags.iter().any(|t| *t == "lifecycle");
+        let lock = ctx.lifecycle_lock.clone();
+        self.attach(ctx, tags);
+        async move {
+            if lifecycle {
+                self.lifecycle_guard = Some(lock.lock_owned().await);
+            }
+        }
+        .boxed_local()
+    }
+
+    fn redactor(ctx: &RunContext) -> &Redactor {
+        &ctx.redactor
     }
 }
 

@@ -17,21 +17,17 @@ use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cucumber::gherkin;
 use cucumber::tag::Ext as _;
-use cucumber::writer::Ext as _;
-use cucumber::World as _;
-use futures::FutureExt as _;
 
-use crate::catalog::Profile;
 use crate::config::{PsaTarget, RunConfig};
-use crate::features::{select, Applicability, EmbeddedFeatures, Selection};
+use crate::features::Applicability;
 use crate::http::{ClientSettings, Exchange, HttpClient, TransportErrorKind};
 use crate::interrupt::{Interrupt, Stop};
 use crate::redact::Secret;
-use crate::report::{RunInfo, RunReport, ScenarioResult, ScenarioStatus};
+use crate::report::{RunInfo, RunReport, ScenarioResult};
 
-use super::collect::{self, StepCollector};
+use super::collect;
+use super::driver::{self, Drive, Phase, ScenariosOutcome};
 use super::runner::{panic_guard, RunError};
 use ncentral::HarnessNcentralServer;
 use world::PsaSideWorld;
@@ -160,98 +156,59 @@ async fn probe(ctx: &PsaRunContext) -> Result<bool, RunError> {
     }
 }
 
-/// What cucumber reported, before it becomes a report.
-struct Outcome {
-    scenarios: Vec<ScenarioResult>,
-    parse_errors: Vec<String>,
-    interrupted: Option<crate::interrupt::Interrupted>,
-}
-
-async fn run_scenarios(ctx: Arc<PsaRunContext>, config: &RunConfig, mut stop: Stop) -> Outcome {
+async fn run_scenarios(
+    ctx: Arc<PsaRunContext>,
+    config: &RunConfig,
+    mut stop: Stop,
+) -> ScenariosOutcome {
     let applicability = Applicability {
         push_auth: ctx.target.push_auth.is_some(),
         calls_back: ctx.calls_back,
         ..Applicability::default()
     };
-    let profile: Profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let features = crate::features::parse_repeated(config.repeat_features);
-    let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
-    let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
-    let collector = StepCollector::default();
+    let planned = collect::planned(&features, config.profile, tags.as_ref(), applicability);
     let progress = Arc::new(crate::report::terminal::Progress::new(
         planned.len(),
         config.quiet,
     ));
-    let filter =
-        {
-            let results = results.clone();
-            let tags = tags.clone();
-            move |f: &gherkin::Feature, _: Option<&gherkin::Rule>, sc: &gherkin::Scenario| {
-                match select(f, sc, profile, tags.as_ref(), Some(applicability)) {
-                    Selection::Run => true,
-                    Selection::Exclude => false,
-                    Selection::Skip(reason) => {
-                        results
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(collect::skipped(f, sc, reason));
-                        false
-                    }
-                }
-            }
-        };
-    let before_ctx = ctx.clone();
-    let (after_ctx, after_results, after_progress) =
-        (ctx.clone(), results.clone(), progress.clone());
-    let strict = config.strict;
-    let run = PsaSideWorld::cucumber::<&str>()
-        .with_parser(EmbeddedFeatures)
-        .with_writer(collector.clone().normalized())
-        .with_default_cli()
-        .max_concurrent_scenarios(16)
-        .which_scenario(|f, _, s| {
-            if f.tags.iter().chain(s.tags.iter()).any(|t| t == "serial") {
-                cucumber::runner::basic::ScenarioType::Serial
-            } else {
-                cucumber::runner::basic::ScenarioType::Concurrent
-            }
-        })
-        .before(move |feature, _, scenario, world| {
-            world.attach(
-                before_ctx.clone(),
-                feature.tags.iter().chain(scenario.tags.iter()),
-            );
-            async {}.boxed_local()
-        })
-        .after(move |feature, _, scenario, outcome, world| {
-            let mut world = world;
-            if let Some(w) = world.as_deref_mut() {
-                w.gather_evidence();
-            }
-            let result = collect::finished(feature, scenario, outcome, world, &after_ctx.redactor);
-            after_progress
-                .tick(result.status == ScenarioStatus::Failed && !result.is_warning(strict));
-            after_results
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(result);
-            async {}.boxed_local()
-        })
-        .filter_run(features, filter);
-    let signal = tokio::select! {
-        _ = run => None,
-        signal = stop.wait() => Some(signal),
+    let drive = Drive {
+        ctx,
+        profile: config.profile,
+        tags,
+        applicability,
+        strict: config.strict,
+        progress,
     };
-    progress.finish();
-    let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
-    let parse_errors = collector.fill_in(&mut scenarios, &ctx.redactor);
-    let interrupted =
-        signal.map(|signal| crate::interrupt::Interrupted::new(signal, planned, &mut scenarios));
-    Outcome {
-        scenarios,
-        parse_errors,
-        interrupted,
+    let phase = Phase {
+        features,
+        belongs: |_, _| true,
+        max_concurrent: 16,
+    };
+    driver::drive::<PsaSideWorld>(drive, vec![phase], planned, &mut stop).await
+}
+
+/// The vendor's side for the driver: a scenario gathers the PSA's calls to
+/// the harness's N-central when it ends.
+impl driver::SideWorld for PsaSideWorld {
+    type Context = PsaRunContext;
+
+    fn join_run<'a>(
+        &'a mut self,
+        ctx: Arc<PsaRunContext>,
+        tags: Vec<&'a String>,
+    ) -> futures::future::LocalBoxFuture<'a, ()> {
+        self.attach(ctx, tags);
+        Box::pin(async {})
+    }
+
+    fn finish(&mut self) {
+        self.gather_evidence();
+    }
+
+    fn redactor(ctx: &PsaRunContext) -> &crate::redact::Redactor {
+        &ctx.redactor
     }
 }
 
