@@ -190,7 +190,7 @@ async fn run(args: &RunArgs) -> u8 {
     if let Some(key) = &signing {
         let facts = attest::RunFacts {
             report: &report,
-            side: report.side(),
+            side: report.side().name(),
         };
         match attest::write_attestation(&config.out, &written, &facts, key) {
             Ok(path) => outln!(

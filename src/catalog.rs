@@ -26,6 +26,69 @@ impl fmt::Display for Level {
     }
 }
 
+/// Which side of the integration a run certifies (docs/CLI.md): one enum,
+/// from the command line through the run model to every report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The target implements N-central's API (docs/REQUIREMENTS.md).
+    #[default]
+    Ncentral,
+    /// The target is a custom PSA; the harness plays N-central toward it
+    /// (docs/PSA-SIDE.md).
+    Psa,
+}
+
+impl Side {
+    /// The word every report uses: `ncentral` or `psa`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Ncentral => "ncentral",
+            Side::Psa => "psa",
+        }
+    }
+
+    /// The profile a run of this side certifies when `--profile` is not given.
+    pub fn default_profile(self) -> Profile {
+        match self {
+            Side::Ncentral => Profile::Full,
+            Side::Psa => Profile::Psa,
+        }
+    }
+
+    /// The profile to use: the one given, if it belongs to this side.
+    pub fn profile(self, given: Option<Profile>) -> Result<Profile, ProfileOfOtherSide> {
+        match (self, given) {
+            (side, None) => Ok(side.default_profile()),
+            (side, Some(p)) if p.side() == side => Ok(p),
+            (Side::Psa, Some(p)) => Err(ProfileOfOtherSide {
+                message: format!(
+                    "--profile {p} certifies N-central's side; --side psa has one profile, psa"
+                ),
+                hint: "drop --profile, or drop --side psa",
+            }),
+            (Side::Ncentral, Some(_)) => Err(ProfileOfOtherSide {
+                message: "--profile psa certifies the vendor's side".into(),
+                hint: "add --side psa",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A `--profile` that belongs to the other side (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}\n  hint: {hint}")]
+pub struct ProfileOfOtherSide {
+    pub message: String,
+    pub hint: &'static str,
+}
+
 /// Which requirements a run certifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -42,6 +105,16 @@ pub enum Profile {
     /// The vendor's side (`run --side psa`): pushes (11) and callbacks (12),
     /// with the harness playing N-central toward a custom PSA.
     Psa,
+}
+
+impl Profile {
+    /// The side whose requirements this profile holds.
+    pub fn side(self) -> Side {
+        match self {
+            Profile::Psa => Side::Psa,
+            Profile::Core | Profile::Full | Profile::Extended => Side::Ncentral,
+        }
+    }
 }
 
 impl fmt::Display for Profile {

@@ -47,16 +47,7 @@ pub enum Command {
     Verify(VerifyArgs),
 }
 
-/// Which side of the integration is certified (docs/CLI.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Side {
-    /// The target implements N-central's API (docs/REQUIREMENTS.md).
-    #[default]
-    Ncentral,
-    /// The target is a custom PSA; the harness plays N-central toward it
-    /// (docs/PSA-SIDE.md).
-    Psa,
-}
+pub use crate::catalog::{ProfileOfOtherSide, Side};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -246,41 +237,4 @@ pub struct VerifyArgs {
     /// attestation.json itself.
     #[arg(value_name = "DIR|BUNDLE")]
     pub path: PathBuf,
-}
-
-impl Side {
-    /// The profile a run of this side certifies when `--profile` is not given.
-    pub fn default_profile(self) -> Profile {
-        match self {
-            Side::Ncentral => Profile::Full,
-            Side::Psa => Profile::Psa,
-        }
-    }
-
-    /// The profile to use: the one given, if it belongs to this side.
-    pub fn profile(self, given: Option<Profile>) -> Result<Profile, ProfileOfOtherSide> {
-        match (self, given) {
-            (side, None) => Ok(side.default_profile()),
-            (Side::Psa, Some(Profile::Psa)) => Ok(Profile::Psa),
-            (Side::Ncentral, Some(p)) if p != Profile::Psa => Ok(p),
-            (Side::Psa, Some(p)) => Err(ProfileOfOtherSide {
-                message: format!(
-                    "--profile {p} certifies N-central's side; --side psa has one profile, psa"
-                ),
-                hint: "drop --profile, or drop --side psa",
-            }),
-            (Side::Ncentral, Some(_)) => Err(ProfileOfOtherSide {
-                message: "--profile psa certifies the vendor's side".into(),
-                hint: "add --side psa",
-            }),
-        }
-    }
-}
-
-/// A `--profile` that belongs to the other side (exit 2).
-#[derive(Debug, thiserror::Error)]
-#[error("{message}\n  hint: {hint}")]
-pub struct ProfileOfOtherSide {
-    pub message: String,
-    pub hint: &'static str,
 }

@@ -134,10 +134,11 @@ pub enum TargetSource {
 
 impl TargetSource {
     /// Which side of the integration the run certifies.
-    pub fn side(&self) -> &'static str {
+    pub fn side(&self) -> crate::catalog::Side {
+        use crate::catalog::Side;
         match self {
-            TargetSource::BuiltInMock { .. } | TargetSource::Live(_) => "ncentral",
-            TargetSource::BuiltInPsa { .. } | TargetSource::LivePsa(_) => "psa",
+            TargetSource::BuiltInMock { .. } | TargetSource::Live(_) => Side::Ncentral,
+            TargetSource::BuiltInPsa { .. } | TargetSource::LivePsa(_) => Side::Psa,
         }
     }
 

@@ -188,10 +188,12 @@ impl<'a> Page<'a> {
             (
                 "Side",
                 match run.side() {
-                    "psa" => {
+                    crate::catalog::Side::Psa => {
                         "psa — the target is a custom PSA; the harness played N-central".to_string()
                     }
-                    _ => "ncentral — the target implements N-central's API".to_string(),
+                    crate::catalog::Side::Ncentral => {
+                        "ncentral — the target implements N-central's API".to_string()
+                    }
                 },
             ),
             ("Profile", run.profile.to_string()),
@@ -259,7 +261,7 @@ impl<'a> Page<'a> {
             requirements: requirement_rows(run),
             codes: CODES,
             matrix: matrix(run),
-            show_matrix: run.side() == "ncentral",
+            show_matrix: run.side() == crate::catalog::Side::Ncentral,
             attention: attention
                 .into_iter()
                 .map(|(s, outcome)| ScenarioView::new(run, s, outcome))

@@ -337,14 +337,9 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Which side of the integration the run certified: `psa` (the vendor's
-    /// custom PSA, profile psa) or `ncentral`.
-    pub fn side(&self) -> &'static str {
-        if self.profile == catalog::Profile::Psa {
-            "psa"
-        } else {
-            "ncentral"
-        }
+    /// Which side of the integration the run certified (its profile's).
+    pub fn side(&self) -> catalog::Side {
+        self.profile.side()
     }
 
     /// The report of a run that could not test at all (unreachable target,

@@ -88,7 +88,7 @@ impl Summary {
     pub fn from_report(r: &RunReport) -> Self {
         Summary {
             verdict: r.verdict,
-            side: r.side().to_string(),
+            side: r.side().name().to_string(),
             profile: r.profile.to_string(),
             strict: r.strict,
             target: r.target.clone(),
