@@ -789,16 +789,18 @@ fn file_names(dir: &Path) -> std::collections::BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// Starts `run` against `target`, sends `signal` after `after`, and returns
-/// what the process did and how long it took to exit after the signal.
+/// Starts `run` against `target`, sends `signal` as soon as `ready()` says
+/// the run has reached the point the test is about (polled every 10 ms, at
+/// most 60 s), and returns what the process did and how long it took to
+/// exit after the signal.
 fn interrupt_run(
     target: &Path,
     out: &Path,
     env: &[(&str, &str)],
     signal: i32,
-    after: Duration,
+    mut ready: impl FnMut() -> bool,
 ) -> (Output, Duration) {
-    let child = bin()
+    let mut child = bin()
         .args([
             "run",
             "--target",
@@ -811,7 +813,17 @@ fn interrupt_run(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(after);
+    let waiting = Instant::now();
+    while !ready() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before it was ready for the signal");
+        }
+        if waiting.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the run was not ready for the signal within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let pid = i32::try_from(child.id()).unwrap();
     // SAFETY: kill(2) on the pid of a child this test started and has not
     // yet waited for, so the pid cannot have been reused.
@@ -821,10 +833,72 @@ fn interrupt_run(
     (o, signalled.elapsed())
 }
 
+/// A TCP forwarder to `upstream` that counts the HTTP/1.1 request lines
+/// passing through it: the run's own requests are the readiness signal.
+struct CountingProxy {
+    url: String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CountingProxy {
+    fn new(upstream: std::net::SocketAddr) -> Self {
+        use std::io::{Read as _, Write as _};
+        use std::net::TcpStream;
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = requests.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { return };
+                let Ok(mut server) = TcpStream::connect(upstream) else {
+                    return;
+                };
+                let (mut client_out, mut server_in) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    const LINE_END: &[u8] = b" HTTP/1.1\r\n";
+                    let mut seen: Vec<u8> = Vec::new();
+                    let mut chunk = [0u8; 8192];
+                    while let Ok(n) = client.read(&mut chunk) {
+                        if n == 0 || server_in.write_all(&chunk[..n]).is_err() {
+                            break;
+                        }
+                        // The tail of the previous chunk, so a request
+                        // line split across two reads still counts once.
+                        let tail = seen.len();
+                        seen.extend_from_slice(&chunk[..n]);
+                        let found = seen
+                            .windows(LINE_END.len())
+                            .enumerate()
+                            .filter(|(at, w)| *w == LINE_END && at + LINE_END.len() > tail)
+                            .count();
+                        counter.fetch_add(found, Ordering::SeqCst);
+                        let keep = seen.len().saturating_sub(LINE_END.len() - 1);
+                        seen.drain(..keep);
+                    }
+                    let _ = server_in.shutdown(std::net::Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut server, &mut client_out);
+                    let _ = client_out.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        CountingProxy { url, requests }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 #[test]
 fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
     // A reference mock that answers every request after 200 ms: the whole
-    // run takes far longer than the second this test lets it run.
+    // run takes far longer than it takes to reach its first scenarios.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mock = rt
         .block_on(
@@ -846,9 +920,12 @@ fn a_signal_during_a_run_stops_it_and_leaves_every_report_inconclusive() {
         (libc::SIGINT, "SIGINT", 130),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let target = write_target(dir.path(), &mock.uri(), r#"bearer_token_env = "T_TOKEN""#);
+        // The run's requests pass through a counter: the preflight is one
+        // request, so a third one means scenarios are under way.
+        let proxy = CountingProxy::new(mock.address());
+        let target = write_target(dir.path(), &proxy.url, r#"bearer_token_env = "T_TOKEN""#);
         let out = dir.path().join("r");
-        let (o, took) = interrupt_run(&target, &out, &env, signal, Duration::from_millis(1500));
+        let (o, took) = interrupt_run(&target, &out, &env, signal, || proxy.requests() >= 3);
         assert_eq!(o.status.code(), Some(status), "{name}: {}", text(&o));
         assert!(!text(&o).contains("panicked"), "{name}: {}", text(&o));
         assert!(
@@ -908,7 +985,14 @@ fn a_signal_before_the_first_scenario_leaves_the_not_run_reports() {
         ("T_KEY", "key-1234567"),
         ("T_PASS", "pass-1234567"),
     ];
-    let (o, took) = interrupt_run(&target, &out, &env, libc::SIGTERM, Duration::from_secs(1));
+    // Ready once the preflight's connection arrived; it is held open,
+    // unanswered, until the run has exited.
+    let mut held = Vec::new();
+    let (o, took) = interrupt_run(&target, &out, &env, libc::SIGTERM, || {
+        held.extend(silent.listener.accept().ok());
+        !held.is_empty()
+    });
+    drop(held);
     assert_eq!(o.status.code(), Some(143), "{}", text(&o));
     assert!(took < Duration::from_secs(5), "took {took:?} to stop");
     assert_eq!(file_names(&out), report_files_of_a_complete_run());
@@ -992,7 +1076,13 @@ fn a_secret_too_short_to_check_is_named_by_role_in_every_report_never_by_value()
         .unwrap();
     let role = "the PSA password (7 characters)";
     assert!(text(&o).contains(role), "terminal: {}", text(&o));
-    for file in ["summary.md", "summary.json", "report.html"] {
+    // Every report file the run wrote, not a chosen few.
+    let files = file_names(&out);
+    assert!(
+        files.is_superset(&report_files_of_a_complete_run()),
+        "{files:?}"
+    );
+    for file in &files {
         let body = std::fs::read_to_string(out.join(file)).unwrap();
         assert!(
             body.contains(role),

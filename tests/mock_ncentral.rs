@@ -79,9 +79,35 @@ async fn ncentral_dates_are_what_zoned_date_time_to_string_writes() {
                 .to_string(),
         );
     }
-    assert_eq!(dates[0], "2024-02-21T06:28-05:00[America/New_York]");
-    assert!(dates[1].ends_with("[UTC+01:00]"), "{}", dates[1]);
-    assert!(dates[2].ends_with("Z[UTC]"), "{}", dates[2]);
+    // What Java writes, not what the mock holds: each line printed by
+    // OpenJDK 17.0.15's `ZonedDateTime.toString()` (jshell) for
+    //   ZonedDateTime.of(2024,2,21,6,28,0,0,ZoneId.of("America/New_York"))
+    //   ZonedDateTime.of(2024,3,2,11,4,55,1_000_000,ZoneId.of("UTC+01:00"))
+    //   ZonedDateTime.of(2024,10,27,2,30,0,123456789,ZoneId.of("UTC"))
+    //   ZonedDateTime.of(2024,11,3,1,30,0,0,ZoneId.of("America/New_York"))
+    //   ZonedDateTime.of(2024,11,4,12,0,0,100_200_000,ZoneId.of("UTC"))
+    // (seconds dropped when zero, fraction in groups of three digits, the
+    // earlier offset in the DST overlap, `Z` for UTC).
+    let java = [
+        "2024-02-21T06:28-05:00[America/New_York]",
+        "2024-03-02T11:04:55.001+01:00[UTC+01:00]",
+        "2024-10-27T02:30:00.123456789Z[UTC]",
+        "2024-11-03T01:30-04:00[America/New_York]",
+        "2024-11-04T12:00:00.100200Z[UTC]",
+    ];
+    assert_eq!(dates, java);
+    // N-central's own example (the OpenAPI document's CustomPsaTicket
+    // creationDate, also OpenJDK's output for 06:28:10.624 in New York) is
+    // read by the suite the way the mock's dates are.
+    for example in java
+        .iter()
+        .chain(["2024-02-21T06:28:10.624-05:00[America/New_York]"].iter())
+    {
+        assert!(
+            psa_conformance::schema::is_zoned_date_time(example),
+            "{example}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -303,8 +303,13 @@ fn usage_errors_of_the_psa_side_send_nothing() {
         assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
         assert!(!out.exists(), "{args:?} wrote reports");
     }
-    // A missing secret variable and a port in use are named, nothing sent.
-    let target = write_psa_target(dir.path(), free_port(), free_port(), true);
+    // A missing secret variable and a port in use are named, nothing sent:
+    // the push URL is a port that listens, so a request sent to it would
+    // be accepted by the kernel and seen below.
+    let recorder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    recorder.set_nonblocking(true).unwrap();
+    let push_port = recorder.local_addr().unwrap().port();
+    let target = write_psa_target(dir.path(), push_port, free_port(), true);
     let o = bin()
         .args(["run", "--side", "psa", "--target"])
         .arg(&target)
@@ -316,10 +321,16 @@ fn usage_errors_of_the_psa_side_send_nothing() {
     assert!(text(&o).contains("T_PUSH_AUTH") && text(&o).contains("push_auth.value_env"));
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let taken_port = taken.local_addr().unwrap().port();
-    let target = write_psa_target(dir.path(), free_port(), taken_port, true);
+    let target = write_psa_target(dir.path(), push_port, taken_port, true);
     let o = run_psa(&target, &out, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("[ncentral] listen"), "{}", text(&o));
+    match recorder.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Ok((_, peer)) => panic!("a usage error connected to the push URL (from {peer})"),
+        Err(e) => panic!("the recording listener failed: {e}"),
+    }
+    drop(taken);
 }
 
 #[test]

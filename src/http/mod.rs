@@ -510,4 +510,32 @@ mod tests {
         assert_eq!(parse_retry_after("0"), Some(MIN_429_WAIT));
         assert_eq!(parse_retry_after("soon"), None);
     }
+
+    /// A date in the future is waited until: the delay is that date minus
+    /// now. 2100-01-01T00:00:00Z is 4102444800 s after the epoch
+    /// (`date -ud @4102444800` prints `Fri, 01 Jan 2100 00:00:00 GMT`).
+    #[test]
+    fn retry_after_a_future_date_waits_until_that_date() {
+        let now = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+        };
+        let before = now();
+        let wait = parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT").unwrap();
+        let after = now();
+        assert!(
+            (4_102_444_800 - after - 1..=4_102_444_800 - before).contains(&wait.as_secs()),
+            "{wait:?}"
+        );
+        // Ninety seconds ahead, written as an IMF-fixdate.
+        let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(90);
+        let date = ahead.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let wait = parse_retry_after(&date).unwrap();
+        assert!(
+            (Duration::from_secs(88)..=Duration::from_secs(90)).contains(&wait),
+            "{date}: {wait:?}"
+        );
+    }
 }

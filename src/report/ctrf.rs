@@ -64,6 +64,7 @@ pub fn render(run: &RunReport) -> String {
         "extra": {
             "psa-conformance.verdict": run.verdict,
             "psa-conformance.verdictExplanation": run.verdict_explanation(),
+            "psa-conformance.secretsNotChecked": run.secrets_not_checked,
             "psa-conformance.verdictLabel": run.verdict.label(),
             "psa-conformance.exitCode": run.exit_code(),
             "psa-conformance.side": run.side().name(),

@@ -17,7 +17,7 @@
 //!
 //! Messages are the model's: expected vs actual, redacted, without the
 //! harness's file names. Why a scenario was skipped, or that it warned,
-//! is said in the element's `description`.
+//! is said in the element's `description`, followed by the scenario's notes.
 
 use serde_json::{json, Value};
 
@@ -114,6 +114,12 @@ fn element(run: &RunReport, s: &ScenarioResult, index: usize) -> Value {
     } else {
         String::new()
     };
+    // The scenario's notes (e.g. ERR-03's secrets too short to check) follow.
+    let description = std::iter::once(description)
+        .filter(|d| !d.is_empty())
+        .chain(s.notes.iter().map(|n| format!("Note: {n}")))
+        .collect::<Vec<_>>()
+        .join("\n");
     json!({
         "id": s.id,
         "keyword": "Scenario",

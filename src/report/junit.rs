@@ -79,7 +79,8 @@ pub fn render(run: &RunReport) -> String {
 }
 
 /// The suite's `<properties>`: the run's verdict, why, and its profile —
-/// the same words every report shows — and the feature, when there is one.
+/// the same words every report shows —, the feature, when there is one, and
+/// the secrets ERR-03 could not check, when there are any.
 fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
     xml.push_str("    <properties>");
     if let Some(feature) = feature {
@@ -91,13 +92,20 @@ fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
     }
     let _ = write!(
         xml,
-        r#"<property name="verdict" value="{}"/><property name="verdict_reason" value="{}"/><property name="side" value="{}"/><property name="profile" value="{}"/></properties>"#,
+        r#"<property name="verdict" value="{}"/><property name="verdict_reason" value="{}"/><property name="side" value="{}"/><property name="profile" value="{}"/>"#,
         run.verdict.name(),
         attr(&run.verdict_explanation()),
         run.side(),
         run.profile
     );
-    xml.push('\n');
+    if let Some(line) = run.secrets_not_checked_line() {
+        let _ = write!(
+            xml,
+            r#"<property name="secrets_not_checked" value="{}"/>"#,
+            attr(&line)
+        );
+    }
+    xml.push_str("</properties>\n");
 }
 
 fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {

@@ -293,11 +293,43 @@ mod tests {
     fn percent_encoded_and_json_escaped_forms_count() {
         let pw = Secret::new("pa\"ss w/rd-long");
         let check = EchoCheck::new([("the PSA password", &pw)]);
+        // JSON-escaped in the request body, JSON-escaped in the answer.
         let e = exchange(
             "http://t/api/x",
             r#"{"password":"pa\"ss w/rd-long"}"#,
             r#"{"message":"pa\"ss w/rd-long"}"#,
         );
         assert_eq!(check.echoes_in(&e).len(), 1);
+        // Percent-encoded in the URL as JavaScript's
+        // encodeURIComponent('pa"ss w/rd-long') writes it, and repeated so
+        // in the answer: the request body carries nothing.
+        let encoded = "pa%22ss%20w%2Frd-long";
+        let e = exchange(
+            &format!("http://t/api/x?password={encoded}"),
+            "{}",
+            &format!(r#"{{"message":"no user {encoded}"}}"#),
+        );
+        let echoes = check.echoes_in(&e);
+        assert_eq!(echoes.len(), 1, "the percent-encoded form is an echo");
+        assert_eq!(echoes[0].place, Place::Body);
+        // Form-urlencoded as URLSearchParams writes it (space as `+`).
+        let form = "pa%22ss+w%2Frd-long";
+        let e = exchange(
+            "http://t/api/x",
+            &format!("password={form}"),
+            &format!("bad password={form}"),
+        );
+        assert_eq!(check.echoes_in(&e).len(), 1, "the form-urlencoded form");
+        // Carried as JSON in the body, echoed percent-encoded.
+        let e = exchange(
+            "http://t/api/x",
+            r#"{"password":"pa\"ss w/rd-long"}"#,
+            &format!("Location: /login?retry={encoded}"),
+        );
+        assert_eq!(
+            check.echoes_in(&e).len(),
+            1,
+            "carried in one form, echoed in another"
+        );
     }
 }

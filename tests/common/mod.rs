@@ -55,3 +55,44 @@ ticket_id = "1142285696"
     .unwrap();
     path
 }
+
+/// Whether the tests run under CI (`CI=true`), where a missing tool is a
+/// failure and never a skip.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// `true` when `found`. Otherwise: under `CI=true` the test fails here;
+/// elsewhere a `SKIPPED` line goes straight to the terminal's standard
+/// error (written with `io::stderr()`, which libtest does not capture, so a
+/// passing test cannot hide it) and `false` comes back. A caller gates only
+/// the checks that need the tool, never the ones that do not.
+pub fn tool_available(found: bool, what: &str) -> bool {
+    if found {
+        return true;
+    }
+    assert!(
+        !under_ci(),
+        "{what} is missing: .ci/run installs it, and under CI=true a missing tool fails"
+    );
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED ({}): {what} is missing; the checks that need it did not run \
+         (.ci/run installs it; under CI=true this fails)",
+        std::thread::current().name().unwrap_or("a test")
+    );
+    false
+}
+
+/// The first executable named `program` on `PATH`.
+pub fn on_path(program: &str) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| {
+            std::fs::metadata(candidate)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
