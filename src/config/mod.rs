@@ -20,9 +20,11 @@ pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret};
 
 mod error;
+mod lifecycle;
 mod psa_side;
 mod tls;
 pub use error::{secret_from_env, ConfigError};
+use lifecycle::LifecycleTable;
 pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
 use tls::TlsTableFile;
 
@@ -395,13 +397,6 @@ struct TargetFile {
     lifecycle: LifecycleTable,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LifecycleTable {
-    pending_ticket_id: Option<StringOrNumber>,
-    resolvable_ticket_id: Option<StringOrNumber>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuthTable {
@@ -545,39 +540,7 @@ pub fn load_target(
         },
     };
 
-    let lifecycle_id = |id: Option<StringOrNumber>,
-                        key: &str|
-     -> Result<Option<String>, ConfigError> {
-        let Some(id) = id.map(StringOrNumber::into_string) else {
-            return Ok(None);
-        };
-        // N-central's create request carries the id as an int32.
-        if !decimal_id(&id) || id.parse::<i32>().is_err() {
-            return Err(invalid(format!(
-                "lifecycle.{key} {id:?} is not a decimal ticket id that fits a 32-bit integer (^[1-9][0-9]*$, at most 2147483647)"
-            )));
-        }
-        if id == unknown_ticket_id {
-            return Err(invalid(format!(
-                "lifecycle.{key} {id:?} is custom_psa.unknown_ticket_id, the id the suite expects no target to know"
-            )));
-        }
-        Ok(Some(id))
-    };
-    let lifecycle = LifecycleTickets {
-        pending_ticket_id: lifecycle_id(file.lifecycle.pending_ticket_id, "pending_ticket_id")?,
-        resolvable_ticket_id: lifecycle_id(
-            file.lifecycle.resolvable_ticket_id,
-            "resolvable_ticket_id",
-        )?,
-    };
-    if lifecycle.pending_ticket_id.is_some()
-        && lifecycle.pending_ticket_id == lifecycle.resolvable_ticket_id
-    {
-        return Err(invalid(
-            "lifecycle.pending_ticket_id and lifecycle.resolvable_ticket_id name the same ticket; name two different tickets".into(),
-        ));
-    }
+    let lifecycle = file.lifecycle.resolve(path, env, &unknown_ticket_id)?;
 
     let defaults = RateLimitSettings::default();
     let rl = file.rate_limit;
