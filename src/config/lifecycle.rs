@@ -8,7 +8,19 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{ConfigError, LifecycleTickets, StringOrNumber};
+use super::error::ConfigError;
+use super::ids::{decimal_id, StringOrNumber};
+
+/// The `[lifecycle]` table: the tickets a run of profile extended may
+/// change. A ticket not named makes the requirements that need it not
+/// applicable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifecycleTickets {
+    /// A ticket waiting for its PSA ticket: the run links it (LIFE-01), once.
+    pub pending_ticket_id: Option<String>,
+    /// An open ticket the run resolves and reopens, and leaves open.
+    pub resolvable_ticket_id: Option<String>,
+}
 
 /// `[lifecycle]` as written.
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +71,7 @@ impl LifecycleTable {
                     )
                 }
             };
-            if !super::decimal_id(&id) || id.parse::<i32>().is_err() {
+            if !decimal_id(&id) || id.parse::<i32>().is_err() {
                 return Err(invalid(format!(
                     "{from} {id:?} is not a decimal ticket id that fits a 32-bit integer (^[1-9][0-9]*$, at most 2147483647)"
                 )));

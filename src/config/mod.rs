@@ -20,11 +20,14 @@ pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret};
 
 mod error;
+mod ids;
 mod lifecycle;
 mod psa_side;
 mod tls;
 pub use error::{secret_from_env, ConfigError};
+use ids::{decimal_id, StringOrNumber};
 use lifecycle::LifecycleTable;
+pub use lifecycle::LifecycleTickets;
 pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
 use tls::TlsTableFile;
 
@@ -85,17 +88,6 @@ pub struct Target {
     pub tls: TlsSettings,
     /// The tickets profile extended may change (`[lifecycle]`).
     pub lifecycle: LifecycleTickets,
-}
-
-/// The `[lifecycle]` table: the tickets a run of profile extended may
-/// change. A ticket not named makes the requirements that need it not
-/// applicable.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LifecycleTickets {
-    /// A ticket waiting for its PSA ticket: the run links it (LIFE-01), once.
-    pub pending_ticket_id: Option<String>,
-    /// An open ticket the run resolves and reopens, and leaves open.
-    pub resolvable_ticket_id: Option<String>,
 }
 
 impl Target {
@@ -432,23 +424,6 @@ struct RateLimitTable {
     recovery_timeout_secs: Option<u64>,
 }
 
-/// `psa_type = 3` and `psa_type = "3"` both read as `"3"`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum StringOrNumber {
-    String(String),
-    Number(i64),
-}
-
-impl StringOrNumber {
-    fn into_string(self) -> String {
-        match self {
-            StringOrNumber::String(s) => s,
-            StringOrNumber::Number(n) => n.to_string(),
-        }
-    }
-}
-
 fn default_psa_type() -> StringOrNumber {
     StringOrNumber::String("3".into())
 }
@@ -581,11 +556,6 @@ pub fn load_target(
         tls,
         lifecycle,
     })
-}
-
-/// `^[1-9][0-9]*$`: the form of a custom PSA ticket id.
-fn decimal_id(id: &str) -> bool {
-    !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Environment lookups from a fixed map, for tests.
