@@ -4,7 +4,8 @@ Feature: Custom PSA ticket lifecycle — create, read, resolve, reopen
   ticket to it (REQUIREMENTS.md §9, profile extended). They change data, so
   the target file names the tickets the run may use:
   `[lifecycle] pending_ticket_id` (`{pendingTicketId}`, a ticket waiting for
-  its PSA ticket; the run links it, once) and `resolvable_ticket_id`
+  its PSA ticket; the run links it, once: a 409 to the link means an earlier
+  run linked it, and LIFE-01 is inconclusive until a fresh one is named) and `resolvable_ticket_id`
   (`{resolvableTicketId}`, an open ticket the run resolves and reopens and
   leaves open). Without them the scenarios that need them are not
   applicable. Every scenario of this feature has the lifecycle tickets to
@@ -14,7 +15,8 @@ Feature: Custom PSA ticket lifecycle — create, read, resolve, reopen
   Scenario: The pending ticket is linked to its PSA ticket
     Given the body is a create request for the pending ticket
     When the client sends POST /api/custom-psa/tickets
-    Then the response status is 200 or 201
+    Then the pending ticket was not linked before
+    And the response status is 200 or 201
     And the response body matches the "custom-psa-ticket-create-response" schema
     And the response JSON at "/data/psaCustomTicketId" is {pendingTicketId}
 

@@ -24,7 +24,7 @@ use crate::interrupt::Stop;
 use crate::mock::{Fault, MockServer};
 use crate::report::compare::Comparison;
 use crate::report::{terminal, Summary};
-use crate::schema::{SchemaSet, SCHEMA_SOURCES};
+use crate::schema::SchemaSet;
 
 use crate::output;
 
@@ -652,9 +652,19 @@ fn schemas(args: &SchemasArgs) -> u8 {
         );
         return 2;
     }
-    let mut files: Vec<(String, String)> = SCHEMA_SOURCES
+    let schemas = match crate::schema::effective_schemas() {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut files: Vec<(String, String)> = schemas
         .iter()
-        .map(|(name, text)| (format!("{name}.json"), text.to_string()))
+        .map(|(name, schema)| {
+            let text = serde_json::to_string_pretty(schema).unwrap_or_default();
+            (format!("{name}.json"), text + "\n")
+        })
         .collect();
     files.push(("openapi.json".into(), crate::openapi::document()));
     for (name, text) in files {

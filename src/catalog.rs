@@ -212,7 +212,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 1,
         title: "GET /api/standard-psa → 200 with the standard-psa-validate-credential link",
-        text: "`GET /api/standard-psa` → 200, JSON object whose `_links.standard-psa-validate-credential` is `/api/standard-psa/{psaType}/credential`",
+        text: "`GET /api/standard-psa` → 200, JSON object whose `_links.standard-psa-validate-credential` is `/api/standard-psa/{psaType}/credential` (`_links` never `null`)",
         source: "seed",
     },
     Requirement {
@@ -220,7 +220,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 1,
         title: "GET /api/custom-psa → 200 with the custom-psa-ticket-info and custom-psa-tickets links",
-        text: "`GET /api/custom-psa` → 200, `_links.custom-psa-ticket-info` is `/api/custom-psa/tickets/{customPsaTicketId}` and `_links.custom-psa-tickets` is `/api/custom-psa/tickets`",
+        text: "`GET /api/custom-psa` → 200, `_links.custom-psa-ticket-info` is `/api/custom-psa/tickets/{customPsaTicketId}` and `_links.custom-psa-tickets` is `/api/custom-psa/tickets` (`_links` never `null`)",
         source: "seed",
     },
     Requirement {
@@ -228,7 +228,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 1,
         title: "GET /api/custom-psa/tickets → 200 with the custom-psa-ticket-info link",
-        text: "`GET /api/custom-psa/tickets` → 200, JSON object with `_links.custom-psa-ticket-info` = `/api/custom-psa/tickets/{customPsaTicketId}`",
+        text: "`GET /api/custom-psa/tickets` → 200, JSON object with `_links.custom-psa-ticket-info` = `/api/custom-psa/tickets/{customPsaTicketId}` (`_links` never `null`)",
         source: "OpenAPI",
     },
     Requirement {
@@ -292,7 +292,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 2,
         title: "token exchange at POST /api/auth/authenticate issues a working Bearer token (type in any case)",
-        text: "`POST /api/auth/authenticate` with the User-API JWT → 200 with a string `tokens.access.token`, `tokens.access.type` = `Bearer` (any case), integer `expirySeconds`; the issued token works on the PSA endpoints. Without token exchange AUTH-06 is *not applicable*, which never makes a run partial",
+        text: "`POST /api/auth/authenticate` with the User-API JWT → 200 with a string `tokens.access.token`, `tokens.access.type` = `Bearer` (any case), integer `expirySeconds` (`tokens`, `tokens.access` and these never `null`); the issued token works on the PSA endpoints. Without token exchange AUTH-06 is *not applicable*, which never makes a run partial",
         source: "OpenAPI",
     },
     Requirement {
@@ -340,7 +340,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 4,
         title: "valid credentials for psaType 3 → 200 with data.isPsaCredentialsValid true (boolean)",
-        text: "valid token, key and PSA credentials for psaType 3 → 200, body `{\"data\":{\"isPsaCredentialsValid\": true}, \"_links\": {…}}` (boolean, not string)",
+        text: "valid token, key and PSA credentials for psaType 3 → 200, body `{\"data\":{\"isPsaCredentialsValid\": true}, \"_links\": {…}}` (boolean, not string; `data`, `isPsaCredentialsValid` and `_links` never `null`)",
         source: "seed",
     },
     Requirement {
@@ -396,7 +396,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 5,
         title: "known ticket → 200 with string ticketId, ticketTitle, ticketDetails, ticketStatus, creationDate and _links",
-        text: "known ticket, valid token, key and credentials → 200, `data` has string `ticketId`, `ticketTitle`, `ticketDetails`, `ticketStatus`, `creationDate`; `_links` object",
+        text: "known ticket, valid token, key and credentials → 200, `data` has string `ticketId`, `ticketTitle`, `ticketDetails`, `ticketStatus`, `creationDate`; `_links` object; `data`, these fields and `_links` never `null` (any other property may be `null`)",
         source: "seed",
     },
     Requirement {
@@ -460,7 +460,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Should,
         section: 6,
         title: "every 4xx is application/json with an ErrorResponse whose status equals the HTTP status",
-        text: "every 4xx is `application/json` with an `ErrorResponse` body whose `status` equals the HTTP status",
+        text: "every 4xx is `application/json` with an `ErrorResponse` body whose `status` equals the HTTP status (`status` never `null`; `message` and `errors` may be absent or `null`)",
         source: "OpenAPI",
     },
     Requirement {
@@ -548,7 +548,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 9,
         title: "POST /api/custom-psa/tickets creates the pending ticket's link → 200/201 with the id sent",
-        text: "`POST /api/custom-psa/tickets` with a valid create request for the pending ticket → 200 or 201, `data.psaCustomTicketId` equals the id sent",
+        text: "`POST /api/custom-psa/tickets` with a valid create request for the pending ticket → 200 or 201, `data.psaCustomTicketId` equals the id sent (never `null`; any other property may be `null`, as Jackson writes a field never set: `newConfirmedStatus` before the status is confirmed)",
         source: "OpenAPI",
     },
     Requirement {
@@ -572,7 +572,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 9,
         title: "resolve then reopen the resolvable ticket → 200 each with its id; 404 unknown, 400 malformed",
-        text: "`POST …/{id}/resolve` then `POST …/{id}/reopen` on the resolvable ticket → 200 each, `data.psaCustomTicketId` equals the id; unknown id → 404; malformed id → 400",
+        text: "`POST …/{id}/resolve` then `POST …/{id}/reopen` on the resolvable ticket → 200 each, `data.psaCustomTicketId` equals the id (never `null`; any other property may be `null`); unknown id → 404; malformed id → 400",
         source: "OpenAPI",
     },
     Requirement {

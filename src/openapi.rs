@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::api::{self, Endpoint};
-use crate::schema::SCHEMA_SOURCES;
+use crate::schema::effective_schemas;
 
 /// psaType as the mock takes it: a number of at most 9 digits (anything
 /// else is a 400).
@@ -38,16 +38,16 @@ pub const ZONED_DATE_TIME_PATTERN: &str = concat!(
     "|[A-Za-z](?:[A-Za-z0-9~._+-]+(?:/[A-Za-z0-9~._+-]+)*|(?:/[A-Za-z0-9~._+-]+)+))\\])?$"
 );
 
-/// The schema texts as OpenAPI components (without `$id` and `$schema`).
+/// The schemas, null policy applied, as OpenAPI components (without `$id`
+/// and `$schema`).
 fn components() -> Map<String, Value> {
     let mut out = Map::new();
-    for (name, text) in SCHEMA_SOURCES {
-        let mut schema: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    for (name, mut schema) in effective_schemas().unwrap_or_default() {
         if let Value::Object(m) = &mut schema {
             m.remove("$id");
             m.remove("$schema");
         }
-        if *name == "ticket-info" {
+        if name == "ticket-info" {
             if let Some(date) = schema.pointer_mut("/properties/data/properties/creationDate") {
                 date["pattern"] = json!(ZONED_DATE_TIME_PATTERN);
             }

@@ -56,6 +56,24 @@ pub const SCHEMA_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every schema as the suite applies it: the file's text with the null
+/// policy of [`crate::nulls`] applied (a property neither demanded nor
+/// required by N-central may be `null`). What `schemas --out` writes and
+/// the OpenAPI document embeds.
+pub fn effective_schemas() -> Result<Vec<(&'static str, Value)>, SchemaError> {
+    SCHEMA_SOURCES
+        .iter()
+        .map(|(name, text)| {
+            let mut schema: Value = serde_json::from_str(text).map_err(|e| SchemaError {
+                name: name.to_string(),
+                message: e.to_string(),
+            })?;
+            crate::nulls::apply(name, &mut schema);
+            Ok((*name, schema))
+        })
+        .collect()
+}
+
 /// A schema failed to parse or compile.
 #[derive(Debug, thiserror::Error)]
 #[error("schema {name} is invalid: {message}")]
@@ -109,19 +127,18 @@ impl SchemaSet {
     /// Parses and compiles every embedded schema.
     pub fn load() -> Result<Self, SchemaError> {
         let mut validators = BTreeMap::new();
-        for (name, text) in SCHEMA_SOURCES {
+        for (name, schema) in effective_schemas()? {
             let err = |message: String| SchemaError {
                 name: name.to_string(),
                 message,
             };
-            let schema: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
             let validator = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(true)
                 .with_format("zoned-date-time", is_zoned_date_time)
                 .build(&schema)
                 .map_err(|e| err(e.to_string()))?;
-            validators.insert(*name, validator);
+            validators.insert(name, validator);
         }
         Ok(SchemaSet {
             validators: Arc::new(validators),

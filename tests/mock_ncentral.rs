@@ -491,3 +491,53 @@ async fn every_server_keeps_its_own_links() {
     .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
+
+/// The N-central style writes what Jackson writes for the fields of
+/// `CustomPsaTicket` its object never set: `null`, never left out (Jackson's
+/// default inclusion is ALWAYS). The status the PSA has not confirmed yet is
+/// `"newConfirmedStatus": null`, in the create, resolve and reopen answers;
+/// the suite's schemas take them (tests/ncentral_nulls.rs).
+#[tokio::test]
+async fn ncentral_writes_null_for_the_fields_its_object_never_set() {
+    let server = start(Style::Ncentral).await;
+    let c = server.credentials();
+    let schemas = psa_conformance::schema::SchemaSet::load().unwrap();
+    let created = send(
+        &server,
+        Method::POST,
+        "/api/custom-psa/tickets",
+        Some(create_body(&c.pending_ticket_id, "EXT-NULL")),
+        true,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let resolvable = &c.resolvable_ticket_id;
+    let resolved = send(
+        &server,
+        Method::POST,
+        &format!("/api/custom-psa/tickets/{resolvable}/resolve"),
+        None,
+        true,
+    )
+    .await;
+    assert_eq!(resolved.status, StatusCode::OK, "{}", resolved.body);
+    for (what, answer) in [("create", &created), ("resolve", &resolved)] {
+        let data = answer.body["data"].as_object().unwrap();
+        assert_eq!(data.get("newConfirmedStatus"), Some(&Value::Null), "{what}");
+        assert_eq!(
+            data.get("inconsistencyDetected"),
+            Some(&Value::Null),
+            "{what}"
+        );
+        let v = schemas
+            .validate("custom-psa-ticket-create-response", &answer.body)
+            .unwrap();
+        assert!(v.is_empty(), "{what}: {v:?}");
+    }
+    // The resolvable ticket was never linked here: no PSA number nor URL.
+    let data = resolved.body["data"].as_object().unwrap();
+    assert_eq!(data.get("psaTicketNumber"), Some(&Value::Null));
+    assert_eq!(data.get("url"), Some(&Value::Null));
+    // The linked one has them.
+    assert_eq!(created.body["data"]["psaTicketNumber"], "EXT-NULL");
+}

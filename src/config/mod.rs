@@ -20,9 +20,14 @@ pub use crate::http::TlsSettings;
 use crate::redact::{Redactor, Secret};
 
 mod error;
+mod ids;
+mod lifecycle;
 mod psa_side;
 mod tls;
 pub use error::{secret_from_env, ConfigError};
+use ids::{decimal_id, StringOrNumber};
+use lifecycle::LifecycleTable;
+pub use lifecycle::LifecycleTickets;
 pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
 use tls::TlsTableFile;
 
@@ -83,17 +88,6 @@ pub struct Target {
     pub tls: TlsSettings,
     /// The tickets profile extended may change (`[lifecycle]`).
     pub lifecycle: LifecycleTickets,
-}
-
-/// The `[lifecycle]` table: the tickets a run of profile extended may
-/// change. A ticket not named makes the requirements that need it not
-/// applicable.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LifecycleTickets {
-    /// A ticket waiting for its PSA ticket: the run links it (LIFE-01), once.
-    pub pending_ticket_id: Option<String>,
-    /// An open ticket the run resolves and reopens, and leaves open.
-    pub resolvable_ticket_id: Option<String>,
 }
 
 impl Target {
@@ -396,13 +390,6 @@ struct TargetFile {
     lifecycle: LifecycleTable,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LifecycleTable {
-    pending_ticket_id: Option<StringOrNumber>,
-    resolvable_ticket_id: Option<StringOrNumber>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuthTable {
@@ -436,23 +423,6 @@ struct RateLimitTable {
     concurrency: Option<usize>,
     max_requests: Option<usize>,
     recovery_timeout_secs: Option<u64>,
-}
-
-/// `psa_type = 3` and `psa_type = "3"` both read as `"3"`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum StringOrNumber {
-    String(String),
-    Number(i64),
-}
-
-impl StringOrNumber {
-    fn into_string(self) -> String {
-        match self {
-            StringOrNumber::String(s) => s,
-            StringOrNumber::Number(n) => n.to_string(),
-        }
-    }
 }
 
 fn default_psa_type() -> StringOrNumber {
@@ -546,39 +516,7 @@ pub fn load_target(
         },
     };
 
-    let lifecycle_id = |id: Option<StringOrNumber>,
-                        key: &str|
-     -> Result<Option<String>, ConfigError> {
-        let Some(id) = id.map(StringOrNumber::into_string) else {
-            return Ok(None);
-        };
-        // N-central's create request carries the id as an int32.
-        if !decimal_id(&id) || id.parse::<i32>().is_err() {
-            return Err(invalid(format!(
-                "lifecycle.{key} {id:?} is not a decimal ticket id that fits a 32-bit integer (^[1-9][0-9]*$, at most 2147483647)"
-            )));
-        }
-        if id == unknown_ticket_id {
-            return Err(invalid(format!(
-                "lifecycle.{key} {id:?} is custom_psa.unknown_ticket_id, the id the suite expects no target to know"
-            )));
-        }
-        Ok(Some(id))
-    };
-    let lifecycle = LifecycleTickets {
-        pending_ticket_id: lifecycle_id(file.lifecycle.pending_ticket_id, "pending_ticket_id")?,
-        resolvable_ticket_id: lifecycle_id(
-            file.lifecycle.resolvable_ticket_id,
-            "resolvable_ticket_id",
-        )?,
-    };
-    if lifecycle.pending_ticket_id.is_some()
-        && lifecycle.pending_ticket_id == lifecycle.resolvable_ticket_id
-    {
-        return Err(invalid(
-            "lifecycle.pending_ticket_id and lifecycle.resolvable_ticket_id name the same ticket; name two different tickets".into(),
-        ));
-    }
+    let lifecycle = file.lifecycle.resolve(path, env, &unknown_ticket_id)?;
 
     let defaults = RateLimitSettings::default();
     let rl = file.rate_limit;
@@ -619,11 +557,6 @@ pub fn load_target(
         tls,
         lifecycle,
     })
-}
-
-/// `^[1-9][0-9]*$`: the form of a custom PSA ticket id.
-fn decimal_id(id: &str) -> bool {
-    !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Environment lookups from a fixed map, for tests.

@@ -38,6 +38,7 @@ use super::answers::{render_ticket, truncate};
 use super::checks::read_body;
 use super::faults::Fault;
 use super::fixtures::{self, Ticket};
+use super::options::Style;
 use super::state::{MockState, PsaTicket, Shared};
 
 /// The ticket-info status of a ticket linked to its PSA ticket.
@@ -74,7 +75,11 @@ impl MockState {
     }
 }
 
-/// `CustomPsaTicket`: a ticket and the PSA ticket linked to it.
+/// `CustomPsaTicket`: a ticket and the PSA ticket linked to it. The
+/// `ncentral` style writes what Jackson writes for the fields N-central's
+/// object never set: `null` (the new status is not confirmed yet; no
+/// inconsistency was looked for; a ticket not linked has no PSA number or
+/// URL); the other styles leave them out or fill them.
 fn custom_psa_ticket(s: &MockState, t: &Ticket, id: i64, last: &str) -> Value {
     let linked = s
         .created
@@ -93,6 +98,15 @@ fn custom_psa_ticket(s: &MockState, t: &Ticket, id: i64, last: &str) -> Value {
     if let Some(p) = linked {
         data["psaTicketNumber"] = json!(p.number);
         data["url"] = json!(p.url);
+    }
+    if s.options.style == Style::Ncentral {
+        data["newConfirmedStatus"] = Value::Null;
+        data["inconsistencyDetected"] = Value::Null;
+        for unset in ["psaTicketNumber", "url"] {
+            if data.get(unset).is_none() {
+                data[unset] = Value::Null;
+            }
+        }
     }
     data
 }

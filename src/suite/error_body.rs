@@ -42,36 +42,37 @@ impl ErrorBodyProblem {
 
     /// A step's finding: title, actual vs expected, where.
     pub fn finding(&self, r: &ReceivedResponse, exchange: String) -> Finding {
-        let f =
-            match self {
-                ErrorBodyProblem::NotJson { .. } | ErrorBodyProblem::Unparsable => {
-                    Finding::failure("the error answer is not JSON")
-                        .expected("Content-Type: application/json with an ErrorResponse body")
-                        .actual(format!(
-                            "{} ({}): {}",
-                            r.status,
-                            r.header("content-type").unwrap_or("no Content-Type"),
-                            r.body_preview(300)
-                        ))
-                        .at("Content-Type")
-                }
-                ErrorBodyProblem::Schema(v) => Finding::failure(
-                    "the error body is not an ErrorResponse",
-                )
-                .expected("{\"status\": <int>, \"message\": <string>, \"errors\"?: [...] or null}")
-                .actual(v.to_string())
-                .at(v.instance_path.clone()),
-                ErrorBodyProblem::Status { found: None, .. } => {
-                    Finding::failure("ErrorResponse.status is missing").at("/status")
-                }
-                ErrorBodyProblem::Status {
-                    found: Some(s),
-                    http,
-                } => Finding::failure("ErrorResponse.status does not match")
-                    .expected(format!("HTTP {http} with status {http}"))
-                    .actual(format!("HTTP {http} with status {s}"))
-                    .at("/status"),
-            };
+        let f = match self {
+            ErrorBodyProblem::NotJson { .. } | ErrorBodyProblem::Unparsable => {
+                Finding::failure("the error answer is not JSON")
+                    .expected("Content-Type: application/json with an ErrorResponse body")
+                    .actual(format!(
+                        "{} ({}): {}",
+                        r.status,
+                        r.header("content-type").unwrap_or("no Content-Type"),
+                        r.body_preview(300)
+                    ))
+                    .at("Content-Type")
+            }
+            ErrorBodyProblem::Schema(v) => Finding::failure(
+                "the error body is not an ErrorResponse",
+            )
+            .expected(
+                "{\"status\": <int>, \"message\"?: <string> or null, \"errors\"?: [...] or null}",
+            )
+            .actual(v.to_string())
+            .at(v.instance_path.clone()),
+            ErrorBodyProblem::Status { found: None, .. } => {
+                Finding::failure("ErrorResponse.status is missing").at("/status")
+            }
+            ErrorBodyProblem::Status {
+                found: Some(s),
+                http,
+            } => Finding::failure("ErrorResponse.status does not match")
+                .expected(format!("HTTP {http} with status {http}"))
+                .actual(format!("HTTP {http} with status {s}"))
+                .at("/status"),
+        };
         f.exchange(exchange)
     }
 }

@@ -91,6 +91,30 @@ async fn create_body(w: &mut PsaWorld) -> StepOutcome {
     .await
 }
 
+/// LIFE-01 links the pending ticket, which a ticket allows once: a 409 to
+/// the link says an earlier run (last night's) linked it already. That is
+/// no failure of the target but a target file naming a used ticket, so the
+/// check is inconclusive and says to name a fresh one.
+#[then("the pending ticket was not linked before")]
+async fn pending_was_fresh(w: &mut PsaWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        if w.last_response()?.status != 409 {
+            return Ok(());
+        }
+        let id = w.expand_path("{pendingTicketId}")?;
+        Err(Finding::harness(format!(
+            "the pending ticket {id} is already linked to a PSA ticket: name a fresh pending ticket"
+        ))
+        .expected("a ticket waiting for its PSA ticket, linked by no earlier run")
+        .actual(body_preview(w))
+        .exchange(last_line(w))
+        .hint(
+            "set lifecycle.pending_ticket_id, or pending_ticket_id_env for a nightly job, to a ticket no run has linked yet (docs/NIGHTLY.md)",
+        ))
+    })
+    .await
+}
+
 #[when("the client sends every invalid create request for the pending ticket")]
 async fn send_invalid_creates(w: &mut PsaWorld) -> StepOutcome {
     StepOutcome::of(async {
