@@ -21,6 +21,7 @@ pub mod interrupt;
 pub mod jackson;
 pub mod launch;
 pub mod mock;
+pub mod net;
 pub mod openapi;
 pub mod output;
 pub mod psa_mock;
