@@ -98,6 +98,15 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    // A certificate generated for the harness's N-central: its CA goes
+    // into --out for the vendor's PSA to trust, before the port is bound.
+    let ca_written = match write_generated_ca(&config) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("error: {e}");
+            return 2;
+        }
+    };
     // From here on Ctrl-C and SIGTERM stop the run and leave its report.
     let stop = match Stop::listen() {
         Ok(s) => s,
@@ -155,13 +164,15 @@ async fn run(args: &RunArgs) -> u8 {
     let refusal = signing
         .as_ref()
         .and_then(|key| attest::prepare_report(&mut report, key, &config.out).err());
-    let written = match report.write_all(&config.out) {
+    let mut written = match report.write_all(&config.out) {
         Ok(w) => w,
         Err(e) => {
             errln!("error: {e}");
             return 3;
         }
     };
+    // Signed with the reports: the certificate the vendor was told to trust.
+    written.extend(ca_written);
     out!("{}", terminal::render(&report, config.quiet));
     let github = crate::report::github::publish(&report);
     for line in &github.annotations {
@@ -205,6 +216,35 @@ async fn run(args: &RunArgs) -> u8 {
         }
     }
     report.exit_code()
+}
+
+/// With `[ncentral] tls = "self-signed"`: writes the generated CA's PEM to
+/// `--out` and says where; the path written, if any.
+fn write_generated_ca(config: &RunConfig) -> Result<Option<std::path::PathBuf>, String> {
+    let config::TargetSource::LivePsa(target) = &config.target else {
+        return Ok(None);
+    };
+    let Some(tls) = &target.ncentral.tls else {
+        return Ok(None);
+    };
+    let (Some(pem), crate::net::TlsSource::SelfSigned { host }) = (tls.ca_pem(), tls.source())
+    else {
+        return Ok(None);
+    };
+    let path = config.out.join(crate::net::SELF_SIGNED_CA_FILE);
+    std::fs::write(&path, pem).map_err(|e| {
+        format!(
+            "cannot write the generated certificate to {}\n  cause: {e}\n  hint: choose another --out",
+            path.display()
+        )
+    })?;
+    outln!(
+        "TLS: the harness's N-central serves {} with a certificate generated for {host}; \
+         its CA is in {} — the PSA must trust it",
+        target.ncentral.public_url.as_str().trim_end_matches('/'),
+        path.display()
+    );
+    Ok(Some(path))
 }
 
 /// Loads the signing key and checks that the run can be signed: the
@@ -462,6 +502,21 @@ async fn reference_psa(args: &MockArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(ca) = &args.ncentral_ca {
+        // Checked now when it exists; read again on each callback.
+        let problem = match crate::psa_mock::read_ca_file(ca) {
+            Ok(pem) => crate::psa_mock::trusting_only(&pem).err(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(problem) = problem {
+            errln!(
+                "error: --ncentral-ca {} cannot be used: {problem}\n  hint: give the PEM file of the CA that signed N-central's certificate (ncentral-ca.pem in the harness's --out)",
+                ca.display()
+            );
+            return 2;
+        }
+    }
     let user_api_jwt = std::env::var("NCENTRAL_USER_API_JWT")
         .ok()
         .filter(|v| !v.trim().is_empty());
@@ -485,6 +540,9 @@ async fn reference_psa(args: &MockArgs) -> u8 {
                 .ok()
                 .filter(|v| !v.is_empty()),
         });
+    if let Some(ca) = &args.ncentral_ca {
+        builder = builder.ncentral_ca(ca);
+    }
     let push_auth = std::env::var("PSA_PUSH_AUTH")
         .ok()
         .filter(|v| !v.is_empty());
@@ -520,6 +578,17 @@ async fn reference_psa(args: &MockArgs) -> u8 {
         "calls back: {}",
         ncentral_url.as_str().trim_end_matches('/')
     );
+    if let Some(ca) = &args.ncentral_ca {
+        outln!(
+            "trusts for it: only the CA in {}{}",
+            ca.display(),
+            if ca.exists() {
+                ""
+            } else {
+                " (not there yet: read when it first calls back)"
+            }
+        );
+    }
     outln!(
         "push auth: {}",
         if push_auth.is_some() {

@@ -174,6 +174,14 @@ pub struct MockArgs {
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8443")]
     pub ncentral_url: String,
 
+    /// With `--side psa` and an `https://` `--ncentral-url`: a PEM file of
+    /// the CA to trust for it — the only one trusted then. The `run` of a
+    /// harness with `[ncentral] tls = "self-signed"` writes it as
+    /// `ncentral-ca.pem` in its `--out`; the file is read when the PSA
+    /// first calls back (and again when it changed), so it may not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub ncentral_ca: Option<std::path::PathBuf>,
+
     /// Print every fault with the requirement it breaks, then exit.
     #[arg(long)]
     pub list_faults: bool,

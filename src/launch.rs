@@ -149,6 +149,7 @@ pub async fn start_reference_psa(
             integration_key: Some(integration_key),
             callback_timeout: REFERENCE_PSA_CALLBACK_TIMEOUT,
             answer_timeout: REFERENCE_PSA_ANSWER_TIMEOUT,
+            tls: None,
         },
         tls: TlsSettings::default(),
     };

@@ -22,6 +22,7 @@ pub mod jackson;
 pub mod launch;
 pub mod mock;
 pub mod nulls;
+pub mod net;
 pub mod openapi;
 pub mod output;
 pub mod psa_mock;

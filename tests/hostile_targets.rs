@@ -368,3 +368,184 @@ fn a_target_that_answers_429_with_retry_after_0_to_everything_ends_inconclusive_
     );
     assert!(summary["counts"]["inconclusive"].as_u64().unwrap() > 0);
 }
+
+// ---- hostile target files (both sides): read through a cap, every check
+// before a port is bound, no unbounded value printed ----------------------
+
+/// Runs `run [--side psa] --target {target}` and returns its output, the
+/// reports directory, and the child's peak RSS (KiB).
+fn run_target_file(side_psa: bool, target: &std::path::Path) -> (Output, PathBuf, i64) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let out = dir.join("reports");
+    let (stdout_path, stderr_path) = (dir.join("stdout"), dir.join("stderr"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_psa-conformance"));
+    cmd.arg("run");
+    if side_psa {
+        cmd.args(["--side", "psa"]);
+    }
+    let child = cmd
+        .arg("--target")
+        .arg(target)
+        .arg("--out")
+        .arg(&out)
+        .env("H_TOKEN", TOKEN)
+        .env("H_KEY", KEY)
+        .env("H_PASS", PASSWORD)
+        .stdout(std::fs::File::create(&stdout_path).unwrap())
+        .stderr(std::fs::File::create(&stderr_path).unwrap())
+        .spawn()
+        .unwrap();
+    let (status, max_rss_kib) = wait_with_rusage(child);
+    let output = Output {
+        status,
+        stdout: std::fs::read(&stdout_path).unwrap(),
+        stderr: std::fs::read(&stderr_path).unwrap(),
+    };
+    (output, out, max_rss_kib)
+}
+
+/// A target file of the PSA side for `push_url`, `[ncentral]` ending with
+/// `extra`, its secrets from the variables `run_target_file` sets.
+fn psa_target(dir: &std::path::Path, push_url: &str, extra: &str) -> PathBuf {
+    let path = dir.join("vendor.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "push_url = \"{push_url}\"\n[ncentral]\nlisten = \"127.0.0.1:0\"\n\
+             user_api_jwt_env = \"H_TOKEN\"\nintegration_key_env = \"H_KEY\"\n{extra}\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn ncentral_target(dir: &std::path::Path, base_url: &str) -> PathBuf {
+    let path = dir.join("target.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base_url = \"{base_url}\"\n[auth]\nbearer_token_env = \"H_TOKEN\"\nintegration_key_env = \"H_KEY\"\n\
+             [standard_psa]\nusername = \"psa-admin@example.com\"\npassword_env = \"H_PASS\"\n[custom_psa]\nticket_id = \"1\"\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// Exit 2, every `says` in the output, the output short, no report.
+fn assert_refused(o: &Output, out: &std::path::Path, says: &[&str]) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let head: String = text.chars().take(2000).collect();
+    assert_eq!(o.status.code(), Some(2), "{head}");
+    for s in says {
+        assert!(text.contains(s), "{s:?} not in: {head}");
+    }
+    assert!(text.len() < 2000, "{} bytes of output: {head}", text.len());
+    assert!(!out.join("summary.json").exists(), "reports were written");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_target_file_is_refused_in_bounded_memory() {
+    for side_psa in [false, true] {
+        let (o, out, rss_kib) = run_target_file(side_psa, std::path::Path::new("/dev/zero"));
+        assert_refused(&o, &out, &["/dev/zero", "larger than 1024 KiB"]);
+        assert!(rss_kib < 64 * 1024, "peak RSS {rss_kib} KiB");
+    }
+}
+
+#[test]
+fn a_huge_url_is_refused_by_a_cap_and_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 5 MB: beyond the file's cap.
+    let five_mb = format!("http://psa.example/{}", "a".repeat(5 * 1024 * 1024));
+    let (o, out, rss_kib) = run_target_file(true, &psa_target(dir.path(), &five_mb, ""));
+    assert_refused(&o, &out, &["larger than 1024 KiB"]);
+    assert!(rss_kib < 64 * 1024, "peak RSS {rss_kib} KiB");
+    // 900 KB: within the file's cap, beyond the URL's.
+    let long = format!("http://psa.example/{}", "a".repeat(900 * 1024));
+    let (o, out, _) = run_target_file(true, &psa_target(dir.path(), &long, ""));
+    assert_refused(&o, &out, &["push_url", "at most 4096"]);
+    let (o, out, _) = run_target_file(false, &ncentral_target(dir.path(), &long));
+    assert_refused(&o, &out, &["base_url", "at most 4096"]);
+    let public = format!("public_url = \"{long}\"");
+    let (o, out, _) = run_target_file(
+        true,
+        &psa_target(dir.path(), "http://127.0.0.1:9/hook", &public),
+    );
+    assert_refused(&o, &out, &["ncentral.public_url", "at most 4096"]);
+}
+
+#[test]
+fn a_url_without_a_host_is_refused_naming_its_own_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, out, _) = run_target_file(true, &psa_target(dir.path(), "http:///x", ""));
+    assert_refused(&o, &out, &["push_url", "no host"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("base_url"));
+    let (o, out, _) = run_target_file(
+        true,
+        &psa_target(
+            dir.path(),
+            "http://127.0.0.1:9/hook",
+            "public_url = \"https:///n-central\"",
+        ),
+    );
+    assert_refused(&o, &out, &["ncentral.public_url", "no host"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("base_url"));
+    let (o, out, _) = run_target_file(false, &ncentral_target(dir.path(), "https:///api"));
+    assert_refused(&o, &out, &["base_url", "no host"]);
+}
+
+#[test]
+fn a_user_and_password_in_push_url_go_out_as_one_authorization_header() {
+    const USERINFO_PASSWORD: &str = "userinfo-pw-73519";
+    let heads = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = heads.clone();
+    let psa = serve(move |mut stream| {
+        let head = read_head(&mut stream);
+        seen.lock().unwrap().push(head.to_ascii_lowercase());
+        let body = br#"{"externalTicketId":"PSA-1","ticketUrl":"https://psa.example/t/1"}"#;
+        let _ = stream.write_all(
+            format!(
+                "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        let _ = stream.write_all(body);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://n-central:{USERINFO_PASSWORD}@{psa}/hook");
+    let extra = "callback_timeout_secs = 2\nanswer_timeout_secs = 5";
+    let (o, out, _) = run_target_file(true, &psa_target(dir.path(), &url, extra));
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // RFC 7617, computed by another encoder: base64("n-central:userinfo-pw-73519").
+    let basic = format!(
+        "authorization: basic {}",
+        "bi1jZW50cmFsOnVzZXJpbmZvLXB3LTczNTE5".to_ascii_lowercase()
+    );
+    let heads = heads.lock().unwrap();
+    assert!(!heads.is_empty());
+    for head in heads.iter() {
+        let count = head.matches("\r\nauthorization:").count();
+        assert!(count <= 1, "{count} Authorization headers:\n{head}");
+    }
+    assert!(heads.iter().any(|h| h.contains(&basic)), "{heads:?}");
+    // PUSH-09's pushes without the push auth carry no credential at all.
+    assert!(
+        heads.iter().any(|h| !h.contains("\r\nauthorization:")),
+        "every push carried a credential"
+    );
+    let all = all_text(&o, &out);
+    assert!(
+        !all.contains(USERINFO_PASSWORD) && !all.contains("bi1jZW50cmFsOnVzZXJpbmZvLXB3LTczNTE5")
+    );
+}

@@ -73,12 +73,14 @@ impl LifecycleTable {
             };
             if !decimal_id(&id) || id.parse::<i32>().is_err() {
                 return Err(invalid(format!(
-                    "{from} {id:?} is not a decimal ticket id that fits a 32-bit integer (^[1-9][0-9]*$, at most 2147483647)"
+                    "{from} {} is not a decimal ticket id that fits a 32-bit integer (^[1-9][0-9]*$, at most 2147483647)",
+                    super::inputs::shown(&id)
                 )));
             }
             if id == unknown_ticket_id {
                 return Err(invalid(format!(
-                    "{from} {id:?} is custom_psa.unknown_ticket_id, the id the suite expects no target to know"
+                    "{from} {} is custom_psa.unknown_ticket_id, the id the suite expects no target to know",
+                    super::inputs::shown(&id)
                 )));
             }
             Ok(Some(id))

@@ -22,6 +22,7 @@ use crate::redact::{Redactor, Secret};
 mod error;
 mod ids;
 mod lifecycle;
+pub(crate) mod inputs;
 mod psa_side;
 mod tls;
 pub use error::{secret_from_env, ConfigError};
@@ -434,28 +435,20 @@ pub fn load_target(
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Target, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::TargetUnreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = inputs::read_target_file(path)?;
     let invalid = |message: String| ConfigError::TargetInvalid {
         path: path.to_path_buf(),
         message,
     };
-    let file: TargetFile = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let file: TargetFile =
+        toml::from_str(&text).map_err(|e| invalid(inputs::bounded_message(&e.to_string())))?;
 
-    let base_url = Url::parse(file.base_url.trim_end_matches('/'))
-        .map_err(|e| invalid(format!("base_url {:?}: {e}", file.base_url)))?;
-    if !matches!(base_url.scheme(), "http" | "https") || base_url.host().is_none() {
-        return Err(invalid(format!(
-            "base_url {:?} must be an http:// or https:// URL with a host",
-            file.base_url
-        )));
-    }
+    let base_url =
+        inputs::http_url("base_url", file.base_url.trim_end_matches('/')).map_err(invalid)?;
     if base_url.query().is_some() || base_url.fragment().is_some() {
         return Err(invalid(format!(
-            "base_url {:?} must not carry a query or fragment",
-            file.base_url
+            "base_url {} must not carry a query or fragment",
+            inputs::shown(&file.base_url)
         )));
     }
 
@@ -482,7 +475,8 @@ pub fn load_target(
     let psa_type = file.standard_psa.psa_type.into_string();
     if psa_type.is_empty() || psa_type.contains('/') {
         return Err(invalid(format!(
-            "standard_psa.psa_type {psa_type:?} is not a path segment"
+            "standard_psa.psa_type {} is not a path segment",
+            inputs::shown(&psa_type)
         )));
     }
     let standard_psa = PsaCredentials {
@@ -492,7 +486,8 @@ pub fn load_target(
     let ticket_id = file.custom_psa.ticket_id.into_string();
     if !decimal_id(&ticket_id) {
         return Err(invalid(format!(
-            "custom_psa.ticket_id {ticket_id:?} is not a decimal ticket id (^[1-9][0-9]*$)"
+            "custom_psa.ticket_id {} is not a decimal ticket id (^[1-9][0-9]*$)",
+            inputs::shown(&ticket_id)
         )));
     }
     let unknown_ticket_id = file
@@ -502,7 +497,8 @@ pub fn load_target(
         .unwrap_or_else(|| UNKNOWN_TICKET_ID.to_string());
     if !decimal_id(&unknown_ticket_id) || unknown_ticket_id == ticket_id {
         return Err(invalid(format!(
-            "custom_psa.unknown_ticket_id {unknown_ticket_id:?} must be a decimal ticket id other than ticket_id"
+            "custom_psa.unknown_ticket_id {} must be a decimal ticket id other than ticket_id",
+            inputs::shown(&unknown_ticket_id)
         )));
     }
     let custom_psa = PsaCredentials {
@@ -531,8 +527,8 @@ pub fn load_target(
     };
     if !rate_limit.endpoint.starts_with("/api/") {
         return Err(invalid(format!(
-            "rate_limit.endpoint {:?} must be a path starting with /api/",
-            rate_limit.endpoint
+            "rate_limit.endpoint {} must be a path starting with /api/",
+            inputs::shown(&rate_limit.endpoint)
         )));
     }
     if !(1..=256).contains(&rate_limit.concurrency)

@@ -13,8 +13,10 @@ use serde::Deserialize;
 use url::Url;
 
 use super::error::{secret_from_env, ConfigError};
+use super::inputs::{self, shown};
 use super::tls::TlsTableFile;
 use crate::http::TlsSettings;
+use crate::net::ServerTls;
 use crate::redact::{Redactor, Secret, MIN_SECRET_LEN};
 
 /// How N-central authenticates its pushes to the PSA (`[push_auth]`).
@@ -44,6 +46,9 @@ pub struct HarnessNcentral {
     pub callback_timeout: Duration,
     /// How long one push may take to be answered.
     pub answer_timeout: Duration,
+    /// HTTPS for the listener (`tls_cert`/`tls_key`, or `tls =
+    /// "self-signed"`); plain HTTP when `None`.
+    pub tls: Option<ServerTls>,
 }
 
 /// A custom PSA to certify: the validated target file of `run --side psa`.
@@ -124,6 +129,12 @@ struct NcentralTable {
     callback_timeout_secs: Option<u64>,
     #[serde(default)]
     answer_timeout_secs: Option<u64>,
+    #[serde(default)]
+    tls: Option<String>,
+    #[serde(default)]
+    tls_cert: Option<std::path::PathBuf>,
+    #[serde(default)]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 /// Reads and validates the target file of `run --side psa`.
@@ -131,43 +142,38 @@ pub fn load_psa_target(
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<PsaTarget, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::TargetUnreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = inputs::read_target_file(path)?;
     let invalid = |message: String| ConfigError::TargetInvalid {
         path: path.to_path_buf(),
         message,
     };
     let file: PsaTargetFile = toml::from_str(&text).map_err(|e| {
         invalid(format!(
-            "{e}\n  hint: a target file for --side psa names push_url and [ncentral] (docs/PSA-SIDE.md)"
+            "{}\n  hint: a target file for --side psa names push_url and [ncentral] (docs/PSA-SIDE.md)",
+            inputs::bounded_message(&e.to_string())
         ))
     })?;
     let secret = |var: &str, key: &str| secret_from_env(env, path, var, key);
-    let http_url = |key: &str, text: &str| -> Result<Url, ConfigError> {
-        let url = Url::parse(text).map_err(|e| invalid(format!("{key} {text:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-            return Err(invalid(format!(
-                "{key} {text:?} must be an http:// or https:// URL with a host"
-            )));
-        }
-        Ok(url)
-    };
-    let push_url = http_url("push_url", &file.push_url)?;
+    let http_url = |key: &str, text: &str| inputs::http_url(key, text).map_err(invalid);
+    let mut push_url = http_url("push_url", &file.push_url)?;
     let push_method = match file.push_method.as_deref().map(str::to_ascii_uppercase) {
         None => Method::POST,
         Some(m) if m == "POST" => Method::POST,
         Some(m) if m == "PUT" => Method::PUT,
-        Some(m) => return Err(invalid(format!("push_method {m:?} must be POST or PUT"))),
+        Some(m) => {
+            return Err(invalid(format!(
+                "push_method {} must be POST or PUT",
+                shown(&m)
+            )))
+        }
     };
     let push_auth = match file.push_auth {
         None => None,
         Some(t) => {
             if reqwest::header::HeaderName::from_bytes(t.header.as_bytes()).is_err() {
                 return Err(invalid(format!(
-                    "push_auth.header {:?} is not an HTTP header name",
-                    t.header
+                    "push_auth.header {} is not an HTTP header name",
+                    shown(&t.header)
                 )));
             }
             Some(PushAuth {
@@ -176,17 +182,40 @@ pub fn load_psa_target(
             })
         }
     };
+    let push_auth = match (userinfo_auth(&mut push_url), push_auth) {
+        (None, auth) => auth,
+        (Some(basic), None) => Some(basic),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "push_url carries a user and password (user:password@host) and [push_auth] is set too: \
+                 a push would carry two credentials\n  hint: keep one: drop the user:password@ from \
+                 push_url, or drop [push_auth]"
+                    .into(),
+            ))
+        }
+    };
     let nc = file.ncentral;
     let listen: SocketAddr = nc.listen.parse().map_err(|_| {
         invalid(format!(
-            "ncentral.listen {:?} is not an address with a port, e.g. \"127.0.0.1:8443\"",
-            nc.listen
+            "ncentral.listen {} is not an address with a port, e.g. \"127.0.0.1:8443\"",
+            shown(&nc.listen)
         ))
     })?;
     let public_url = match &nc.public_url {
         Some(u) => http_url("ncentral.public_url", u.trim_end_matches('/'))?,
-        None => http_url("ncentral.listen", &format!("http://{listen}"))?,
+        None => http_url(
+            "ncentral.listen",
+            &format!(
+                "{}://{listen}",
+                if listener_tls_wanted(&nc) {
+                    "https"
+                } else {
+                    "http"
+                }
+            ),
+        )?,
     };
+    let listener_tls = listener_tls(&nc, &public_url).map_err(invalid)?;
     let seconds = |key: &str, v: Option<u64>, default: u64| -> Result<Duration, ConfigError> {
         match v.unwrap_or(default) {
             s @ 1..=600 => Ok(Duration::from_secs(s)),
@@ -214,6 +243,7 @@ pub fn load_psa_target(
             nc.answer_timeout_secs,
             DEFAULT_ANSWER_TIMEOUT_SECS,
         )?,
+        tls: listener_tls,
     };
     let tls = file.tls.into_settings().map_err(invalid)?;
     Ok(PsaTarget {
@@ -223,6 +253,80 @@ pub fn load_psa_target(
         ncentral,
         tls,
     })
+}
+
+/// A `user:password@` in `push_url` becomes the push auth, as a browser or
+/// curl would send it: `Authorization: Basic base64(user:password)`, and
+/// the URL loses it, so the HTTP client never adds a second `Authorization`
+/// header of its own.
+fn userinfo_auth(url: &mut Url) -> Option<PushAuth> {
+    use base64::Engine as _;
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let pair = format!(
+        "{}:{}",
+        decode(url.username()),
+        decode(url.password().unwrap_or_default())
+    );
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some(PushAuth {
+        header: "Authorization".into(),
+        value: Secret::new(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )),
+    })
+}
+
+fn listener_tls_wanted(nc: &NcentralTable) -> bool {
+    nc.tls.is_some() || nc.tls_cert.is_some() || nc.tls_key.is_some()
+}
+
+/// `[ncentral] tls`, `tls_cert`, `tls_key`: the listener's HTTPS, loaded
+/// (or generated for `public_url`'s host) now, before any port is bound.
+fn listener_tls(nc: &NcentralTable, public_url: &Url) -> Result<Option<ServerTls>, String> {
+    let tls = match (nc.tls.as_deref(), &nc.tls_cert, &nc.tls_key) {
+        (None, None, None) => return Ok(None),
+        (Some("self-signed"), None, None) => {
+            let host = public_url.host_str().unwrap_or_default();
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            ServerTls::self_signed(host)?
+        }
+        (Some(mode), None, None) => {
+            return Err(format!(
+                "ncentral.tls {} is not a TLS mode\n  hint: tls = \"self-signed\", or give tls_cert and tls_key (PEM files)",
+                shown(mode)
+            ))
+        }
+        (Some(_), _, _) => {
+            return Err("ncentral.tls and ncentral.tls_cert/tls_key are exclusive\n  hint: \
+                        tls = \"self-signed\" generates the certificate; tls_cert and tls_key give one"
+                .into())
+        }
+        (None, Some(cert), Some(key)) => {
+            ServerTls::from_files(cert, key, "ncentral.tls_cert", "ncentral.tls_key")?
+        }
+        (None, Some(_), None) => {
+            return Err("ncentral.tls_cert is given without ncentral.tls_key (its PEM private key)".into())
+        }
+        (None, None, Some(_)) => {
+            return Err("ncentral.tls_key is given without ncentral.tls_cert (its PEM certificate)".into())
+        }
+    };
+    if public_url.scheme() != "https" {
+        return Err(format!(
+            "ncentral.public_url {} is http://, but the listener serves HTTPS (ncentral.tls…)\n  hint: write https:// in public_url",
+            shown(public_url.as_str())
+        ));
+    }
+    Ok(Some(tls))
 }
 
 #[cfg(test)]
@@ -270,21 +374,51 @@ callback_timeout_secs = 12
 
     #[test]
     fn a_credential_in_the_push_url_is_a_secret() {
-        let text = GOOD.replace(
-            "https://psa.vendor.example/ncentral/tickets",
-            "https://n-central:url-password-7@psa.vendor.example/hook?apikey=query-token-0042&v=1",
-        );
         let env = [
             ("PUSH", "Basic dmVuZG9yOnNlY3JldA=="),
             ("JWT", "eyJhbGciOi.x.y"),
         ];
+        let text = GOOD.replace(
+            "https://psa.vendor.example/ncentral/tickets",
+            "https://psa.vendor.example/hook?apikey=query-token-0042&v=1",
+        );
         let t = load(&text, &env).unwrap();
         let shown = t.redactor().redact(t.push_url.as_str()).into_owned();
-        assert!(
-            !shown.contains("url-password-7") && !shown.contains("query-token-0042"),
-            "{shown}"
-        );
+        assert!(!shown.contains("query-token-0042"), "{shown}");
         assert!(shown.contains("psa.vendor.example/hook"), "{shown}");
+    }
+
+    #[test]
+    fn a_user_and_password_in_the_push_url_become_the_one_push_auth() {
+        let env = [
+            ("PUSH", "Basic dmVuZG9yOnNlY3JldA=="),
+            ("JWT", "eyJhbGciOi.x.y"),
+        ];
+        let url = "https://n-central:url%20password-7@psa.vendor.example/hook";
+        let alone = GOOD
+            .replace("https://psa.vendor.example/ncentral/tickets", url)
+            .replace(
+                "[push_auth]\nheader = \"Authorization\"\nvalue_env = \"PUSH\"\n",
+                "",
+            );
+        let t = load(&alone, &env).unwrap();
+        // RFC 7617: base64 of "n-central:url password-7", by another encoder.
+        let auth = t.push_auth.as_ref().unwrap();
+        assert_eq!(auth.header, "Authorization");
+        assert_eq!(
+            auth.value.expose(),
+            "Basic bi1jZW50cmFsOnVybCBwYXNzd29yZC03"
+        );
+        assert_eq!(t.push_url.as_str(), "https://psa.vendor.example/hook");
+        let shown = t.redactor().redact(auth.value.expose()).into_owned();
+        assert!(!shown.contains("bi1jZW50cmFs"), "{shown}");
+        // With [push_auth] as well, a push would carry two credentials.
+        let both = GOOD.replace("https://psa.vendor.example/ncentral/tickets", url);
+        let e = load(&both, &env).unwrap_err().to_string();
+        assert!(
+            e.contains("push_url") && e.contains("[push_auth]") && !e.contains("password-7"),
+            "{e}"
+        );
     }
 
     #[test]

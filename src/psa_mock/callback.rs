@@ -6,6 +6,7 @@
 //! Nothing here prints or logs: a failed callback is given up silently, so
 //! no token, JWT or key can leak through it.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -78,6 +79,10 @@ struct Tokens {
 #[derive(Debug)]
 pub struct Caller {
     client: Client,
+    /// A PEM file of the CA the N-central's certificate must chain to (the
+    /// only one trusted then), read when a call is made — the harness may
+    /// write it after this PSA started — and read again when it changed.
+    trust: Option<Trust>,
     base: String,
     user_api_jwt: Secret,
     integration_key: Option<Secret>,
@@ -92,21 +97,39 @@ impl Caller {
         user_api_jwt: Secret,
         integration_key: Option<Secret>,
         behaviour: Behaviour,
+        ca_file: Option<PathBuf>,
     ) -> std::io::Result<Caller> {
-        let client = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(TIMEOUT)
-            .no_proxy()
-            .build()
-            .map_err(std::io::Error::other)?;
+        let client = client_builder().build().map_err(std::io::Error::other)?;
         Ok(Caller {
             client,
+            trust: ca_file.map(|file| Trust {
+                file,
+                built: std::sync::Mutex::new(None),
+            }),
             base: base.trim_end_matches('/').to_string(),
             user_api_jwt,
             integration_key,
             behaviour,
             tokens: Mutex::new(None),
         })
+    }
+
+    /// The client to call with: the default one, or one trusting exactly
+    /// the CA file's certificates (`None` when that file cannot be used).
+    fn client(&self) -> Option<Client> {
+        let Some(trust) = &self.trust else {
+            return Some(self.client.clone());
+        };
+        let pem = read_ca_file(&trust.file).ok()?;
+        let mut built = trust.built.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((bytes, client)) = built.as_ref() {
+            if *bytes == pem {
+                return Some(client.clone());
+            }
+        }
+        let client = trusting_only(&pem).ok()?;
+        *built = Some((pem, client.clone()));
+        Some(client)
     }
 
     /// Sends one link callback, retrying as a well-behaved PSA does.
@@ -120,6 +143,9 @@ impl Caller {
         let mut tries_429 = 0;
         let mut renewals = 0;
         loop {
+            let Some(client) = self.client() else {
+                return Outcome::GaveUp(None);
+            };
             let bearer = if self.behaviour.jwt_as_bearer {
                 self.user_api_jwt.clone()
             } else {
@@ -128,8 +154,7 @@ impl Caller {
                     None => return Outcome::GaveUp(None),
                 }
             };
-            let mut request = self
-                .client
+            let mut request = client
                 .post(&url)
                 .header(AUTHORIZATION, format!("Bearer {}", bearer.expose()))
                 .header(CONTENT_TYPE, "application/json")
@@ -201,9 +226,9 @@ impl Caller {
     /// A refresh with the refresh token when there is a valid one, else (or
     /// when it fails) a new exchange of the User-API JWT.
     async fn new_tokens(&self, old: Option<&Tokens>) -> Option<Tokens> {
+        let client = self.client()?;
         if let Some(refresh) = old.and_then(|t| t.refresh.as_ref()).filter(|r| r.fresh()) {
-            let request = self
-                .client
+            let request = client
                 .post(format!("{}/api/auth/refresh", self.base))
                 .header(CONTENT_TYPE, "text/plain")
                 .body(refresh.value.expose().to_string());
@@ -214,8 +239,7 @@ impl Caller {
                 return Some(tokens);
             }
         }
-        let request = self
-            .client
+        let request = client
             .post(format!("{}/api/auth/authenticate", self.base))
             .header(
                 AUTHORIZATION,
@@ -238,6 +262,50 @@ impl Caller {
             refresh: tokens.get("refresh").and_then(token),
         })
     }
+}
+
+/// A CA file and the client last built from its bytes.
+#[derive(Debug)]
+struct Trust {
+    file: PathBuf,
+    built: std::sync::Mutex<Option<(Vec<u8>, Client)>>,
+}
+
+/// Largest CA file read.
+const CA_FILE_CAP: u64 = 1024 * 1024;
+
+fn client_builder() -> reqwest::ClientBuilder {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TIMEOUT)
+        .no_proxy()
+}
+
+/// The bytes of a CA file, at most [`CA_FILE_CAP`].
+pub fn read_ca_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut pem = Vec::new();
+    std::fs::File::open(path)?
+        .take(CA_FILE_CAP + 1)
+        .read_to_end(&mut pem)?;
+    if pem.len() as u64 > CA_FILE_CAP {
+        return Err(std::io::Error::other("larger than 1 MiB: not a CA file"));
+    }
+    Ok(pem)
+}
+
+/// A client that trusts the PEM certificates of `pem` and nothing else
+/// (not the built-in roots): an error when `pem` holds none.
+pub fn trusting_only(pem: &[u8]) -> Result<Client, String> {
+    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| format!("not PEM: {e}"))?;
+    if certs.is_empty() {
+        return Err("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+    }
+    let mut builder = client_builder().tls_built_in_root_certs(false);
+    for cert in certs {
+        builder = builder.add_root_certificate(cert);
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// `{"token": "…", "expirySeconds": N}`; the expiry is optional.

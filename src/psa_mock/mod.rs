@@ -38,6 +38,7 @@ mod routes;
 mod state;
 mod style;
 
+pub use callback::{read_ca_file, trusting_only};
 pub use faults::{PsaFault, UnknownPsaFault};
 pub use style::AnswerStyle;
 
@@ -83,6 +84,7 @@ pub struct PsaMockBuilder {
     ncentral: Option<NcentralLink>,
     push_auth: Option<state::PushAuth>,
     listen: Option<SocketAddr>,
+    ncentral_ca: Option<std::path::PathBuf>,
 }
 
 impl PsaMockBuilder {
@@ -120,6 +122,15 @@ impl PsaMockBuilder {
         self
     }
 
+    /// Calls an HTTPS N-central trusting only the CA certificates of this
+    /// PEM file (not the built-in roots). The file is read when the PSA
+    /// first calls N-central, and again whenever it changed, so the PSA may
+    /// start before the harness writes it.
+    pub fn ncentral_ca(mut self, pem_file: impl Into<std::path::PathBuf>) -> Self {
+        self.ncentral_ca = Some(pem_file.into());
+        self
+    }
+
     /// Listens on this address instead of `127.0.0.1:0`.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = Some(addr);
@@ -146,6 +157,7 @@ impl PsaMockBuilder {
                     no_retry_on_429: self.faults.contains(&PsaFault::NoRetryOn429),
                     no_refresh_on_401: self.faults.contains(&PsaFault::NoRefreshOn401),
                 },
+                self.ncentral_ca.clone(),
             )?),
             None => None,
         };

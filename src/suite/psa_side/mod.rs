@@ -52,6 +52,16 @@ pub async fn execute_until(
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
     let redactor = target.redactor();
+    // Every check that can fail comes before the port is bound.
+    let push_client = HttpClient::new(
+        target.push_url.clone(),
+        ClientSettings {
+            timeout: target.ncentral.answer_timeout,
+            per_endpoint: config.concurrency,
+            tls: target.tls.clone(),
+            ..ClientSettings::default()
+        },
+    )?;
     let listener = match listener {
         Some(l) => l,
         None => tokio::net::TcpListener::bind(target.ncentral.listen)
@@ -62,22 +72,13 @@ pub async fn execute_until(
             })?,
     };
     let server = HarnessNcentralServer::start(
-        listener,
+        crate::net::Endpoint::new(listener, target.ncentral.tls.clone()),
         target.ncentral.public_url.as_str(),
         target.ncentral.user_api_jwt.clone(),
         redactor.clone(),
     )
     .map_err(RunError::Mock)?;
     let guard = panic_guard::register();
-    let push_client = HttpClient::new(
-        target.push_url.clone(),
-        ClientSettings {
-            timeout: target.ncentral.answer_timeout,
-            per_endpoint: config.concurrency,
-            tls: target.tls.clone(),
-            ..ClientSettings::default()
-        },
-    )?;
     let wrong_push_auth = Secret::new(format!(
         "Bearer not-the-push-auth-{:016x}",
         rand::random::<u64>()

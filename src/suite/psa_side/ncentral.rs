@@ -304,13 +304,15 @@ pub struct HarnessNcentralServer {
 }
 
 impl HarnessNcentralServer {
-    /// Serves on `listener`; `public_url` is the base URL the PSA calls.
+    /// Serves on `listener` (a bound socket, or a [`crate::net::Endpoint`]
+    /// serving HTTPS); `public_url` is the base URL the PSA calls.
     pub fn start(
-        listener: tokio::net::TcpListener,
+        listener: impl Into<crate::net::Endpoint>,
         public_url: &str,
         user_api_jwt: Secret,
         redactor: Redactor,
     ) -> std::io::Result<Self> {
+        let listener = listener.into();
         let address = listener.local_addr()?;
         let state = Arc::new(NcentralState {
             user_api_jwt,
@@ -333,8 +335,8 @@ impl HarnessNcentralServer {
             .with_state(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
+            listener
+                .serve(app, async {
                     let _ = rx.await;
                 })
                 .await;

@@ -1,0 +1,159 @@
+//! [`Endpoint`]: a bound TCP socket, with the TLS it serves if any, and the
+//! one call that serves an axum router on it. Over TLS, handshakes run
+//! beside the accept loop — at most [`HANDSHAKES_IN_FLIGHT`] at once, each
+//! given [`HANDSHAKE_TIMEOUT`] — so a caller that opens a connection and
+//! never finishes its handshake holds one slot for a few seconds, never the
+//! listener. Either way each request carries `ConnectInfo<SocketAddr>`, the
+//! caller's address.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::serve::{IncomingStream, Listener};
+use axum::{Extension, Router};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, Semaphore};
+use tokio_rustls::server::TlsStream;
+use tokio_rustls::TlsAcceptor;
+
+use super::ServerTls;
+
+/// TLS handshakes under way at once; further connections wait to be
+/// accepted.
+pub const HANDSHAKES_IN_FLIGHT: usize = 128;
+/// Longest a TLS handshake may take before its connection is closed.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A bound socket and how it serves: plain HTTP, or HTTPS.
+pub struct Endpoint {
+    listener: TcpListener,
+    tls: Option<ServerTls>,
+}
+
+impl From<TcpListener> for Endpoint {
+    fn from(listener: TcpListener) -> Self {
+        Endpoint {
+            listener,
+            tls: None,
+        }
+    }
+}
+
+impl Endpoint {
+    /// Serves HTTPS with `tls` when given, plain HTTP otherwise.
+    pub fn new(listener: TcpListener, tls: Option<ServerTls>) -> Self {
+        Endpoint { listener, tls }
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Whether it serves HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// Serves `app` until `shutdown` completes; calls in flight are
+    /// answered first.
+    pub async fn serve(self, app: Router, shutdown: impl Future<Output = ()> + Send + 'static) {
+        match self.tls {
+            None => serve_on(self.listener, app, shutdown).await,
+            Some(tls) => match TlsListener::new(self.listener, tls) {
+                Ok(listener) => serve_on(listener, app, shutdown).await,
+                Err(_) => shutdown.await,
+            },
+        }
+    }
+}
+
+async fn serve_on<L>(listener: L, app: Router, shutdown: impl Future<Output = ()> + Send + 'static)
+where
+    L: Listener<Addr = SocketAddr>,
+{
+    let make = tower::service_fn(move |incoming: IncomingStream<'_, L>| {
+        let peer = *incoming.remote_addr();
+        let app = app.clone().layer(Extension(ConnectInfo(peer)));
+        async move { Ok::<_, Infallible>(app) }
+    });
+    let _ = axum::serve(listener, make)
+        .with_graceful_shutdown(shutdown)
+        .await;
+}
+
+/// A TCP listener whose connections come out of their TLS handshake.
+struct TlsListener {
+    handshaken: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    local: SocketAddr,
+    accepting: tokio::task::JoinHandle<()>,
+}
+
+impl TlsListener {
+    fn new(tcp: TcpListener, tls: ServerTls) -> std::io::Result<Self> {
+        let local = tcp.local_addr()?;
+        let acceptor = TlsAcceptor::from(tls.config());
+        let (tx, handshaken) = mpsc::channel(HANDSHAKES_IN_FLIGHT);
+        let slots = Arc::new(Semaphore::new(HANDSHAKES_IN_FLIGHT));
+        let accepting = tokio::spawn(async move {
+            loop {
+                let Ok(slot) = slots.clone().acquire_owned().await else {
+                    return;
+                };
+                let (stream, peer) = match tcp.accept().await {
+                    Ok(accepted) => accepted,
+                    // Out of file descriptors and the like: wait, then go on.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                if tx.is_closed() {
+                    return;
+                }
+                let acceptor = acceptor.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let _slot = slot;
+                    let handshake =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+                    if let Ok(Ok(stream)) = handshake.await {
+                        let _ = tx.send((stream, peer)).await;
+                    }
+                });
+            }
+        });
+        Ok(TlsListener {
+            handshaken,
+            local,
+            accepting,
+        })
+    }
+}
+
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        // Frees the port.
+        self.accepting.abort();
+    }
+}
+
+impl Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.handshaken.recv().await {
+            Some(accepted) => accepted,
+            // The accept loop ended: no connection will come.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        Ok(self.local)
+    }
+}

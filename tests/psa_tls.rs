@@ -1,0 +1,301 @@
+//! The harness's N-central over HTTPS (docs/PSA-SIDE.md, "HTTPS for the
+//! harness's N-central"): `run --side psa` with `[ncentral] tls =
+//! "self-signed"` writes its CA to `--out/ncentral-ca.pem`, and the
+//! reference PSA as a process of its own, trusting only that file, calls
+//! back over TLS in the callback style — conformant; one trusting another
+//! CA cannot call back; `tls_cert`/`tls_key` given as files serve the same;
+//! and every bad TLS input is exit 2 before the port is bound.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Output, Stdio};
+
+use common::*;
+
+const PUSH_AUTH: &str = "Basic dmVuZG9yOnRscy1wdXNoLXNlY3JldC03MjE=";
+const USER_API_JWT: &str =
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0bHMtdmVuZG9yIn0.dGxzLXNpZ25hdHVyZS1vZi10aGUtdGVzdA";
+const KEY: &str = "integration-key-5e0b9a13";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `mock --side psa --style callback` calling `https://127.0.0.1:{listen}`
+/// and trusting only `ca`; killed when dropped.
+struct ReferencePsa {
+    child: Child,
+    push_port: u16,
+}
+
+impl Drop for ReferencePsa {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_reference_psa(listen: u16, ca: &Path) -> ReferencePsa {
+    let mut child = bin()
+        .args([
+            "mock",
+            "--side",
+            "psa",
+            "--style",
+            "callback",
+            "--listen",
+            "127.0.0.1:0",
+            "--ncentral-url",
+            &format!("https://127.0.0.1:{listen}"),
+            "--ncentral-ca",
+        ])
+        .arg(ca)
+        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
+        .env("PSA_INTEGRATION_KEY", KEY)
+        .env("PSA_PUSH_AUTH", PUSH_AUTH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let push_port = first
+        .trim()
+        .rsplit("http://127.0.0.1:")
+        .next()
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the reference PSA said {first:?}"));
+    ReferencePsa { child, push_port }
+}
+
+/// A target file whose `[ncentral]` table ends with `tls_lines`.
+fn write_target(dir: &Path, push_port: u16, listen: u16, tls_lines: &str) -> PathBuf {
+    let path = dir.join("vendor.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"push_url = "http://127.0.0.1:{push_port}/ncentral/tickets"
+[push_auth]
+header = "Authorization"
+value_env = "T_PUSH_AUTH"
+[ncentral]
+listen = "127.0.0.1:{listen}"
+user_api_jwt_env = "T_JWT"
+integration_key_env = "T_KEY"
+callback_timeout_secs = 5
+answer_timeout_secs = 10
+{tls_lines}
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn run_psa(target: &Path, out: &Path) -> Output {
+    bin()
+        .args(["run", "--side", "psa", "--strict", "--target"])
+        .arg(target)
+        .arg("--out")
+        .arg(out)
+        .env("T_PUSH_AUTH", PUSH_AUTH)
+        .env("T_JWT", USER_API_JWT)
+        .env("T_KEY", KEY)
+        .output()
+        .unwrap()
+}
+
+fn status_of(summary: &serde_json::Value, id: &str) -> String {
+    summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .map(|r| r["status"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|| panic!("{id} is not in summary.json"))
+}
+
+/// A CA made here (not by the harness) and a certificate it signs for
+/// 127.0.0.1: (CA PEM, certificate PEM, key PEM).
+fn independent_ca_and_certificate() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let issuer = Issuer::new(ca, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &issuer)
+        .unwrap();
+    (ca_pem, leaf.pem(), leaf_key.serialize_pem())
+}
+
+#[test]
+fn a_self_signed_run_is_conformant_with_a_psa_trusting_only_the_written_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let ca = out.join("ncentral-ca.pem");
+    let listen = free_port();
+    // Started before the run: it reads the CA file when it first calls back.
+    let psa = start_reference_psa(listen, &ca);
+    let target = write_target(dir.path(), psa.push_port, listen, "tls = \"self-signed\"");
+    let o = run_psa(&target, &out);
+    drop(psa);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains(&ca.display().to_string()),
+        "the run must say where the CA is:\n{}",
+        text(&o)
+    );
+    let pem = std::fs::read_to_string(&ca).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "conformant");
+    for id in ["CB-01", "CB-02", "CB-03", "CB-05", "CB-06"] {
+        assert_eq!(status_of(&summary, id), "passed", "{id}");
+    }
+    // The callbacks were made to the HTTPS URL.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!(
+            "https://127.0.0.1:{listen}/api/custom-psa/tickets"
+        )),
+        "no HTTPS callback in report.html"
+    );
+    for secret in [PUSH_AUTH, USER_API_JWT, KEY] {
+        assert!(!text(&o).contains(secret) && !html.contains(secret));
+    }
+}
+
+#[test]
+fn a_psa_trusting_another_ca_cannot_call_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let other_ca = dir.path().join("other-ca.pem");
+    std::fs::write(&other_ca, independent_ca_and_certificate().0).unwrap();
+    let listen = free_port();
+    let psa = start_reference_psa(listen, &other_ca);
+    let target = write_target(dir.path(), psa.push_port, listen, "tls = \"self-signed\"");
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out);
+    drop(psa);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let summary = summary_of(&out);
+    assert_eq!(summary["verdict"], "not-conformant");
+    assert_eq!(status_of(&summary, "CB-01"), "failed");
+}
+
+#[test]
+fn tls_cert_and_key_given_as_files_serve_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca_pem, cert_pem, key_pem) = independent_ca_and_certificate();
+    let (ca, cert, key) = (
+        dir.path().join("ca.pem"),
+        dir.path().join("cert.pem"),
+        dir.path().join("key.pem"),
+    );
+    std::fs::write(&ca, ca_pem).unwrap();
+    std::fs::write(&cert, cert_pem).unwrap();
+    std::fs::write(&key, key_pem).unwrap();
+    let listen = free_port();
+    let psa = start_reference_psa(listen, &ca);
+    let tls = format!(
+        "tls_cert = \"{}\"\ntls_key = \"{}\"\npublic_url = \"https://127.0.0.1:{listen}\"",
+        cert.display(),
+        key.display()
+    );
+    let target = write_target(dir.path(), psa.push_port, listen, &tls);
+    let out = dir.path().join("r");
+    let o = run_psa(&target, &out);
+    drop(psa);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(status_of(&summary_of(&out), "CB-01"), "passed");
+    assert!(
+        !out.join("ncentral-ca.pem").exists(),
+        "no CA of its own to write"
+    );
+}
+
+#[test]
+fn bad_tls_inputs_are_exit_2_naming_the_key_before_the_port_is_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cert_pem, key_pem) = independent_ca_and_certificate();
+    let (_, _, other_key_pem) = independent_ca_and_certificate();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let cert = write("cert.pem", &cert_pem);
+    let key = write("key.pem", &key_pem);
+    let other_key = write("other-key.pem", &other_key_pem);
+    let junk = write("junk.pem", "this is not PEM");
+    // The listen port is taken: had the harness bound it first, the error
+    // would name [ncentral] listen instead.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = taken.local_addr().unwrap().port();
+    for (tls_lines, says) in [
+        (
+            format!("tls_cert = \"{junk}\"\ntls_key = \"{key}\""),
+            "ncentral.tls_cert",
+        ),
+        (
+            format!("tls_cert = \"{cert}\"\ntls_key = \"{junk}\""),
+            "ncentral.tls_key",
+        ),
+        (
+            format!("tls_cert = \"{cert}\"\ntls_key = \"{other_key}\""),
+            "ncentral.tls_key",
+        ),
+        (format!("tls_cert = \"{cert}\""), "ncentral.tls_key"),
+        ("tls = \"yes\"".to_string(), "ncentral.tls"),
+        (
+            format!("tls = \"self-signed\"\npublic_url = \"http://127.0.0.1:{listen}\""),
+            "ncentral.public_url",
+        ),
+        (format!("[tls]\nca_file = \"{junk}\""), "tls.ca_file"),
+    ] {
+        let target = write_target(dir.path(), 9, listen, &tls_lines);
+        let out = dir.path().join("r");
+        let o = run_psa(&target, &out);
+        assert_eq!(o.status.code(), Some(2), "{tls_lines}: {}", text(&o));
+        assert!(text(&o).contains(says), "{tls_lines}: {}", text(&o));
+        assert!(!text(&o).contains("[ncentral] listen"), "{}", text(&o));
+        assert!(!out.join("summary.json").exists(), "{tls_lines}: reports");
+    }
+    drop(taken);
+}
+
+#[test]
+fn the_reference_psa_refuses_a_ca_file_that_is_not_pem() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let o = bin()
+        .args([
+            "mock",
+            "--side",
+            "psa",
+            "--style",
+            "callback",
+            "--ncentral-url",
+            "https://127.0.0.1:9",
+            "--ncentral-ca",
+        ])
+        .arg(&junk)
+        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--ncentral-ca"), "{}", text(&o));
+}
