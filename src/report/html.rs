@@ -745,6 +745,7 @@ mod tests {
             tls_insecure: true,
             regressions: None,
             signed_by: None,
+            listener: None,
         }
     }
 

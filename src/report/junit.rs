@@ -97,6 +97,24 @@ fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
         run.side(),
         run.profile
     );
+    if let Some(l) = &run.listener {
+        // Before `</properties>`: the notices and the foreign calls' count.
+        let at = xml.len() - "</properties>".len();
+        let mut extra = String::new();
+        for notice in &l.notices {
+            let _ = write!(
+                extra,
+                r#"<property name="listener_notice" value="{}"/>"#,
+                attr(notice)
+            );
+        }
+        let _ = write!(
+            extra,
+            r#"<property name="listener_calls" value="{}"/><property name="listener_foreign_calls" value="{}"/>"#,
+            l.calls, l.foreign_total
+        );
+        xml.insert_str(at, &extra);
+    }
     xml.push('\n');
 }
 

@@ -183,14 +183,25 @@ impl PsaSideWorld {
         };
         let since = self.timeline.first().map(|(at, _)| *at);
         let mut all: Vec<(Duration, Exchange)> = self.timeline.clone();
-        for call in ctx.ncentral.calls() {
-            let ours = call.ticket.is_some_and(|t| self.tickets.contains(&t));
-            let token_call =
-                self.serial && call.ticket.is_none() && since.is_some_and(|s| call.at >= s);
-            if ours || token_call {
-                all.push((call.at, call.exchange));
+        ctx.ncentral.with_calls(|calls| {
+            for call in calls {
+                let ours = call.ticket.is_some_and(|t| self.tickets.contains(&t));
+                let token_call =
+                    self.serial && call.ticket.is_none() && since.is_some_and(|s| call.at >= s);
+                if ours || token_call {
+                    all.push((call.at, call.exchange.clone()));
+                    if call.cut > 0 {
+                        self.notes.push(format!(
+                            "{}: {} bytes of this call were not kept (the record keeps {} bytes of a body, {} of a header)",
+                            call.exchange.summary_line(),
+                            call.cut,
+                            super::calls::KEPT_BODY,
+                            super::calls::KEPT_HEADER
+                        ));
+                    }
+                }
             }
-        }
+        });
         all.sort_by_key(|(at, _)| *at);
         self.exchanges = all.into_iter().map(|(_, e)| e).collect();
     }

@@ -244,10 +244,12 @@ async fn retried_after_401(w: &mut PsaSideWorld) -> StepOutcome {
     // The token calls the PSA made since the 401, for the evidence.
     let refused_at = calls.iter().find(|c| c.trapped).map(|c| c.at);
     let renewed = refused_at.is_some_and(|at| {
-        ctx.ncentral.calls().iter().any(|c| {
-            c.at > at
-                && matches!(c.kind, CallKind::Authenticate | CallKind::Refresh)
-                && (200..300).contains(&c.status)
+        ctx.ncentral.with_calls(|all| {
+            all.iter().any(|c| {
+                c.at > at
+                    && matches!(c.kind, CallKind::Authenticate | CallKind::Refresh)
+                    && (200..300).contains(&c.status)
+            })
         })
     });
     if done && renewed {
