@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -52,6 +53,10 @@ pub const MIN_SECRET_LEN: usize = 4;
 #[derive(Clone, Default)]
 pub struct Redactor {
     needles: Arc<RwLock<Needles>>,
+    /// Also mask credentials by their shape ([`mask_credential_shapes`]),
+    /// whoever sent them: set on the vendor's side, where a peer's
+    /// credentials reach the evidence.
+    shapes: Arc<AtomicBool>,
 }
 
 /// Every form of every secret, and one automaton that finds them all in a
@@ -115,8 +120,28 @@ impl Redactor {
                 && needles.forms.iter().any(|n| text.contains(n.as_str())))
     }
 
-    /// The text with every known secret replaced by `***`.
+    /// From now on, [`Redactor::redact`] also masks every credential by its
+    /// shape ([`mask_credential_shapes`]), known to the run or not. Shared
+    /// by every clone.
+    pub fn mask_shapes(&self) {
+        self.shapes.store(true, Ordering::SeqCst);
+    }
+
+    /// The text with every known secret replaced by `***` (and, after
+    /// [`Redactor::mask_shapes`], every credential shape by its kind and
+    /// length).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let known = self.redact_known(text);
+        if !self.shapes.load(Ordering::SeqCst) {
+            return known;
+        }
+        match mask_credential_shapes(&known) {
+            Cow::Borrowed(_) => known,
+            Cow::Owned(masked) => Cow::Owned(masked),
+        }
+    }
+
+    fn redact_known<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let needles = self.needles.read().unwrap_or_else(|e| e.into_inner());
         match &needles.matcher {
             Some(m) if m.is_match(text) => {
@@ -171,6 +196,73 @@ pub fn mask_token_shapes(text: &str) -> Cow<'_, str> {
         let token = &c[0];
         format!("{}…(token, {} chars)", &token[..12], token.len())
     })
+}
+
+/// How a masked credential reads: its kind and length, never its value
+/// (`<JWT, 120 chars>`).
+pub fn describe_credential(kind: &str, value: &str) -> String {
+    format!("<{kind}, {} chars>", value.chars().count())
+}
+
+/// Masks every credential by its place and shape, whoever configured it:
+/// JWT-shaped strings, the token after `Bearer`/`Basic` (`Digest`,
+/// `Negotiate`; a lower-case word there is prose and stays), and the string value of a JSON member
+/// whose name says it holds a credential (`token`, `accessToken`,
+/// `password`, `secret`, `jwt`, `apiKey`…). Each shows as its kind and
+/// length ([`describe_credential`]).
+pub fn mask_credential_shapes(text: &str) -> Cow<'_, str> {
+    static JWT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+            .expect("static regex")
+    });
+    static SCHEME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(bearer|basic|digest|negotiate)(\s+)([A-Za-z0-9._~+/=:-]{6,})")
+            .expect("static regex")
+    });
+    static FIELD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)("[A-Za-z0-9_-]*(?:token|password|passwd|secret|jwt|api[_-]?key|authorization|credential)[A-Za-z0-9_-]*"\s*:\s*")((?:[^"\\]|\\.)+)(")"#,
+        )
+        .expect("static regex")
+    });
+    let already = |v: &str| v.starts_with('<') && v.ends_with(" chars>");
+    let step1 = FIELD.replace_all(text, |c: &regex::Captures<'_>| {
+        if already(&c[2]) || &c[2] == MASK {
+            return c[0].to_string();
+        }
+        format!(
+            "{}{}{}",
+            &c[1],
+            describe_credential("credential", &c[2]),
+            &c[3]
+        )
+    });
+    let step2 = match JWT.replace_all(&step1, |c: &regex::Captures<'_>| {
+        describe_credential("JWT", &c[0])
+    }) {
+        Cow::Borrowed(_) => step1,
+        Cow::Owned(s) => Cow::Owned(s),
+    };
+    let step3 = match SCHEME.replace_all(&step2, |c: &regex::Captures<'_>| {
+        // `***` is already masked; a lower-case word is prose ("a bearer
+        // access token"), not a credential.
+        if c[3].starts_with("***") || c[3].bytes().all(|b| b.is_ascii_lowercase()) {
+            return c[0].to_string();
+        }
+        format!(
+            "{}{}{}",
+            &c[1],
+            &c[2],
+            describe_credential(&format!("{} credential", c[1].to_ascii_lowercase()), &c[3])
+        )
+    }) {
+        Cow::Borrowed(_) => step2,
+        Cow::Owned(s) => Cow::Owned(s),
+    };
+    match step3 {
+        Cow::Owned(s) if s != text => Cow::Owned(s),
+        _ => Cow::Borrowed(text),
+    }
 }
 
 /// Percent-encodes every byte outside the RFC 3986 unreserved set, the form a
@@ -231,6 +323,53 @@ mod tests {
             mask_token_shapes("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl x");
         assert_eq!(masked, "Bearer eyJhbGciOiJI…(token, 49 chars) x");
         assert_eq!(mask_token_shapes("Bearer garbage"), "Bearer garbage");
+    }
+
+    #[test]
+    fn credential_shapes_show_only_kind_and_length() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let header = format!("authorization: Bearer {jwt} x");
+        let masked = mask_credential_shapes(&header);
+        assert_eq!(masked, "authorization: Bearer <JWT, 49 chars> x");
+        assert_eq!(
+            mask_credential_shapes("Authorization: Bearer nc-access-0123456789abcdef"),
+            "Authorization: Bearer <bearer credential, 26 chars>"
+        );
+        assert_eq!(
+            mask_credential_shapes("Basic dmVuZG9yOnB1c2g="),
+            "Basic <basic credential, 16 chars>"
+        );
+        assert_eq!(
+            mask_credential_shapes(r#"{"refreshToken":"a\"bc-1234","ticketNumber":"INC1"}"#),
+            r#"{"refreshToken":"<credential, 10 chars>","ticketNumber":"INC1"}"#
+        );
+        assert_eq!(
+            mask_credential_shapes(r#"{"password": "hunter2"}"#),
+            r#"{"password": "<credential, 7 chars>"}"#
+        );
+        for plain in [
+            "POST /api/custom-psa/tickets → 401",
+            r#"{"ticketNumber":"INC000501","ticketUrl":"http://h/i/1"}"#,
+            "a bearer access token from POST /api/auth/authenticate",
+            "Bearer <an access token>",
+            "a token the PSA got with a bearer credential",
+        ] {
+            assert!(
+                matches!(mask_credential_shapes(plain), Cow::Borrowed(_)),
+                "{plain}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_redactor_masks_shapes_only_when_asked() {
+        let r = Redactor::new();
+        let text = "Bearer stranger-token-123456";
+        assert_eq!(r.redact(text), text);
+        r.clone().mask_shapes();
+        assert_eq!(r.redact(text), "Bearer <bearer credential, 21 chars>");
+        r.add(&Secret::new("stranger-token-123456"));
+        assert_eq!(r.redact(text), "Bearer ***");
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn render(run: &RunReport) -> String {
                 .map(|r| json!({ "id": r.id, "level": r.level.to_string(), "status": r.status }))
                 .collect::<Vec<_>>(),
             "psa-conformance.inconclusiveReasons": run.inconclusive_reasons,
+            "psa-conformance.listener": run.listener,
         },
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())

@@ -79,7 +79,11 @@ fn feature(run: &RunReport, uri: &str, scenarios: &[&ScenarioResult]) -> Value {
         "line": feature_line(uri),
         "keyword": "Feature",
         "name": name,
-        "description": "",
+        "description": run
+            .listener
+            .as_ref()
+            .map(|l| l.notices.join("\n"))
+            .unwrap_or_default(),
         "elements": scenarios
             .iter()
             .enumerate()

@@ -747,6 +747,7 @@ mod tests {
             tls_insecure: true,
             regressions: None,
             signed_by: None,
+            listener: None,
         }
     }
 

@@ -105,6 +105,21 @@ fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
             attr(&line)
         );
     }
+    if let Some(l) = &run.listener {
+        // The harness's N-central: its notices and the foreign calls' count.
+        for notice in &l.notices {
+            let _ = write!(
+                xml,
+                r#"<property name="listener_notice" value="{}"/>"#,
+                attr(notice)
+            );
+        }
+        let _ = write!(
+            xml,
+            r#"<property name="listener_calls" value="{}"/><property name="listener_foreign_calls" value="{}"/>"#,
+            l.calls, l.foreign_total
+        );
+    }
     xml.push_str("</properties>\n");
 }
 

@@ -16,6 +16,13 @@ pub fn render(run: &RunReport) -> String {
     };
     let _ = writeln!(md, "## {icon} PSA conformance: {}", run.verdict.label());
     let _ = writeln!(md);
+    // What the harness's N-central saw comes first: a PSA that never
+    // called it explains every callback failure below.
+    if let Some(l) = &run.listener {
+        for notice in &l.notices {
+            let _ = writeln!(md, "> **{}**\n", notice.replace('|', "\\|"));
+        }
+    }
     let _ = writeln!(md, "**Why:** {}", run.verdict_explanation());
     let _ = writeln!(md);
     let _ = writeln!(
@@ -118,6 +125,31 @@ pub fn render(run: &RunReport) -> String {
             "\nFlaky (passed only after waiting out a 429): {}",
             flaky.join(", ")
         );
+    }
+    if let Some(l) = &run.listener {
+        let _ = writeln!(
+            md,
+            "\nThe harness's N-central listened on `{}` (public URL `{}`) and received {} call(s) from the PSA.",
+            l.listen, l.public_url, l.calls
+        );
+        if let Some(line) = l.foreign_line() {
+            let _ = writeln!(
+                md,
+                "\n{line}:\n\n| peer | at (ms) | call | status | why |\n|---|---:|---|---:|---|"
+            );
+            for f in &l.foreign {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | `{} {}` | {} | {} |",
+                    f.peer,
+                    f.at_ms,
+                    f.method.replace(['|', '`'], " "),
+                    f.path.replace(['|', '`'], " "),
+                    f.status,
+                    f.why
+                );
+            }
+        }
     }
     if !run.inconclusive_reasons.is_empty() {
         let _ = writeln!(md, "\n**Inconclusive because:**");

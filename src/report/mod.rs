@@ -9,11 +9,13 @@ mod cucumber;
 pub mod github;
 mod html;
 mod junit;
+mod listener;
 mod markdown;
 mod model;
 mod summary;
 pub mod terminal;
 
+pub use listener::{ForeignCallRecord, ListenerReport};
 pub use model::*;
 pub use summary::{Summary, SummaryRequirement, SummaryScenario};
 

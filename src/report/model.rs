@@ -334,6 +334,8 @@ pub struct RunReport {
     /// The fingerprint of the key that signs this run (`--sign-with`), set
     /// before the reports are rendered: they are the attestation's subjects.
     pub signed_by: Option<String>,
+    /// On the vendor's side: what the harness's N-central saw.
+    pub listener: Option<super::listener::ListenerReport>,
 }
 
 impl RunReport {
@@ -363,6 +365,7 @@ impl RunReport {
             tls_insecure: info.tls_insecure,
             regressions: None,
             signed_by: None,
+            listener: None,
         }
     }
 
@@ -421,6 +424,7 @@ impl RunReport {
             tls_insecure: info.tls_insecure,
             regressions: None,
             signed_by: None,
+            listener: None,
         }
     }
 

@@ -42,6 +42,10 @@ pub struct Summary {
     /// Changes against `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regressions: Option<Comparison>,
+    /// On the vendor's side: what the harness's N-central saw — notices,
+    /// exposure, foreign calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listener: Option<super::listener::ListenerReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,6 +138,7 @@ impl Summary {
             secrets_not_checked: r.secrets_not_checked.clone(),
             tls_verification_skipped: r.tls_insecure,
             regressions: r.regressions.clone(),
+            listener: r.listener.clone(),
         }
     }
 

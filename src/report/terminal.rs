@@ -8,6 +8,12 @@ use super::model::{DisplayOutcome, RequirementStatus, RunReport, ScenarioStatus}
 /// The end-of-run text.
 pub fn render(run: &RunReport, quiet: bool) -> String {
     let mut out = String::new();
+    // What the harness's N-central saw comes first, quiet or not.
+    if let Some(l) = &run.listener {
+        for notice in &l.notices {
+            let _ = writeln!(out, "NOTE  {notice}");
+        }
+    }
     if !quiet {
         for s in run.scenarios.iter().filter(|s| {
             matches!(
@@ -63,6 +69,9 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
         );
         if let Some(line) = run.secrets_not_checked_line() {
             let _ = writeln!(out, "{line}");
+        }
+        if let Some(line) = run.listener.as_ref().and_then(|l| l.foreign_line()) {
+            let _ = writeln!(out, "{line} (listed in report.html and summary.json)");
         }
     }
     let _ = writeln!(

@@ -6,22 +6,23 @@
 //! run-wide checks (PUSH-10, CB-03, CB-04), and builds the same run model
 //! as the N-central side — reports, verdicts and exit codes stay as they are.
 
+mod answers;
+pub mod calls;
 pub mod context;
 pub mod ncentral;
+pub mod run_wide;
 pub mod world;
 
 pub use context::PsaRunContext;
 
-use std::collections::HashMap;
 use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cucumber::tag::Ext as _;
 
 use crate::config::{PsaTarget, RunConfig};
 use crate::features::Applicability;
-use crate::http::{ClientSettings, Exchange, HttpClient, TransportErrorKind};
+use crate::http::{ClientSettings, HttpClient, TransportErrorKind};
 use crate::interrupt::{Interrupt, Stop};
 use crate::redact::Secret;
 use crate::report::{RunInfo, RunReport, ScenarioResult};
@@ -32,8 +33,7 @@ use super::runner::{panic_guard, RunError};
 use ncentral::HarnessNcentralServer;
 use world::PsaSideWorld;
 
-/// Longest answer PUSH-10 accepts.
-pub const PROMPT_ANSWER: Duration = Duration::from_secs(5);
+pub use run_wide::PROMPT_ANSWER;
 
 /// How long the run waits after its last scenario for late callbacks, so a
 /// callback sent twice or unasked is seen (CB-04).
@@ -52,6 +52,8 @@ pub async fn execute_until(
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
     let redactor = target.redactor();
+    // A peer's credentials are masked by their shape, whoever configured them.
+    redactor.mask_shapes();
     // Every check that can fail comes before the port is bound.
     let push_client = HttpClient::new(
         target.push_url.clone(),
@@ -94,6 +96,9 @@ pub async fn execute_until(
         next_ticket: AtomicI64::new(first_ticket_id()),
         pushes: Mutex::default(),
     };
+    if let Some(warning) = run_wide::exposure_warning(ctx.target.ncentral.listen) {
+        crate::output::err(format_args!("warning: {warning}\n"));
+    }
     let calls_back = tokio::select! {
         probed = probe(&ctx) => probed?,
         signal = stop.wait() => return Err(RunError::Interrupted(signal)),
@@ -105,7 +110,9 @@ pub async fn execute_until(
         tokio::time::sleep(SETTLE).await;
     }
     drop(guard);
-    outcome.scenarios.extend(run_wide_checks(&ctx, config));
+    outcome
+        .scenarios
+        .extend(run_wide::run_wide_checks(&ctx, config));
     outcome.scenarios.sort_by_key(ScenarioResult::sort_key);
     server.stop().await;
     let interrupted = outcome.interrupted.take();
@@ -121,6 +128,7 @@ pub async fn execute_until(
         elapsed: started.elapsed(),
     };
     let mut report = RunReport::build(&info, outcome.scenarios, &outcome.parse_errors, Vec::new());
+    report.listener = Some(run_wide::listener_report(&ctx, ctx.calls_back));
     if let Some(i) = &interrupted {
         crate::interrupt::mark_interrupted(&mut report, i.signal, &i.unfinished, i.planned);
     }
@@ -211,146 +219,4 @@ impl driver::SideWorld for PsaSideWorld {
     fn redactor(ctx: &PsaRunContext) -> &crate::redact::Redactor {
         &ctx.redactor
     }
-}
-
-/// PUSH-07, PUSH-10, CB-03 and CB-04 over every push and call of the run, as
-/// scenarios of their own (`run-wide:CB-04`), when the run selects them.
-fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResult> {
-    let pushes = ctx.pushes.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let calls = ctx.ncentral.calls();
-    let slow: Vec<(String, Exchange)> = pushes
-        .iter()
-        .filter(|(_, e)| e.elapsed > PROMPT_ANSWER)
-        .map(|(action, e)| {
-            (
-                format!(
-                    "{} answered after {:.1} s",
-                    action.as_deref().unwrap_or("a push"),
-                    e.elapsed.as_secs_f64()
-                ),
-                e.clone(),
-            )
-        })
-        .collect();
-    let ticket_calls: Vec<&ncentral::Call> = calls
-        .iter()
-        .filter(|c| {
-            c.kind.current_api()
-                && !matches!(
-                    c.kind,
-                    ncentral::CallKind::Authenticate | ncentral::CallKind::Refresh
-                )
-        })
-        .collect();
-    let bad_bearer: Vec<(String, Exchange)> = ticket_calls
-        .iter()
-        .filter(|c| !matches!(c.bearer, ncentral::Bearer::Access { .. }))
-        .map(|c| {
-            (
-                format!("carried {}", c.bearer.describe()),
-                c.exchange.clone(),
-            )
-        })
-        .collect();
-    // CB-04: callbacks about tickets never pushed, and more successful
-    // links of a ticket than CREATEs of it.
-    let mut offenders: Vec<(String, Exchange)> = Vec::new();
-    let mut links: HashMap<i64, usize> = HashMap::new();
-    for c in &calls {
-        let Some(ticket) = c.ticket else { continue };
-        if !ctx.ncentral.was_pushed(ticket) {
-            offenders.push((
-                format!("a call about ticket {ticket}, which N-central never pushed"),
-                c.exchange.clone(),
-            ));
-            continue;
-        }
-        if c.kind.links() && (200..300).contains(&c.status) {
-            let n = links.entry(ticket).or_default();
-            *n += 1;
-            let creates = ctx.ncentral.creates_of(ticket);
-            if *n > creates {
-                offenders.push((
-                    format!("link callback #{n} for ticket {ticket}, which N-central pushed {creates} CREATE(s) for"),
-                    c.exchange.clone(),
-                ));
-            }
-        }
-    }
-    let creates = pushes
-        .iter()
-        .filter(|(a, _)| a.as_deref() == Some("CREATE"))
-        .count();
-    // PUSH-07: one N-central ticket, one PSA ticket — however late a
-    // second callback came.
-    let mut named: HashMap<i64, String> = HashMap::new();
-    let mut renamed: Vec<(String, Exchange)> = Vec::new();
-    let mut links_seen = 0;
-    for c in calls
-        .iter()
-        .filter(|c| c.kind.links() && (200..300).contains(&c.status))
-    {
-        let (Some(ticket), Some(number)) = (c.ticket, ncentral::ticket_number_of(c.body.as_ref()))
-        else {
-            continue;
-        };
-        links_seen += 1;
-        match named.get(&ticket) {
-            Some(first) if *first != number => renamed.push((
-                format!("ticket {ticket} named PSA ticket {number:?} after {first:?}"),
-                c.exchange.clone(),
-            )),
-            Some(_) => {}
-            None => {
-                named.insert(ticket, number);
-            }
-        }
-    }
-    type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, (usize, &'a str));
-    let checks: [Check; 4] = [
-        (
-            "PUSH-07",
-            "no N-central ticket was called back with two different PSA tickets",
-            renamed,
-            (links_seen, "link callbacks"),
-        ),
-        (
-            "PUSH-10",
-            "every push is answered within 5 s",
-            slow,
-            (pushes.len(), "pushes"),
-        ),
-        (
-            "CB-03",
-            "every call the PSA made to N-central's current API carries an access token N-central issued",
-            bad_bearer,
-            (ticket_calls.len(), "calls"),
-        ),
-        (
-            "CB-04",
-            "the PSA called back only for pushed tickets, and once per CREATE",
-            offenders,
-            (creates, "CREATE pushes"),
-        ),
-    ];
-    let mut out = Vec::new();
-    for (id, name, offenders, observed) in checks {
-        let tags = vec![format!("@{id}"), "@run-wide".to_string()];
-        let selected = config
-            .tags
-            .as_ref()
-            .is_none_or(|(_, op)| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))));
-        if !selected || observed.0 == 0 {
-            continue;
-        }
-        out.push(collect::run_wide(
-            id,
-            name,
-            tags,
-            &offenders,
-            observed,
-            &ctx.redactor,
-        ));
-    }
-    out
 }

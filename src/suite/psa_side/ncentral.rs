@@ -2,124 +2,47 @@
 //! N-central's API a PSA calls back — the token exchange and refresh,
 //! `POST /api/custom-psa/tickets`, resolve, reopen, ticket info, and the
 //! older `PUT /dms/rest/custompsa/tickets/{action}/{id}` — accepting exactly
-//! the configured credentials, and records every call, in order, as an
-//! [`Exchange`] with what the checks of CB-01…06 need to know about it.
+//! the configured credentials. Calls that carry a credential of this run
+//! (or come as a PSA's older-form callback comes) are kept, in order, in a
+//! bounded record ([`super::calls`]) with what the checks of CB-01…06 need
+//! to know; every other call is answered as N-central would and listed as
+//! foreign, never judged.
 //!
-//! Scenarios can set a trap for one ticket: its first link callback is then
-//! answered 429 (`Retry-After: 1`, CB-05) or 401 with its access token
-//! expired from then on (CB-06).
+//! Scenarios can set a trap for one ticket: its first authorised link
+//! callback is then answered 429 (`Retry-After: 1`, CB-05) or 401 with its
+//! access token expired from then on (CB-06).
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde_json::{json, Value};
 
-use crate::http::{Exchange, ReceivedResponse, SentRequest};
-use crate::redact::{Redactor, Secret};
+use super::answers::{
+    self, answer_ticket_call, caller_of, error, read_body, refused, respond, Caller,
+};
+use super::calls::{self as rec, route};
+pub use super::calls::{
+    ticket_id_of, ticket_number_of, Bearer, Call, CallKind, ForeignCall, Record,
+};
+use crate::redact::{describe_credential, Redactor, Secret};
 
 /// Largest callback body read, as Spring's default.
 const BODY_CAP: usize = 1024 * 1024;
+/// Largest refresh body read (a refresh token).
+const REFRESH_CAP: usize = 16 * 1024;
+/// Bodies read at once: by calls with a credential of this run, and by the
+/// rest (older-form calls without a token, refresh calls) — so strangers
+/// can neither grow memory nor starve the PSA's calls.
+const TRUSTED_READS: usize = 4;
+const UNTRUSTED_READS: usize = 2;
 /// Lives of the tokens the harness issues, in seconds.
 const ACCESS_SECS: u64 = 3600;
 const REFRESH_SECS: u64 = 86_400;
-
-/// What a call to the harness's N-central was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallKind {
-    /// `POST /api/auth/authenticate`.
-    Authenticate,
-    /// `POST /api/auth/refresh`.
-    Refresh,
-    /// `POST /api/custom-psa/tickets`: the PSA names its ticket.
-    Link,
-    /// `PUT /dms/rest/custompsa/tickets/{action}/{id}`: the older form;
-    /// `create` links.
-    Legacy { action: String },
-    /// `POST /api/custom-psa/tickets/{id}/resolve`.
-    Resolve,
-    /// `POST /api/custom-psa/tickets/{id}/reopen`.
-    Reopen,
-    /// `POST` or `GET /api/custom-psa/tickets/{id}`.
-    Info,
-    /// `GET /api/auth/validate`: is the access token still good?
-    Validate,
-    /// Anything else (answered 404).
-    Other,
-}
-
-impl CallKind {
-    /// Whether the call tells N-central the PSA's ticket for one of its own.
-    pub fn links(&self) -> bool {
-        match self {
-            CallKind::Link => true,
-            CallKind::Legacy { action } => action.eq_ignore_ascii_case("create"),
-            _ => false,
-        }
-    }
-
-    /// Whether the call is to the current API (a bearer token is required).
-    pub fn current_api(&self) -> bool {
-        !matches!(self, CallKind::Legacy { .. } | CallKind::Other)
-    }
-}
-
-/// Which credential a call carried as its bearer token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bearer {
-    None,
-    /// The configured User-API JWT itself.
-    UserApiJwt,
-    /// An access token this N-central issued (its number in issue order),
-    /// and whether it had expired.
-    Access {
-        serial: usize,
-        expired: bool,
-    },
-    /// A refresh token this N-central issued.
-    RefreshToken,
-    /// Something this N-central never issued.
-    Unknown,
-}
-
-impl Bearer {
-    pub fn describe(&self) -> String {
-        match self {
-            Bearer::None => "no bearer token".into(),
-            Bearer::UserApiJwt => "the User-API JWT itself".into(),
-            Bearer::Access { serial, expired } => format!(
-                "access token #{serial} issued by N-central{}",
-                if *expired { " (expired)" } else { "" }
-            ),
-            Bearer::RefreshToken => "the refresh token".into(),
-            Bearer::Unknown => "a token N-central never issued".into(),
-        }
-    }
-}
-
-/// One call the PSA made, as recorded.
-#[derive(Debug, Clone)]
-pub struct Call {
-    /// Time since the harness's N-central started.
-    pub at: Duration,
-    pub kind: CallKind,
-    /// The N-central ticket the call is about: from the path, or the body's
-    /// `psaCustomTicketId` (a number, or a decimal string as Jackson reads it).
-    pub ticket: Option<i64>,
-    pub bearer: Bearer,
-    /// The body as JSON, when it is JSON.
-    pub body: Option<Value>,
-    /// The status the harness answered.
-    pub status: u16,
-    /// Answered 429 or 401 on purpose (a trap).
-    pub trapped: bool,
-    pub exchange: Exchange,
-}
 
 /// How one ticket's first link callback is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +60,18 @@ struct Tokens {
     refresh: HashSet<String>,
 }
 
+/// What the listener saw, for the reports: the foreign calls listed (at
+/// most [`super::calls::MAX_FOREIGN`]) and the counts.
+#[derive(Debug, Clone, Default)]
+pub struct RecordSummary {
+    pub calls: usize,
+    pub calls_not_kept: usize,
+    pub foreign: Vec<ForeignCall>,
+    pub foreign_total: usize,
+    pub unknown_tokens: usize,
+    pub bytes_cut: usize,
+}
+
 /// The shared state: credentials, issued tokens, calls, traps.
 pub struct NcentralState {
     user_api_jwt: Secret,
@@ -147,7 +82,9 @@ pub struct NcentralState {
     redactor: Redactor,
     started: Instant,
     tokens: Mutex<Tokens>,
-    calls: Mutex<Vec<Call>>,
+    record: Mutex<Record>,
+    trusted_reads: tokio::sync::Semaphore,
+    untrusted_reads: tokio::sync::Semaphore,
     traps: Mutex<HashMap<i64, Trap>>,
     /// Tickets pushed so far, with how many CREATEs each got (a callback
     /// for any other ticket is unasked, CB-04).
@@ -157,20 +94,56 @@ pub struct NcentralState {
 }
 
 impl NcentralState {
-    /// Every call so far, in order.
-    pub fn calls(&self) -> Vec<Call> {
-        self.calls.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    /// Reads the PSA's calls so far, in order, without copying them.
+    pub fn with_calls<R>(&self, read: impl FnOnce(&[Call]) -> R) -> R {
+        read(&self.record.lock().unwrap_or_else(|e| e.into_inner()).calls)
     }
 
     /// The calls about one ticket, in order.
     pub fn calls_for(&self, ticket: i64) -> Vec<Call> {
-        self.calls
+        self.with_calls(|calls| {
+            calls
+                .iter()
+                .filter(|c| c.ticket == Some(ticket))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// The counts of the record and the foreign calls listed.
+    pub fn summary(&self) -> RecordSummary {
+        let r = self.record.lock().unwrap_or_else(|e| e.into_inner());
+        RecordSummary {
+            calls: r.calls.len() + r.calls_not_kept,
+            calls_not_kept: r.calls_not_kept,
+            foreign: r.foreign.clone(),
+            foreign_total: r.foreign_total,
+            unknown_tokens: r.unknown_tokens,
+            bytes_cut: r.bytes_cut,
+        }
+    }
+
+    /// Lists a call that is not the PSA's.
+    fn foreign(
+        &self,
+        peer: Option<SocketAddr>,
+        method: &str,
+        path: &str,
+        status: StatusCode,
+        why: &'static str,
+    ) {
+        self.record
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|c| c.ticket == Some(ticket))
-            .cloned()
-            .collect()
+            .foreign(ForeignCall {
+                peer,
+                at: self.started.elapsed(),
+                method: rec::cut_text(method, 16),
+                path: rec::cut_text(path, rec::KEPT_PATH),
+                status: status.as_u16(),
+                why,
+            });
+        self.arrived.notify_waiters();
     }
 
     /// Time since the harness's N-central started.
@@ -237,20 +210,27 @@ impl NcentralState {
         }
     }
 
+    /// The credential an `Authorization` header carries, and its token. A
+    /// header that is present but not `Bearer <token>` in visible ASCII is
+    /// [`Bearer::Malformed`], never "none".
     fn bearer_of(&self, headers: &HeaderMap) -> (Bearer, Option<String>) {
-        let Some(value) = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-        else {
+        let mut values = headers.get_all("authorization").iter();
+        let Some(raw) = values.next() else {
             return (Bearer::None, None);
         };
-        let Some(token) = value
-            .split_once(' ')
+        if values.next().is_some() {
+            return (Bearer::Malformed, None);
+        }
+        let Some(token) = raw
+            .to_str()
+            .ok()
+            .map(str::trim)
+            .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim().to_string())
+            .filter(|t| !t.is_empty() && !t.contains(char::is_whitespace))
         else {
-            return (Bearer::Unknown, None);
+            return (Bearer::Malformed, None);
         };
         if token == self.user_api_jwt.expose() {
             return (Bearer::UserApiJwt, Some(token));
@@ -269,8 +249,10 @@ impl NcentralState {
         (bearer, Some(token))
     }
 
-    /// New access and refresh tokens, known to the redactor from birth.
-    fn issue(&self) -> Value {
+    /// New access and refresh tokens, known to the redactor from birth: the
+    /// answer as sent, and as the evidence keeps it (each token by its kind
+    /// and length).
+    fn issue(&self) -> (Value, Value) {
         let access = format!("nc-access-{:032x}", rand::random::<u128>());
         let refresh = format!("nc-refresh-{:032x}", rand::random::<u128>());
         self.redactor.add(&Secret::new(access.clone()));
@@ -279,12 +261,30 @@ impl NcentralState {
         let serial = tokens.access.len() + 1;
         tokens.access.insert(access.clone(), (serial, false));
         tokens.refresh.insert(refresh.clone());
-        json!({
-            "tokens": {
-                "access": { "token": access, "type": "Bearer", "expirySeconds": ACCESS_SECS },
-                "refresh": { "token": refresh, "type": "Body", "expirySeconds": REFRESH_SECS }
-            }
-        })
+        let answer = |access: String, refresh: String| {
+            json!({
+                "tokens": {
+                    "access": { "token": access, "type": "Bearer", "expirySeconds": ACCESS_SECS },
+                    "refresh": { "token": refresh, "type": "Body", "expirySeconds": REFRESH_SECS }
+                }
+            })
+        };
+        let shown = answer(
+            describe_credential(
+                &format!("access token #{serial} issued in this run"),
+                &access,
+            ),
+            describe_credential("a refresh token issued in this run", &refresh),
+        );
+        (answer(access, refresh), shown)
+    }
+
+    fn refresh_known(&self, token: &str) -> bool {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .refresh
+            .contains(token)
     }
 
     fn expire(&self, token: &str) {
@@ -325,7 +325,9 @@ impl HarnessNcentralServer {
             redactor,
             started: Instant::now(),
             tokens: Mutex::default(),
-            calls: Mutex::default(),
+            record: Mutex::default(),
+            trusted_reads: tokio::sync::Semaphore::new(TRUSTED_READS),
+            untrusted_reads: tokio::sync::Semaphore::new(UNTRUSTED_READS),
             traps: Mutex::default(),
             pushed: Mutex::default(),
             arrived: tokio::sync::Notify::new(),
@@ -372,141 +374,116 @@ impl Drop for HarnessNcentralServer {
     }
 }
 
-/// The route of a call: what it is and which ticket its path names.
-fn route(method: &str, path: &str) -> (CallKind, Option<String>) {
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    match (method, segments.as_slice()) {
-        ("POST", ["api", "auth", "authenticate"]) => (CallKind::Authenticate, None),
-        ("POST", ["api", "auth", "refresh"]) => (CallKind::Refresh, None),
-        ("GET", ["api", "auth", "validate"]) => (CallKind::Validate, None),
-        ("POST", ["api", "custom-psa", "tickets"]) => (CallKind::Link, None),
-        ("POST", ["api", "custom-psa", "tickets", id, "resolve"]) => {
-            (CallKind::Resolve, Some(id.to_string()))
-        }
-        ("POST", ["api", "custom-psa", "tickets", id, "reopen"]) => {
-            (CallKind::Reopen, Some(id.to_string()))
-        }
-        ("POST" | "GET", ["api", "custom-psa", "tickets", id]) => {
-            (CallKind::Info, Some(id.to_string()))
-        }
-        ("PUT", ["dms", "rest", "custompsa", "tickets", action, id]) => (
-            CallKind::Legacy {
-                action: action.to_string(),
-            },
-            Some(id.to_string()),
-        ),
-        _ => (CallKind::Other, None),
-    }
-}
-
-/// `psaCustomTicketId` as N-central's Jackson reads an int32
-/// ([`crate::jackson::int32`]).
-pub fn ticket_id_of(value: &Value) -> Option<i64> {
-    crate::jackson::int32(value).map(i64::from)
-}
-
-/// A callback's `ticketNumber` as N-central's Jackson reads a `String`: a
-/// string, or a number or boolean as text; `None` when absent or blank.
-pub fn ticket_number_of(body: Option<&Value>) -> Option<String> {
-    body.and_then(|b| b.get("ticketNumber"))
-        .and_then(crate::jackson::text)
-        .filter(|n| !n.trim().is_empty())
-}
-
-fn error(status: StatusCode, message: &str) -> (StatusCode, Value) {
-    (
-        status,
-        json!({ "status": status.as_u16(), "message": message, "errors": null }),
-    )
-}
-
 async fn serve(State(s): State<Arc<NcentralState>>, request: Request) -> Response {
     let started = Instant::now();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_string();
     let path = parts.uri.path().to_string();
-    let request_headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let bytes = to_bytes(Body::new(body), BODY_CAP).await;
     // Behind a proxy, public_url may carry a path: the API lives below it.
     let routed = path
         .strip_prefix(s.public_path.as_str())
         .filter(|rest| rest.starts_with('/'))
         .unwrap_or(&path);
     let (kind, path_id) = route(&method, routed);
+    let path_ticket = path_id
+        .as_deref()
+        .and_then(|id| id.parse::<i32>().ok().map(i64::from));
     let (bearer, token) = s.bearer_of(&parts.headers);
-    let mut trapped = false;
-    let mut retry_after = None;
-    let body_json: Option<Value> = bytes
+    let json_headers = vec![("content-type".to_string(), "application/json".to_string())];
+    let caller = caller_of(&kind, &bearer);
+    if let Caller::Foreign(why) = caller {
+        let (status, answer) = refused(&kind, why);
+        s.foreign(peer, &method, &path, status, why);
+        return respond(status, answer.to_string().into_bytes(), &json_headers);
+    }
+    let (cap, permits) = match caller {
+        Caller::Refresh => (REFRESH_CAP, &s.untrusted_reads),
+        Caller::Bare => (BODY_CAP, &s.untrusted_reads),
+        _ => (BODY_CAP, &s.trusted_reads),
+    };
+    let bytes = read_body(body, cap, permits).await;
+    // A refresh is the PSA's when it offers a refresh token of this run.
+    let offered = bytes
         .as_ref()
         .ok()
-        .and_then(|b| serde_json::from_slice(b).ok());
-    let ticket = path_id
-        .as_deref()
-        .and_then(|id| id.parse::<i32>().ok().map(i64::from))
-        .or_else(|| {
-            body_json
-                .as_ref()
-                .and_then(|b| b.get("psaCustomTicketId"))
-                .and_then(ticket_id_of)
-        });
+        .map(|b| String::from_utf8_lossy(b).trim().to_string());
+    let refresh_known = offered.as_deref().is_some_and(|t| s.refresh_known(t));
+    if caller == Caller::Refresh && !refresh_known {
+        let (status, answer) = match &bytes {
+            Err(code) => error(*code, "The request body could not be read."),
+            Ok(_) => refused(&kind, rec::WHY_UNKNOWN_TOKEN),
+        };
+        s.foreign(peer, &method, &path, status, rec::WHY_UNKNOWN_TOKEN);
+        return respond(status, answer.to_string().into_bytes(), &json_headers);
+    }
+    let read = match (&bytes, &kind) {
+        (Ok(b), k) if k.links() || matches!(k, CallKind::Resolve | CallKind::Reopen) => {
+            rec::callback_fields(b)
+        }
+        _ => rec::CallbackBody::default(),
+    };
+    let ticket = path_ticket.or_else(|| {
+        read.full
+            .as_ref()
+            .and_then(|b| b.get("psaCustomTicketId"))
+            .and_then(ticket_id_of)
+    });
+    if caller == Caller::Bare && !ticket.is_some_and(|t| s.was_pushed(t)) {
+        let why = if matches!(kind, CallKind::Legacy { .. }) {
+            rec::WHY_LEGACY_UNPUSHED
+        } else {
+            rec::WHY_NO_CREDENTIAL
+        };
+        let (status, answer) = match &bytes {
+            Err(code) => error(*code, "The request body could not be read."),
+            Ok(_) => refused(&kind, why),
+        };
+        s.foreign(peer, &method, &path, status, why);
+        return respond(status, answer.to_string().into_bytes(), &json_headers);
+    }
+    let mut trapped = false;
+    let mut retry_after = None;
+    let mut shown_answer = None;
     let (status, answer) = match (&bytes, &kind) {
-        (Err(_), _) => error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large."),
+        (Err(code), _) => error(*code, "The request body could not be read."),
         (_, CallKind::Other) => error(StatusCode::NOT_FOUND, "Not Found"),
         (_, CallKind::Validate) => {
             if matches!(bearer, Bearer::Access { expired: false, .. }) {
                 (StatusCode::OK, json!({ "message": "The token is valid." }))
             } else {
-                error(
-                    StatusCode::UNAUTHORIZED,
-                    "Access token is missing, invalid or expired.",
-                )
+                refused(&kind, "")
             }
         }
-        (_, CallKind::Authenticate) => {
-            if bearer == Bearer::UserApiJwt {
-                (StatusCode::OK, s.issue())
-            } else {
-                error(StatusCode::UNAUTHORIZED, "Invalid User-API token.")
-            }
+        (_, CallKind::Authenticate) if bearer == Bearer::UserApiJwt => {
+            let (answer, shown) = s.issue();
+            shown_answer = Some(shown);
+            (StatusCode::OK, answer)
         }
-        (Ok(b), CallKind::Refresh) => {
-            let offered = String::from_utf8_lossy(b).trim().to_string();
-            let known = s
-                .tokens
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .refresh
-                .contains(&offered);
-            if known {
-                (StatusCode::OK, s.issue())
-            } else {
-                error(StatusCode::UNAUTHORIZED, "Invalid refresh token.")
-            }
+        (_, CallKind::Authenticate) => refused(&kind, ""),
+        (_, CallKind::Refresh) => {
+            let (answer, shown) = s.issue();
+            shown_answer = Some(shown);
+            (StatusCode::OK, answer)
         }
         (_, kind) => {
             let valid_bearer = matches!(bearer, Bearer::Access { expired: false, .. });
             // The older form is accepted without a bearer token; with one,
             // it is authenticated like the current API.
-            let authorised = valid_bearer || (!kind.current_api() && bearer == Bearer::None);
-            let trap = if kind.links() {
+            let authorised =
+                valid_bearer || (caller == Caller::Bare && matches!(kind, CallKind::Legacy { .. }));
+            // Only an authorised link spends the trap: a 401 for the
+            // credential leaves it set for the retry.
+            let trap = if authorised && kind.links() {
                 ticket.and_then(|t| s.traps.lock().unwrap_or_else(|e| e.into_inner()).remove(&t))
             } else {
                 None
             };
             if !authorised {
-                error(
-                    StatusCode::UNAUTHORIZED,
-                    "Access token is missing, invalid or expired.",
-                )
+                refused(kind, "")
             } else if let Some(trap) = trap {
                 trapped = true;
                 match trap {
@@ -522,143 +499,104 @@ async fn serve(State(s): State<Arc<NcentralState>>, request: Request) -> Respons
                     }
                 }
             } else {
-                answer_ticket_call(kind, ticket, body_json.as_ref())
+                answer_ticket_call(kind, ticket, read.full.as_ref())
             }
         }
     };
     let body = answer.to_string().into_bytes();
-    let mut response_headers = vec![("content-type".to_string(), "application/json".to_string())];
+    let mut response_headers = json_headers;
     if let Some(r) = retry_after {
         response_headers.push(("retry-after".to_string(), r.to_string()));
     }
-    let exchange = Exchange {
-        request: SentRequest {
-            method: method.clone(),
+    let (exchange, cut) = answers::kept_exchange(
+        answers::Seen {
+            method: &method,
             url: format!("{}{}", s.public_origin, parts.uri),
-            headers: request_headers,
-            body: bytes
-                .as_ref()
-                .ok()
-                .filter(|b| !b.is_empty())
-                .map(|b| b.to_vec()),
+            headers: &parts.headers,
+            bearer: &bearer,
+            kind: &kind,
+            body: bytes.as_deref().ok(),
+            offered: offered.as_deref(),
         },
-        outcome: Ok(ReceivedResponse {
-            status: status.as_u16(),
-            headers: response_headers.clone(),
-            body: body.clone(),
-            truncated: false,
-        }),
-        elapsed: started.elapsed(),
-        waited_out: Vec::new(),
-    };
-    s.calls
+        status,
+        shown_answer.map_or_else(|| body.clone(), |v| v.to_string().into_bytes()),
+        &response_headers,
+        started.elapsed(),
+    );
+    let cut = cut + read.cut;
+    s.record
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .push(Call {
+        .keep(Call {
             at: s.started.elapsed(),
             kind,
             ticket,
             bearer,
-            body: body_json,
+            body: read.kept,
             status: status.as_u16(),
             trapped,
+            cut,
             exchange,
         });
     s.arrived.notify_waiters();
-    let mut response = (status, body).into_response();
-    for (k, v) in response_headers {
-        if let (Ok(name), Ok(value)) = (
-            axum::http::HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(&v),
-        ) {
-            response.headers_mut().insert(name, value);
-        }
-    }
-    response
-}
-
-/// N-central's answer to an authorised ticket call.
-fn answer_ticket_call(
-    kind: &CallKind,
-    ticket: Option<i64>,
-    body: Option<&Value>,
-) -> (StatusCode, Value) {
-    let Some(id) = ticket else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "psaCustomTicketId is missing or not an integer.",
-        );
-    };
-    if kind.links() {
-        let number = ticket_number_of(body);
-        let url = body
-            .and_then(|b| b.get("ticketUrl"))
-            .and_then(crate::jackson::text);
-        let url_ok = url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .is_some_and(|u| matches!(u.scheme(), "http" | "https"));
-        if number.is_none() || !url_ok {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "ticketNumber and an http(s) ticketUrl are required.",
-            );
-        }
-        return (
-            StatusCode::OK,
-            json!({
-                "status": 200,
-                "message": "Custom PSA ticket created successfully.",
-                "data": { "psaCustomTicketId": id, "psaTicketNumber": number, "url": url }
-            }),
-        );
-    }
-    let message = match kind {
-        CallKind::Resolve => "Custom PSA ticket resolved successfully.",
-        CallKind::Reopen => "Custom PSA ticket reopened successfully.",
-        _ => "OK",
-    };
-    (
-        StatusCode::OK,
-        json!({ "status": 200, "message": message, "data": { "psaCustomTicketId": id } }),
-    )
+    respond(status, body, &response_headers)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn routes_name_the_call_and_its_ticket() {
-        assert_eq!(route("POST", "/api/custom-psa/tickets").0, CallKind::Link);
-        assert_eq!(
-            route("POST", "/api/custom-psa/tickets/42/resolve"),
-            (CallKind::Resolve, Some("42".into()))
-        );
-        assert!(route("PUT", "/dms/rest/custompsa/tickets/create/42")
-            .0
-            .links());
-        assert!(!route("PUT", "/dms/rest/custompsa/tickets/resolve/42")
-            .0
-            .links());
-        assert_eq!(
-            route("DELETE", "/api/custom-psa/tickets").0,
-            CallKind::Other
-        );
+    const JWT: &str = "user-api-jwt-for-the-trap-test";
+
+    async fn started() -> (HarnessNcentralServer, String) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let url = format!("http://{address}");
+        let server =
+            HarnessNcentralServer::start(listener, &url, Secret::new(JWT), Redactor::new())
+                .unwrap();
+        (server, url)
     }
 
-    #[test]
-    fn a_ticket_id_reads_as_jackson_reads_an_int32() {
-        assert_eq!(ticket_id_of(&json!(42)), Some(42));
-        assert_eq!(ticket_id_of(&json!("42")), Some(42));
-        assert_eq!(ticket_id_of(&json!(2_147_483_648_i64)), None);
-        assert_eq!(ticket_id_of(&json!("x")), None);
-        assert_eq!(ticket_id_of(&json!(true)), None);
-        assert_eq!(ticket_id_of(&json!(7.9)), Some(7));
-        assert_eq!(
-            ticket_number_of(Some(&json!({"ticketNumber": 1001}))).as_deref(),
-            Some("1001")
-        );
-        assert_eq!(ticket_number_of(Some(&json!({"ticketNumber": " "}))), None);
+    async fn link(url: &str, ticket: i64, bearer: &str) -> u16 {
+        reqwest::Client::new()
+            .post(format!("{url}/api/custom-psa/tickets"))
+            .bearer_auth(bearer)
+            .json(&json!({"psaCustomTicketId": ticket, "ticketNumber": "INC1", "ticketUrl": "http://psa/1"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    #[tokio::test]
+    async fn a_401_for_the_credential_leaves_the_trap_for_the_retry() {
+        let (server, url) = started().await;
+        let ticket = 1_000_000_007;
+        server.state.pushed(ticket, true);
+        server.state.set_trap(ticket, Trap::TooManyRequests);
+        // The User-API JWT as bearer: the PSA's call (CB-03 fails it), 401.
+        assert_eq!(link(&url, ticket, JWT).await, 401);
+        // A token N-central never issued: foreign, 401, never recorded.
+        assert_eq!(link(&url, ticket, "never-issued-0123").await, 401);
+        let answer: Value = reqwest::Client::new()
+            .post(format!("{url}/api/auth/authenticate"))
+            .bearer_auth(JWT)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let access = answer["tokens"]["access"]["token"].as_str().unwrap();
+        // The trap is still set: the first authorised link gets it.
+        assert_eq!(link(&url, ticket, access).await, 429);
+        assert_eq!(link(&url, ticket, access).await, 200);
+        let seen = server.state.summary();
+        assert_eq!(seen.foreign_total, 1);
+        assert_eq!(seen.unknown_tokens, 1);
+        assert_eq!(seen.calls, 4, "JWT link, authenticate, two links");
+        server.stop().await;
     }
 }

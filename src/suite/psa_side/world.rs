@@ -61,8 +61,13 @@ pub struct PsaSideWorld {
     pub tickets: Vec<i64>,
     /// What the PSA named its ticket, once known.
     pub psa_ticket: Option<PsaTicket>,
-    /// Pushes carry keys the PSA does not know (PUSH-05).
-    pub extra_keys: bool,
+    /// PUSH-05's twin: a ticket whose pushes carry keys the PSA does not
+    /// know, pushed beside the scenario's ticket.
+    pub twin: Option<i64>,
+    /// What the PSA named the twin's ticket, once known.
+    pub twin_ticket: Option<PsaTicket>,
+    /// The last pair of pushes (action, without extra keys, with them).
+    pub pair: Option<(String, Exchange, Exchange)>,
     /// The key the custom tags travel under (`customTags`; PUSH-06: `customTag`).
     pub tags_key: String,
     /// Also merge the token calls made while the scenario ran (serial
@@ -100,7 +105,9 @@ impl PsaSideWorld {
             ticket: None,
             tickets: Vec::new(),
             psa_ticket: None,
-            extra_keys: false,
+            twin: None,
+            twin_ticket: None,
+            pair: None,
             tags_key: "customTags".into(),
             serial: false,
         }
@@ -143,9 +150,11 @@ impl PsaSideWorld {
     }
 
     /// The push N-central sends for `action` ([`super::context::push_body`]),
-    /// with this scenario's spelling of the tags key and extra keys.
+    /// with this scenario's spelling of the tags key, and extra keys for the
+    /// twin ticket.
     pub fn push_body(&self, action: &str, ticket: i64, psa_number: Option<&str>) -> Value {
-        push_body(action, ticket, psa_number, &self.tags_key, self.extra_keys)
+        let extra_keys = self.twin == Some(ticket);
+        push_body(action, ticket, psa_number, &self.tags_key, extra_keys)
     }
 
     /// Sends one push with this body and push auth; keeps the exchange.
@@ -183,14 +192,25 @@ impl PsaSideWorld {
         };
         let since = self.timeline.first().map(|(at, _)| *at);
         let mut all: Vec<(Duration, Exchange)> = self.timeline.clone();
-        for call in ctx.ncentral.calls() {
-            let ours = call.ticket.is_some_and(|t| self.tickets.contains(&t));
-            let token_call =
-                self.serial && call.ticket.is_none() && since.is_some_and(|s| call.at >= s);
-            if ours || token_call {
-                all.push((call.at, call.exchange));
+        ctx.ncentral.with_calls(|calls| {
+            for call in calls {
+                let ours = call.ticket.is_some_and(|t| self.tickets.contains(&t));
+                let token_call =
+                    self.serial && call.ticket.is_none() && since.is_some_and(|s| call.at >= s);
+                if ours || token_call {
+                    all.push((call.at, call.exchange.clone()));
+                    if call.cut > 0 {
+                        self.notes.push(format!(
+                            "{}: {} bytes of this call were not kept (the record keeps {} bytes of a body, {} of a header)",
+                            call.exchange.summary_line(),
+                            call.cut,
+                            super::calls::KEPT_BODY,
+                            super::calls::KEPT_HEADER
+                        ));
+                    }
+                }
             }
-        }
+        });
         all.sort_by_key(|(at, _)| *at);
         self.exchanges = all.into_iter().map(|(_, e)| e).collect();
     }

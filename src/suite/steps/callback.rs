@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use cucumber::{given, then};
+use cucumber::{given, then, when};
 use serde_json::Value;
 
 use super::push::{absolute_http_url, callback_number, described};
@@ -93,6 +93,37 @@ async fn callback_arrives(w: &mut PsaSideWorld) -> StepOutcome {
     .await
 }
 
+/// No call of the PSA about the ticket reached the harness's N-central: a
+/// check of the callback itself has nothing to judge (CB-01 fails for it).
+fn nothing_to_judge(w: &PsaSideWorld, calls: &[Call]) -> Finding {
+    let timeout = w
+        .ctx()
+        .map(|c| c.target.ncentral.callback_timeout.as_secs())
+        .unwrap_or_default();
+    Finding::not_tested(format!(
+        "no callback for this ticket reached the harness's N-central within callback_timeout_secs ({timeout} s): nothing to judge here (CB-01 says why)"
+    ))
+    .actual(summary(calls))
+}
+
+#[when("the PSA calls back for it")]
+async fn calls_back_for_it(w: &mut PsaSideWorld) -> StepOutcome {
+    StepOutcome::of(async {
+        if answered_with_ticket(w)? {
+            return Err(Finding::not_tested(
+                "the PSA answered this CREATE with its ticket: it need not call back",
+            )
+            .actual(described(w.last_push()?)));
+        }
+        let (arrived, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
+        if !arrived {
+            return Err(nothing_to_judge(w, &calls));
+        }
+        Ok(())
+    })
+    .await
+}
+
 #[then("the callback names the pushed ticket, an absolute ticketUrl and a ticketNumber")]
 async fn callback_names_ticket(w: &mut PsaSideWorld) -> StepOutcome {
     StepOutcome::of(async {
@@ -171,11 +202,7 @@ async fn calls_carry_access_token(w: &mut PsaSideWorld) -> StepOutcome {
         return Ok(());
     }
     if current.is_empty() {
-        return Err(Finding::failure(
-            "the PSA made no call to N-central's current API for this ticket",
-        )
-        .expected("POST /api/custom-psa/tickets with a bearer access token")
-        .actual(summary(&calls)));
+        return Err(nothing_to_judge(w, &calls));
     }
     for call in current {
         if !matches!(call.bearer, Bearer::Access { .. }) {
@@ -208,12 +235,12 @@ async fn retried_after_429(w: &mut PsaSideWorld) -> StepOutcome {
     if done {
         return Ok(());
     }
-    let refused = calls.iter().any(|c| c.trapped);
-    Err(Finding::failure(if refused {
-        "the PSA gave up on a callback answered 429"
-    } else {
-        "no callback arrived to answer 429"
-    })
+    if !calls.iter().any(|c| c.trapped) {
+        // No authorised callback came to be answered 429: CB-01 or CB-03
+        // say why; CB-05 has nothing to judge.
+        return Err(nothing_to_answer(w, &calls, "429"));
+    }
+    Err(Finding::failure("the PSA gave up on a callback answered 429")
     .expected(format!(
         "after 429 with Retry-After: 1, the callback for ticket {ticket} again, answered 2xx, within callback_timeout_secs ({} s)",
         ctx.target.ncentral.callback_timeout.as_secs()
@@ -244,19 +271,24 @@ async fn retried_after_401(w: &mut PsaSideWorld) -> StepOutcome {
     // The token calls the PSA made since the 401, for the evidence.
     let refused_at = calls.iter().find(|c| c.trapped).map(|c| c.at);
     let renewed = refused_at.is_some_and(|at| {
-        ctx.ncentral.calls().iter().any(|c| {
-            c.at > at
-                && matches!(c.kind, CallKind::Authenticate | CallKind::Refresh)
-                && (200..300).contains(&c.status)
+        ctx.ncentral.with_calls(|all| {
+            all.iter().any(|c| {
+                c.at > at
+                    && matches!(c.kind, CallKind::Authenticate | CallKind::Refresh)
+                    && (200..300).contains(&c.status)
+            })
         })
     });
     if done && renewed {
         return Ok(());
     }
-    Err(Finding::failure(match (refused_at.is_some(), renewed) {
-        (false, _) => "no callback arrived to answer 401",
-        (true, false) => "the PSA did not renew its access token after a 401",
-        (true, true) => "the PSA renewed its token but did not retry the callback",
+    if refused_at.is_none() {
+        return Err(nothing_to_answer(w, &calls, "401"));
+    }
+    Err(Finding::failure(if renewed {
+        "the PSA renewed its token but did not retry the callback"
+    } else {
+        "the PSA did not renew its access token after a 401"
     })
     .expected(format!(
         "after 401, POST /api/auth/refresh (or /api/auth/authenticate), then the callback for ticket {ticket} again with the new token, answered 2xx, within callback_timeout_secs ({} s)",
@@ -266,4 +298,17 @@ async fn retried_after_401(w: &mut PsaSideWorld) -> StepOutcome {
     .hint("an access token expires; refresh it with the refresh token and retry"))
     })
     .await
+}
+
+/// The trap was never sprung: no authorised link callback for the ticket
+/// came to be answered `status`. The retry cannot be judged.
+fn nothing_to_answer(w: &PsaSideWorld, calls: &[Call], status: &str) -> Finding {
+    let timeout = w
+        .ctx()
+        .map(|c| c.target.ncentral.callback_timeout.as_secs())
+        .unwrap_or_default();
+    Finding::not_tested(format!(
+        "no authorised callback for this ticket came within callback_timeout_secs ({timeout} s) to be answered {status}: the retry cannot be judged (CB-01 and CB-03 say why)"
+    ))
+    .actual(summary(calls))
 }

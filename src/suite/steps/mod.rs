@@ -11,13 +11,14 @@
 //! - [`robustness`]: hostile bodies and a target that must survive them (SEC-01..03).
 //! - [`lifecycle`]: creating, reading, resolving and reopening custom PSA tickets (LIFE-01..06).
 //! - [`tokens`]: refresh, validate and expiry of tokens (TOKEN-01..05).
-//! - [`push`], [`callback`]: the vendor's side (`run --side psa`): pushes to
+//! - [`push`], [`extra_keys`], [`callback`]: the vendor's side (`run --side psa`): pushes to
 //!   the PSA (PUSH-01..10) and the calls it makes back (CB-01..06).
 
 pub mod auth;
 pub mod callback;
 pub mod errors;
 pub mod evidence;
+pub mod extra_keys;
 pub mod lifecycle;
 pub mod psa;
 pub mod push;

@@ -15,7 +15,15 @@ Environment: NCENTRAL_USER_API_JWT (needed for callback), PSA_PUSH_AUTH
 (optional, for the tests: `jwt-bearer` calls back with the User-API JWT as
 bearer, `no-push-auth` accepts pushes without auth, `unknown-500` answers
 500 for an unknown ticket, `renames` answers a repeated CREATE by calling
-back 4 s later with a second ticket). It listens on
+back 4 s later with a second ticket, `relative-url` answers CREATE with a
+relative ticketUrl, `junk-first` tries each callback first with a token
+N-central never issued and recovers from the 401), PSA_TOKEN_FILE (optional:
+where the PSA keeps its tokens between runs, as a real PSA does; read at
+start, written whenever N-central issues new ones), PSA_EXTRA_BODY (optional:
+a JSON object of further keys every callback body carries), PSA_EXTRA_HEADER
+(optional: `Name: value`, a further header on every call to N-central),
+PSA_DELAY_MS (optional: how long to think before answering each push). It
+listens on
 127.0.0.1 with a port of the system's choosing and prints
 `listening on PORT` first.
 """
@@ -39,12 +47,22 @@ by_ncentral_id = {}  # ncentralTicketId -> ticket number
 known_numbers = set()
 counter = [500]
 tokens = {}
+TOKEN_FILE = os.environ.get("PSA_TOKEN_FILE")
+EXTRA_BODY = json.loads(os.environ.get("PSA_EXTRA_BODY") or "{}")
+EXTRA_HEADER = os.environ.get("PSA_EXTRA_HEADER")
+DELAY = int(os.environ.get("PSA_DELAY_MS") or "0") / 1000.0
+if TOKEN_FILE and os.path.exists(TOKEN_FILE):
+    with open(TOKEN_FILE) as f:
+        tokens.update(json.load(f))
 
 
 def call(path, body=None, bearer=None, ctype="application/json", method="POST"):
     req = urllib.request.Request(NCENTRAL + path, data=body, method=method)
     if bearer:
         req.add_header("Authorization", "Bearer " + bearer)
+    if EXTRA_HEADER:
+        name, value = EXTRA_HEADER.split(":", 1)
+        req.add_header(name.strip(), value.strip())
     if body is not None:
         req.add_header("Content-Type", ctype)
     try:
@@ -60,6 +78,9 @@ def keep(answer):
     data = json.loads(answer)["tokens"]
     tokens["access"] = data["access"]["token"]
     tokens["refresh"] = data["refresh"]["token"]
+    if TOKEN_FILE:
+        with open(TOKEN_FILE, "w") as f:
+            json.dump(tokens, f)
 
 
 def authenticate():
@@ -79,9 +100,13 @@ def renew():
 def call_back(ncentral_id, number, url):
     if "access" not in tokens:
         authenticate()
-    body = json.dumps({"psaCustomTicketId": ncentral_id, "ticketNumber": number, "ticketUrl": url}).encode()
-    for _ in range(6):
+    fields = {"psaCustomTicketId": ncentral_id, "ticketNumber": number, "ticketUrl": url}
+    fields.update(EXTRA_BODY)
+    body = json.dumps(fields).encode()
+    for attempt in range(6):
         bearer = JWT if BREAK == "jwt-bearer" else tokens.get("access")
+        if BREAK == "junk-first" and attempt == 0:
+            bearer = "junk-%d-never-issued" % ncentral_id
         if STYLE == "callback-legacy":
             path = "/dms/rest/custompsa/tickets/create/%d" % ncentral_id
             status, _, headers = call(path, body, bearer, method="PUT")
@@ -113,6 +138,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        time.sleep(DELAY)
         if PUSH_AUTH and BREAK != "no-push-auth" and self.headers.get("Authorization") != PUSH_AUTH:
             return self.answer(401, {"error": "unauthorized"})
         try:
@@ -135,6 +161,8 @@ class Handler(BaseHTTPRequestHandler):
                     by_ncentral_id[ncentral_id] = number
                     known_numbers.add(number)
             url = "http://127.0.0.1:%d/incidents/%s" % (self.server.server_port, number)
+            if BREAK == "relative-url":
+                url = "/incidents/" + number
             if STYLE == "body":
                 return self.answer(200, {"externalTicketId": number, "ticketUrl": url})
             if STYLE == "callback-legacy":
