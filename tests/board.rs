@@ -815,3 +815,72 @@ fn the_pages_are_self_contained_say_each_status_in_words_and_are_axe_clean() {
         assert_eq!(violations, "[]", "{page}: axe-core violations");
     }
 }
+
+/// The demo of docs/BOARD.md, its commands run as written (in a scratch
+/// folder holding a copy of examples/board/), gives the board it promises.
+#[test]
+fn the_documented_demo_makes_the_documented_board() {
+    let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/BOARD.md")).unwrap();
+    let section = doc
+        .split("## A demo board in two steps")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("docs/BOARD.md has its demo");
+    let scratch = tempfile::tempdir().unwrap();
+    let examples = scratch.path().join("examples/board");
+    std::fs::create_dir_all(examples.join("keys")).unwrap();
+    for f in [
+        "KEYS.toml",
+        "WAIVERS.toml",
+        "keys/acme.pub",
+        "keys/globex.pub",
+    ] {
+        std::fs::copy(
+            Path::new(ROOT).join("examples/board").join(f),
+            examples.join(f),
+        )
+        .unwrap();
+    }
+    let d = section
+        .lines()
+        .find_map(|l| l.strip_prefix("d="))
+        .expect("the demo sets d=");
+    assert!(section.contains("\nmkdir -p $d\n"), "{section}");
+    std::fs::create_dir_all(scratch.path().join(d)).unwrap();
+    let commands: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("psa-conformance "))
+        .collect();
+    assert_eq!(commands.len(), 5, "{section}");
+    for c in commands {
+        let args: Vec<String> = c
+            .replace("$d", d)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let o = bin()
+            .args(&args)
+            .current_dir(scratch.path())
+            .output()
+            .unwrap();
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "psa-conformance {c}: {}",
+            text(&o)
+        );
+    }
+    let b = board_json(&scratch.path().join("target/board-demo/site"));
+    for (id, status) in [
+        ("acme", "accepted"),
+        ("globex", "accepted-with-waivers"),
+        ("initech", "not-accepted"),
+        ("umbrella", "no-submission"),
+    ] {
+        assert_eq!(vendor(&b, id)["status"], status, "{id}");
+    }
+    assert_eq!(
+        vendor(&b, "initech")["failing"],
+        serde_json::json!(["AUTH-03"])
+    );
+    assert_eq!(b["rejected"], serde_json::json!([]));
+}

@@ -108,18 +108,18 @@ pub fn build(o: &Options) -> Result<Built, BoardError> {
         .map(|c| verify::check(c, &vendors, &old))
         .collect();
     drop(old);
-    let (mut runs, mut rejected, mut entries) = (Vec::new(), Vec::new(), BTreeMap::new());
+    let (mut rejected, mut entries) = (Vec::new(), BTreeMap::new());
     let mut cached = 0;
     for c in checked {
         match c {
             verify::Checked::Verified(entry, hit) => {
                 cached += usize::from(hit);
-                runs.push(entry.run.clone());
                 entries.insert(entry.run.id.clone(), *entry);
             }
             verify::Checked::Rejected(r) => rejected.push(r),
         }
     }
+    let runs: Vec<&model::RunRecord> = entries.values().map(|e: &cache::Entry| &e.run).collect();
     let verified = runs.len();
     let settings = rules::Settings {
         now: o.now,

@@ -6,15 +6,23 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::report::RequirementStatus;
+
+/// A requirement's level, as `summary.json` writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Level {
+    #[serde(rename = "MUST")]
+    Must,
+    #[serde(rename = "SHOULD")]
+    Should,
+}
+
 /// One requirement's result in one run, as its `summary.json` says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementResult {
     pub id: String,
-    /// `MUST` or `SHOULD`.
-    pub level: String,
-    /// `passed`, `failed`, `warned`, `not-applicable`, `untested`,
-    /// `inconclusive`.
-    pub status: String,
+    pub level: Level,
+    pub status: RequirementStatus,
 }
 
 /// A verified submission: the facts of its signed `summary.json` and its
@@ -43,18 +51,18 @@ pub struct RunRecord {
 
 impl RunRecord {
     /// The requirement's status in this run, if the run reports it.
-    pub fn status_of(&self, id: &str) -> Option<&str> {
+    pub fn status_of(&self, id: &str) -> Option<RequirementStatus> {
         self.requirements
             .iter()
             .find(|r| r.id == id)
-            .map(|r| r.status.as_str())
+            .map(|r| r.status)
     }
 
     /// The requirements that failed, in the report's order.
     pub fn failing(&self) -> Vec<String> {
         self.requirements
             .iter()
-            .filter(|r| r.status == "failed")
+            .filter(|r| r.status == RequirementStatus::Failed)
             .map(|r| r.id.clone())
             .collect()
     }

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::config::{Vendor, Waiver};
-use super::model::{Alarm, Board, Generator, Rejected, RunRecord, RunView, VendorView, WaiverView};
+use super::model::RequirementStatus::{Failed, NotApplicable, Passed};
+use super::model::{
+    Alarm, Board, Generator, Level, Rejected, RunRecord, RunView, VendorView, WaiverView,
+};
 
 /// What a board is computed for.
 #[derive(Debug, Clone)]
@@ -32,20 +35,14 @@ fn started(run: &RunRecord) -> Timestamp {
 /// The whole board.
 pub fn decide(
     vendors: &BTreeMap<String, Vendor>,
-    mut runs: Vec<RunRecord>,
+    mut runs: Vec<&RunRecord>,
     rejected: Vec<Rejected>,
     waivers: &[Waiver],
     s: &Settings,
 ) -> Board {
-    runs.sort_by(|a, b| {
-        (a.vendor.as_str(), started(a), a.id.as_str()).cmp(&(
-            b.vendor.as_str(),
-            started(b),
-            b.id.as_str(),
-        ))
-    });
+    runs.sort_by_cached_key(|r| (r.vendor.clone(), started(r), r.id.clone()));
     let mut by_vendor: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
-    for r in &runs {
+    for r in runs {
         by_vendor.entry(r.vendor.as_str()).or_default().push(r);
     }
     let mut alarms = Vec::new();
@@ -165,7 +162,7 @@ fn vendor_view(
     if let Some(run) = latest {
         if let Some(previous) = counted.len().checked_sub(2).map(|i| counted[i]) {
             for id in run.failing() {
-                if previous.status_of(&id) == Some("passed") {
+                if previous.status_of(&id) == Some(Passed) {
                     alarms.push(alarm(
                         "regression",
                         Some(&id),
@@ -179,7 +176,7 @@ fn vendor_view(
             }
         }
         for w in waivers.iter().filter(|w| !w.in_force(s.now)) {
-            if run.status_of(&w.requirement) == Some("failed") {
+            if run.status_of(&w.requirement) == Some(Failed) {
                 alarms.push(alarm(
                     "waiver-expired",
                     Some(&w.requirement),
@@ -196,7 +193,7 @@ fn vendor_view(
             if last3.len() == UNNEEDED_AFTER
                 && last3
                     .iter()
-                    .all(|r| r.status_of(&w.requirement) == Some("passed"))
+                    .all(|r| r.status_of(&w.requirement) == Some(Passed))
             {
                 alarms.push(alarm(
                     "waiver-unneeded",
@@ -215,7 +212,7 @@ fn vendor_view(
             latest.map(|r| r.id.as_str()),
             format!(
                 "changed status {} times over the last {} runs: {}",
-                trail.len() - 1 - same_steps(&trail),
+                trail.windows(2).filter(|w| w[0] != w[1]).count(),
                 shown.len(),
                 trail.join(" → ")
             ),
@@ -264,9 +261,9 @@ fn fresh_status(run: &RunRecord, in_force: &dyn Fn(&str) -> bool) -> &'static st
     }
     let waived_all = failing.iter().all(|id| in_force(id));
     let musts_fine = run.requirements.iter().all(|r| {
-        r.level != "MUST"
-            || matches!(r.status.as_str(), "passed" | "not-applicable")
-            || (r.status == "failed" && in_force(&r.id))
+        r.level != Level::Must
+            || matches!(r.status, Passed | NotApplicable)
+            || (r.status == Failed && in_force(&r.id))
     });
     if waived_all && musts_fine {
         "accepted-with-waivers"
@@ -284,7 +281,7 @@ fn flaky(runs: &[&RunRecord]) -> Vec<(String, Vec<String>)> {
             trails
                 .entry(q.id.as_str())
                 .or_default()
-                .push(q.status.as_str());
+                .push(q.status.name());
         }
     }
     trails
@@ -292,10 +289,6 @@ fn flaky(runs: &[&RunRecord]) -> Vec<(String, Vec<String>)> {
         .filter(|(_, t)| t.windows(2).filter(|w| w[0] != w[1]).count() >= FLAKY_CHANGES)
         .map(|(id, t)| (id.to_string(), t.iter().map(|s| s.to_string()).collect()))
         .collect()
-}
-
-fn same_steps(trail: &[String]) -> usize {
-    trail.windows(2).filter(|w| w[0] == w[1]).count()
 }
 
 fn run_view(r: &RunRecord, counted: bool, s: &Settings) -> RunView {
@@ -320,7 +313,7 @@ fn run_view(r: &RunRecord, counted: bool, s: &Settings) -> RunView {
         requirements: r
             .requirements
             .iter()
-            .map(|q| (q.id.clone(), q.status.clone()))
+            .map(|q| (q.id.clone(), q.status.name().to_string()))
             .collect(),
     }
 }
