@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use crate::attest;
 use crate::catalog::{self, Profile};
 use crate::cli::{
-    Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs, Side,
-    ValidateArgs, VerifyArgs,
+    BoardArgs, Cli, Command, CompareArgs, KeygenArgs, ListArgs, MockArgs, RunArgs, SchemasArgs,
+    Side, ValidateArgs, VerifyArgs,
 };
 use crate::config::{self, RunConfig};
 use crate::features;
@@ -60,6 +60,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Validate(args) => validate(&args),
         Command::Keygen(args) => keygen(&args),
         Command::Verify(args) => verify(&args),
+        Command::Board(args) => board(&args),
     };
     ExitCode::from(output::final_status(code))
 }
@@ -332,6 +333,39 @@ fn verify(args: &VerifyArgs) -> u8 {
                 outln!("  {p}");
             }
             1
+        }
+    }
+}
+
+fn board(args: &BoardArgs) -> u8 {
+    let now = match args.now.as_deref().map(str::parse::<jiff::Timestamp>) {
+        None => jiff::Timestamp::now(),
+        Some(Ok(t)) => t,
+        Some(Err(e)) => {
+            errln!(
+                "error: --now {:?} is not an RFC 3339 time: {e}\n  hint: e.g. 2026-12-06T08:00:00Z",
+                args.now.as_deref().unwrap_or_default()
+            );
+            return 2;
+        }
+    };
+    let options = crate::board::Options {
+        submissions: args.submissions.clone(),
+        keys: args.keys.clone(),
+        waivers: args.waivers.clone(),
+        out: args.out.clone(),
+        now,
+        max_age_days: args.max_age_days,
+        history: args.history,
+    };
+    match crate::board::build(&options) {
+        Ok(built) => {
+            out!("{}", built.summary(&args.out));
+            0
+        }
+        Err(e) => {
+            errln!("error: {e}");
+            2
         }
     }
 }
@@ -736,6 +770,7 @@ fn schemas(args: &SchemasArgs) -> u8 {
         })
         .collect();
     files.push(("openapi.json".into(), crate::openapi::document()));
+    files.push(("board.json".into(), crate::board::BOARD_SCHEMA.to_string()));
     for (name, text) in files {
         let path = args.out.join(&name);
         if let Err(e) = std::fs::write(&path, text) {

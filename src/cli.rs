@@ -45,6 +45,9 @@ pub enum Command {
     /// Check a signed run offline: the signature, every report's digest,
     /// and that no report was added or removed.
     Verify(VerifyArgs),
+    /// Turn a folder of signed runs (many vendors, many nights) into the
+    /// certification board: a static site and board.json (docs/BOARD.md).
+    Board(BoardArgs),
 }
 
 pub use crate::catalog::{ProfileOfOtherSide, Side};
@@ -246,3 +249,32 @@ pub struct VerifyArgs {
     #[arg(value_name = "DIR|BUNDLE")]
     pub path: PathBuf,
 }
+
+#[derive(Debug, Args)]
+pub struct BoardArgs {
+    /// The folder of submissions: DIR/<vendor>/<any folders>/, every folder
+    /// holding an attestation.json is one signed run.
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// The vendors and the public keys trusted for each (docs/BOARD.md).
+    #[arg(long, value_name = "KEYS.toml")]
+    pub keys: PathBuf,
+    /// Agreed exceptions: a requirement's failure accepted until a date.
+    #[arg(long, value_name = "WAIVERS.toml")]
+    pub waivers: Option<PathBuf>,
+    /// The folder the site is written to (index.html, vendors/, badges/,
+    /// board.json).
+    #[arg(long, value_name = "SITE")]
+    pub out: PathBuf,
+    /// The moment statuses and ages are computed for, RFC 3339 (default:
+    /// the clock).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// A latest run older than this many days makes the vendor `stale`.
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    pub max_age_days: u32,
+    /// How many runs per vendor the pages show.
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub history: u32,
+}
+

@@ -7,11 +7,13 @@
 //! Gherkin scenarios of [`features`] against the endpoints of [`api`]),
 //! which builds one run model in [`report`]; the writers there only format
 //! it, every text having passed through [`redact`] first; [`attest`] signs a
-//! run's reports and verifies them. [`app`] is the commands.
+//! run's reports and verifies them; [`board`] turns many signed runs into
+//! the certification board. [`app`] is the commands.
 
 pub mod api;
 pub mod app;
 pub mod attest;
+pub mod board;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -92,6 +92,7 @@ fn the_workflow_calls_only_real_subcommands_and_flags() {
     let workflow = read("docs/nightly.yml");
     let used_flags = check_invocations("docs/nightly.yml", &workflow);
     check_invocations("docs/NIGHTLY.md", &read("docs/NIGHTLY.md"));
+    check_invocations("docs/board.yml", &read("docs/board.yml"));
 
     // A flag built up elsewhere (`baseline=(--baseline …)`) must be real too;
     // only cargo's own flags, and the invocations checked above, are exempt.

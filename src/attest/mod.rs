@@ -524,6 +524,38 @@ pub fn verify(envelope: &[u8], files: &Files, key: &PublicKey) -> Result<Atteste
     Ok(summarize(&statement, key))
 }
 
+/// Which of `keys` signed `envelope`: the first whose fingerprint a
+/// signature names as its `keyid`. [`verify`] then checks that signature
+/// and every report with it; `board`, which trusts several keys per
+/// vendor, picks the key here. An envelope that names none of them fails
+/// the `key` check; one that is no DSSE envelope the `envelope` check.
+pub fn signer<'k>(envelope: &[u8], keys: &'k [PublicKey]) -> Result<&'k PublicKey, Invalid> {
+    let parsed: Envelope = serde_json::from_slice(envelope).map_err(|e| {
+        invalid(
+            ATTESTATION_FILE,
+            "envelope",
+            format!("not a DSSE envelope: {e}"),
+        )
+    })?;
+    let fingerprints: Vec<String> = keys.iter().map(PublicKey::fingerprint).collect();
+    parsed
+        .signatures
+        .iter()
+        .find_map(|s| fingerprints.iter().position(|f| *f == s.keyid))
+        .map(|i| &keys[i])
+        .ok_or_else(|| {
+            let ids: Vec<&str> = parsed.signatures.iter().map(|s| s.keyid.as_str()).collect();
+            invalid(
+                ATTESTATION_FILE,
+                "key",
+                format!(
+                    "signed by key {}, which is not trusted here",
+                    ids.join(", ")
+                ),
+            )
+        })
+}
+
 /// The signature, the payload type and the statement's shape.
 fn verify_envelope(bytes: &[u8], key: &PublicKey) -> Result<Statement, Invalid> {
     let envelope: Envelope = serde_json::from_slice(bytes).map_err(|e| {
