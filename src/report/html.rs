@@ -658,6 +658,10 @@ mod tests {
             transport_error: None,
             elapsed_ms: 3.5,
             waited_out: Vec::new(),
+            started_at: jiff::Timestamp::UNIX_EPOCH,
+            inbound: false,
+            replay: Some(format!("curl -sS -X POST '{TARGET}{path}'")),
+            wire: Default::default(),
         }
     }
 
@@ -689,6 +693,7 @@ mod tests {
             }],
             exchanges,
             notes: vec!["a note <i>".into()],
+            reproduce: None,
         }
     }
 

@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::catalog::{self, Level, Profile};
 use crate::http::ExchangeRecord;
 
+pub use super::reproduce::Reproduce;
+
 /// A scenario's or a step's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -145,6 +147,10 @@ pub struct ScenarioResult {
     pub steps: Vec<StepResult>,
     pub exchanges: Vec<ExchangeRecord>,
     pub notes: Vec<String>,
+    /// For a failed or warned scenario: the commands that replay its
+    /// decisive requests (set by [`RunReport::build`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reproduce: Option<Reproduce>,
 }
 
 impl ScenarioResult {
@@ -375,7 +381,7 @@ impl RunReport {
     /// and the verdict are decided here, once.
     pub fn build(
         info: &RunInfo,
-        scenarios: Vec<ScenarioResult>,
+        mut scenarios: Vec<ScenarioResult>,
         parse_errors: &[String],
         secrets_not_checked: Vec<String>,
     ) -> Self {
@@ -383,6 +389,14 @@ impl RunReport {
         let requirements = catalog::in_profile(info.profile)
             .map(|r| requirement_result(r, &scenarios, strict))
             .collect::<Vec<_>>();
+        for s in &mut scenarios {
+            if matches!(
+                s.display_outcome(strict),
+                DisplayOutcome::Failed | DisplayOutcome::Warned
+            ) {
+                s.reproduce = Reproduce::of(&s.exchanges);
+            }
+        }
         let mut counts = Counts::default();
         for s in &scenarios {
             match s.status {
@@ -661,6 +675,7 @@ mod verdict_tests {
             steps: Vec::new(),
             exchanges: Vec::new(),
             notes: Vec::new(),
+            reproduce: None,
         }
     }
 

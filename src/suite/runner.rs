@@ -112,9 +112,9 @@ pub async fn execute_until(
         signal = stop.wait() => return Err(RunError::Interrupted(signal)),
     };
 
-    let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
+    let wrong_password = Secret::harness_made(format!("wrong-{:016x}", rand::random::<u64>()));
     redactor.add(&wrong_password);
-    let wrong_key = Secret::new(format!("not-the-key-{:016x}", rand::random::<u64>()));
+    let wrong_key = Secret::harness_made(format!("not-the-key-{:016x}", rand::random::<u64>()));
     let echo = echo_check(&target, &access_token, &wrong_key, &wrong_password);
     let ctx = Arc::new(RunContext {
         access_token,
@@ -282,7 +282,7 @@ async fn obtain_access_token(
                 ),
             )
         })?;
-    Ok(Secret::new(token))
+    Ok(Secret::named(token, crate::http::ACCESS_TOKEN_VAR))
 }
 
 /// What cucumber reported, before it becomes a report.

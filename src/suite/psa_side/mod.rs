@@ -82,7 +82,7 @@ pub async fn execute_until(
             ..ClientSettings::default()
         },
     )?;
-    let wrong_push_auth = Secret::new(format!(
+    let wrong_push_auth = Secret::harness_made(format!(
         "Bearer not-the-push-auth-{:016x}",
         rand::random::<u64>()
     ));

@@ -530,6 +530,8 @@ async fn serve(State(s): State<Arc<NcentralState>>, request: Request) -> Respons
         response_headers.push(("retry-after".to_string(), r.to_string()));
     }
     let exchange = Exchange {
+        started_at: jiff::Timestamp::now() - started.elapsed(),
+        inbound: true,
         request: SentRequest {
             method: method.clone(),
             url: format!("{}{}", s.public_origin, parts.uri),
