@@ -98,6 +98,19 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(b) = &baseline {
+        let mismatch = crate::report::compare::baseline_mismatch(
+            b,
+            config.target.side(),
+            &config.profile.to_string(),
+        );
+        if let (Some(problem), false) = (mismatch, args.allow_baseline_mismatch) {
+            errln!(
+                "error: --baseline is a run of {problem}\n  hint: give a baseline of the same side and profile, or add --allow-baseline-mismatch (the requirements only the baseline has are then listed as not compared)"
+            );
+            return 2;
+        }
+    }
     // From here on Ctrl-C and SIGTERM stop the run and leave its report.
     let stop = match Stop::listen() {
         Ok(s) => s,
@@ -149,7 +162,10 @@ async fn run(args: &RunArgs) -> u8 {
     };
     let mut report = report;
     if let Some(baseline) = &baseline {
-        report.compare_with(baseline);
+        match args.fail_on {
+            crate::cli::FailOn::Verdict => report.compare_with(baseline),
+            crate::cli::FailOn::Regression => report.compare_regressions_only(baseline),
+        }
     }
     // Decided before the reports are rendered: they name the signing key.
     let refusal = signing

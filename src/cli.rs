@@ -47,6 +47,16 @@ pub enum Command {
     Verify(VerifyArgs),
 }
 
+/// What makes a run's exit status 1 (docs/CLI.md, docs/NIGHTLY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// A failed requirement (the verdict), or a new failure against --baseline.
+    #[default]
+    Verdict,
+    /// Only a requirement that passed in --baseline and fails now.
+    Regression,
+}
+
 /// Which side of the integration is certified (docs/CLI.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Side {
@@ -114,9 +124,24 @@ pub struct RunArgs {
     )]
     pub timeout: f64,
 
-    /// An earlier summary.json: new failures make the exit status 1.
+    /// An earlier summary.json: new failures make the exit status 1. Its
+    /// side and profile must be this run's (else exit 2; see
+    /// --allow-baseline-mismatch).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// What makes the exit status 1: `verdict` (the default: a failed
+    /// requirement, or a new failure against --baseline) or `regression`
+    /// (only a requirement that passed in the --baseline and fails now;
+    /// known failures are reported, not fatal). Without --baseline,
+    /// `regression` acts as `verdict`.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = FailOn::Verdict)]
+    pub fail_on: FailOn,
+
+    /// Compare with a --baseline of another side or profile anyway; the
+    /// requirements only the baseline has are listed as not compared.
+    #[arg(long, requires = "baseline")]
+    pub allow_baseline_mismatch: bool,
 
     /// Print only the verdict line (no per-scenario progress). A run that
     /// changes tickets (profile extended) still says which, first.

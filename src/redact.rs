@@ -244,16 +244,17 @@ pub fn wire_forms(value: &str) -> Vec<String> {
     unique
 }
 
+/// What a JWT looks like: three base64url segments, the first a JSON object.
+pub const JWT_SHAPE: &str = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*";
+
 /// Shows any JWT-shaped value (three base64url segments) by its first
 /// characters and length only. Used on headers, where the suite's own
 /// forged tokens and a target's echo of them would otherwise appear whole:
 /// a forged token is no secret, but one altered from the real token carries
 /// its header and claims.
 pub fn mask_token_shapes(text: &str) -> Cow<'_, str> {
-    static JWT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
-            .expect("static regex")
-    });
+    static JWT: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(JWT_SHAPE).expect("static regex"));
     JWT.replace_all(text, |c: &regex::Captures<'_>| {
         let token = &c[0];
         format!("{}…(token, {} chars)", &token[..12], token.len())

@@ -198,11 +198,16 @@ pub const WIRE_BODY_CHARS: usize = 64 * 1024;
 fn wire_body(redactor: &Redactor, bytes: &[u8]) -> WireBody {
     let head = &bytes[..bytes.len().min(WIRE_BODY_CHARS)];
     let (text, base64) = match std::str::from_utf8(head) {
-        Ok(t) => (redactor.redact(t).into_owned(), false),
+        // No whole token of any kind, as in the headers of every report.
+        Ok(t) => (
+            crate::redact::mask_token_shapes(&redactor.redact(t)).into_owned(),
+            false,
+        ),
         // Not text: as base64, masked only if a secret shows in its text form.
-        Err(_) if redactor.finds_secret_in(&String::from_utf8_lossy(head)) => {
-            (redactor.redact_bytes(head), false)
-        }
+        Err(_) if redactor.finds_secret_in(&String::from_utf8_lossy(head)) => (
+            crate::redact::mask_token_shapes(&redactor.redact_bytes(head)).into_owned(),
+            false,
+        ),
         Err(_) => {
             use base64::Engine as _;
             (base64::engine::general_purpose::STANDARD.encode(head), true)

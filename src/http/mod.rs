@@ -12,7 +12,7 @@ pub use exchange::{
     Exchange, ExchangeRecord, ReceivedResponse, SentRequest, TransportError, TransportErrorKind,
     WaitedOut, WireBodies, WireBody, WIRE_BODY_CHARS,
 };
-pub use replay::{curl, ClientDefaults, ACCESS_TOKEN_VAR, REFRESH_TOKEN_VAR};
+pub use replay::{curl, ClientDefaults, ACCESS_TOKEN_VAR, FORGED_TOKEN_VAR, REFRESH_TOKEN_VAR};
 
 /// The `User-Agent` the client sends.
 pub const USER_AGENT: &str = concat!("psa-conformance/", env!("CARGO_PKG_VERSION"));

@@ -17,6 +17,10 @@ pub const ACCESS_TOKEN_VAR: &str = "NCENTRAL_ACCESS_TOKEN";
 /// The variable a refresh token the target issued is written as.
 pub const REFRESH_TOKEN_VAR: &str = "NCENTRAL_REFRESH_TOKEN";
 
+/// The variable a JWT the harness forged (or altered) is written as: no
+/// report shows a whole token of any kind, and a replay makes a fresh one.
+pub const FORGED_TOKEN_VAR: &str = "FORGED_JWT";
+
 /// Runs of one byte at least this long are written as `head -c N
 /// /dev/zero | tr …` rather than spelt out (a 1 MiB body stays one line).
 const LONG_RUN: usize = 256;
@@ -30,6 +34,36 @@ pub struct ClientDefaults {
     pub insecure: bool,
     /// A private CA file (`--cacert`).
     pub ca_file: Option<std::path::PathBuf>,
+}
+
+/// The request's bytes cut for a replay: secrets as their variables, and
+/// any JWT-shaped value left (one the harness forged: every real token is a
+/// known secret) as [`FORGED_TOKEN_VAR`] — no replay shows a whole token.
+fn parts(redactor: &Redactor, bytes: &[u8]) -> Vec<ReplayPart> {
+    static JWT: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(crate::redact::JWT_SHAPE).expect("static regex")
+    });
+    let mut out = Vec::new();
+    for part in redactor.replay_parts(bytes) {
+        let ReplayPart::Bytes(b) = &part else {
+            out.push(part);
+            continue;
+        };
+        let mut at = 0;
+        for m in JWT.find_iter(b) {
+            if m.start() > at {
+                out.push(ReplayPart::Bytes(b[at..m.start()].to_vec()));
+            }
+            out.push(ReplayPart::Var(FORGED_TOKEN_VAR.into()));
+            at = m.end();
+        }
+        if at == 0 {
+            out.push(part);
+        } else if at < b.len() {
+            out.push(ReplayPart::Bytes(b[at..].to_vec()));
+        }
+    }
+    out
 }
 
 /// The `curl` command line (bash) that sends `request` again.
@@ -50,7 +84,7 @@ pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefault
         "GET" if request.body.is_none() => {}
         m => args.push(format!("-X {}", quote_bytes(m.as_bytes()))),
     }
-    args.push(word(&redactor.replay_parts(request.url.as_bytes())));
+    args.push(word(&parts(redactor, request.url.as_bytes())));
     let has = |name: &str| {
         request
             .headers
@@ -64,10 +98,7 @@ pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefault
         } else {
             format!("{name}: {value}")
         };
-        args.push(format!(
-            "-H {}",
-            word(&redactor.replay_parts(line.as_bytes()))
-        ));
+        args.push(format!("-H {}", word(&parts(redactor, line.as_bytes()))));
     }
     if !has("user-agent") {
         match &defaults.user_agent {
@@ -81,12 +112,12 @@ pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefault
             // curl would add a form Content-Type the harness did not send.
             args.push("-H 'Content-Type:'".into());
         }
-        let parts = redactor.replay_parts(body);
-        if needs_pipe(&parts) {
-            pipe = Some(generator(&parts));
+        let body = parts(redactor, body);
+        if needs_pipe(&body) {
+            pipe = Some(generator(&body));
             args.push("--data-binary @-".into());
         } else {
-            args.push(format!("--data-binary {}", word(&parts)));
+            args.push(format!("--data-binary {}", word(&body)));
         }
     }
     let command = args.join(" ");
@@ -294,5 +325,21 @@ mod tests {
         let cmd = curl(&req, &r, &ClientDefaults::default());
         assert!(cmd.contains("'X-Key: wrong-0123456789'"), "{cmd}");
         assert!(!cmd.contains("-X"), "{cmd}");
+    }
+
+    #[test]
+    fn a_token_the_redactor_does_not_know_is_a_forged_one() {
+        let mut req = request(None);
+        req.method = "GET".into();
+        req.headers = vec![(
+            "Authorization".into(),
+            "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.".into(),
+        )];
+        let cmd = curl(&req, &Redactor::new(), &ClientDefaults::default());
+        assert!(
+            cmd.contains("'Authorization: Bearer '\"${FORGED_JWT}\""),
+            "{cmd}"
+        );
+        assert!(!cmd.contains("eyJ"), "{cmd}");
     }
 }

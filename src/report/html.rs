@@ -162,6 +162,8 @@ struct ExchangeView<'a> {
     e: &'a ExchangeRecord,
     status_class: &'static str,
     elapsed: String,
+    /// When it was sent (or, a callback, received): UTC, to the millisecond.
+    started: String,
     request: String,
     response: Option<String>,
 }
@@ -456,6 +458,7 @@ impl<'a> ScenarioView<'a> {
                         None => "code none",
                     },
                     elapsed: format!("{:.1}", e.elapsed_ms),
+                    started: e.started_at.strftime("%H:%M:%S%.3f").to_string(),
                     request: message_text(&e.request_headers, e.request_body.as_deref()),
                     response: e
                         .status

@@ -43,6 +43,15 @@ impl RunReport {
         self.regressions = Some(comparison);
     }
 
+    /// [`RunReport::compare_with`] under `--fail-on regression`: only what
+    /// passed in the baseline and fails now is fatal.
+    pub fn compare_regressions_only(&mut self, baseline: &Summary) {
+        self.compare_with(baseline);
+        if let Some(c) = &mut self.regressions {
+            c.regressions_only = true;
+        }
+    }
+
     /// Writes every file of [`REPORT_FILES`] into `dir`.
     pub fn write_all(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>, WriteError> {
         let io = |path: &Path, source: std::io::Error| WriteError {

@@ -444,8 +444,17 @@ impl RunReport {
     }
 
     /// The exit status CLI.md gives the verdict: a regression against the
-    /// baseline makes a conformant run exit 1.
+    /// baseline makes a conformant run exit 1. With `--fail-on regression`
+    /// (and a baseline) only a requirement that passed in the baseline and
+    /// fails now makes it 1; an inconclusive run stays 3.
     pub fn exit_code(&self) -> u8 {
+        if let Some(c) = self.regressions.as_ref().filter(|c| c.regressions_only) {
+            return match self.verdict {
+                Verdict::Inconclusive => 3,
+                _ if c.regressed() => 1,
+                _ => 0,
+            };
+        }
         match self.verdict {
             Verdict::Conformant | Verdict::Partial
                 if self.regressions.as_ref().is_some_and(|c| c.regressed()) =>
@@ -858,4 +867,16 @@ pub struct Comparison {
     pub still_failing: Vec<String>,
     pub added_scenarios: Vec<String>,
     pub removed_scenarios: Vec<String>,
+    /// Requirements that passed in the baseline and fail now: all that is
+    /// fatal with `--fail-on regression`.
+    #[serde(default)]
+    pub regressions: Vec<String>,
+    /// Requirements of the baseline this run did not include (another
+    /// profile, `--tags`): neither fixed nor failing, and said so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_compared: Vec<String>,
+    /// `--fail-on regression`: only [`Comparison::regressions`] make the
+    /// exit status 1; known failures are reported, not fatal.
+    #[serde(skip)]
+    pub regressions_only: bool,
 }

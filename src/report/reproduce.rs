@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::http::{ExchangeRecord, ACCESS_TOKEN_VAR, REFRESH_TOKEN_VAR};
+use crate::http::{ExchangeRecord, ACCESS_TOKEN_VAR, FORGED_TOKEN_VAR, REFRESH_TOKEN_VAR};
 
 /// At most this many distinct requests are replayed: the last ones, which
 /// decided the outcome.
@@ -57,6 +57,8 @@ impl Reproduce {
             variables.retain(|v| v != ACCESS_TOKEN_VAR);
             variables.insert(0, USER_API_JWT_VAR.to_string());
         }
+        let forged = variables.iter().any(|v| v == FORGED_TOKEN_VAR);
+        variables.retain(|v| v != FORGED_TOKEN_VAR);
         if !variables.is_empty() {
             lines.push(format!(
                 "# set first: {} (the variables your target file names; the built-in mock's come from `psa-conformance mock`)",
@@ -72,6 +74,14 @@ impl Reproduce {
                 "# {ACCESS_TOKEN_VAR}: the run used a token the target issued; this takes a fresh one"
             ));
             lines.push(fetch);
+        }
+        if forged {
+            lines.push(format!(
+                "# {FORGED_TOKEN_VAR}: the run sent a JWT the harness forged (or altered); any JWT-shaped string the target never issued does"
+            ));
+            lines.push(format!(
+                "{FORGED_TOKEN_VAR}=\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.$(printf '{{\"sub\":\"forged-%s\"}}' \"$RANDOM\" | base64 | tr -d '=\\n' | tr '+/' '-_').c2lnbmF0dXJlLW5vdC12YWxpZA\""
+            ));
         }
         if variables.iter().any(|v| v == REFRESH_TOKEN_VAR) {
             lines.push(format!(

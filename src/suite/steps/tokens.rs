@@ -132,7 +132,10 @@ async fn refresh_forged(w: &mut PsaWorld, forgery: String) -> StepOutcome {
             // Forged, but shaped like a secret: masked, so a report never shows
             // a whole token of any kind.
             let forged = random_jwt();
-            w.ctx()?.redactor.add(&Secret::harness_made(forged.clone()));
+            w.ctx()?.redactor.add(&Secret::named(
+                forged.clone(),
+                crate::http::FORGED_TOKEN_VAR,
+            ));
             forged
         } else {
             let altered = altered_signature(own(w)?.refresh.expose());
