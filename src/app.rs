@@ -65,13 +65,25 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 async fn run(args: &RunArgs) -> u8 {
-    let config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
+    let mut config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
             return 2;
         }
     };
+    if let Some(path) = &args.rerun_failed {
+        let side_profile = (config.target.side(), config.profile.to_string());
+        match read_summary(path).and_then(|s| {
+            crate::report::compare::scenarios_to_rerun(&s, side_profile.0, &side_profile.1)
+        }) {
+            Ok(ids) => config.only_scenarios = Some(ids),
+            Err(e) => {
+                errln!("error: --rerun-failed {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
     // A signed run checks its key and its selection before any request
     // and before --out is created.
     let signing = match args

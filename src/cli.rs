@@ -171,6 +171,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
     pub repeat_features: usize,
 
+    /// Run only the scenarios that failed or warned in this summary.json
+    /// (of the same side and profile): a partial run, never signed.
+    #[arg(long, value_name = "SUMMARY", conflicts_with = "sign_with")]
+    pub rerun_failed: Option<PathBuf>,
+
     /// Sign the run: also write attestation.json, a DSSE envelope around an
     /// in-toto test-result Statement over every report, signed with this
     /// Ed25519 private key (from `keygen`). Only a complete run is signed.

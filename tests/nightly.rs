@@ -131,3 +131,73 @@ fn a_baseline_of_another_profile_or_side_is_refused_unless_asked_for() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("side psa"), "{}", text(&o));
 }
+
+#[test]
+fn rerun_failed_runs_only_what_failed_or_warned_in_that_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    // KEY-01 fails (MUST); CRED-03 warns (SHOULD) with wrong-password-401.
+    let o = bin()
+        .args(["run", "--profile", "core", "--mock-fault", "wrong-key-401"])
+        .args(["--mock-fault", "wrong-password-401", "--out"])
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let summary = summary_of(&first);
+    let attention: std::collections::BTreeSet<String> = summary["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "failed")
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(attention.len() >= 3, "{attention:?}");
+    let rerun = |out: &str, faults: &[&str], extra: &[&str]| {
+        let mut cmd = bin();
+        cmd.args(["run", "--profile", "core", "--rerun-failed"])
+            .arg(first.join("summary.json"));
+        for f in faults {
+            cmd.args(["--mock-fault", f]);
+        }
+        cmd.args(extra).arg("--out").arg(dir.path().join(out));
+        cmd.output().unwrap()
+    };
+    let ran = |out: &str| -> std::collections::BTreeSet<String> {
+        summary_of(&dir.path().join(out))["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] != "skipped")
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            // The run-wide checks are made over whatever a run sends.
+            .filter(|id| !id.starts_with("run-wide:"))
+            .collect()
+    };
+    // Still broken: exactly those scenarios run, and fail again.
+    let o = rerun("again", &["wrong-key-401", "wrong-password-401"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(ran("again"), attention);
+    // Fixed: the same scenarios pass; the run is partial, never conformant.
+    let o = rerun("fixed", &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(ran("fixed"), attention);
+    assert_eq!(summary_of(&dir.path().join("fixed"))["verdict"], "partial");
+    // A summary with nothing to rerun, of another profile, or a signed
+    // rerun: exit 2.
+    let o = bin()
+        .args(["run", "--profile", "full", "--rerun-failed"])
+        .arg(first.join("summary.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = rerun("signed", &[], &["--sign-with", "key.pem"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = bin()
+        .args(["run", "--profile", "core", "--rerun-failed"])
+        .arg(dir.path().join("fixed/summary.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("nothing to rerun"), "{}", text(&o));
+}

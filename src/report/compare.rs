@@ -19,6 +19,43 @@ pub fn baseline_mismatch(baseline: &Summary, side: &str, profile: &str) -> Optio
     })
 }
 
+/// `--rerun-failed`: the scenarios that failed or warned in a summary of
+/// the same side and profile. Run-wide checks are made again over whatever
+/// the rerun sends; they name no scenario of their own.
+pub fn scenarios_to_rerun(
+    summary: &Summary,
+    side: &str,
+    profile: &str,
+) -> Result<BTreeSet<String>, String> {
+    if let Some(problem) = baseline_mismatch(summary, side, profile) {
+        return Err(format!(
+            "it is a run of {problem}\n  hint: rerun with the same --side and --profile as that run"
+        ));
+    }
+    let failed: BTreeSet<String> = summary
+        .scenarios
+        .iter()
+        .filter(|s| s.status == super::model::ScenarioStatus::Failed)
+        .map(|s| s.id.clone())
+        .collect();
+    let ids: BTreeSet<String> = failed
+        .iter()
+        .filter(|id| !id.starts_with("run-wide:"))
+        .cloned()
+        .collect();
+    if ids.is_empty() {
+        return Err(if failed.is_empty() {
+            "no scenario failed or warned in it: nothing to rerun".into()
+        } else {
+            format!(
+                "only run-wide checks failed in it ({}): they check every exchange of a run\n  hint: run the whole profile again, without --rerun-failed",
+                failed.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        });
+    }
+    Ok(ids)
+}
+
 impl Comparison {
     pub fn between(baseline: &Summary, new: &Summary) -> Self {
         let failing = |s: &Summary| -> BTreeSet<String> {

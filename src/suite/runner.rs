@@ -411,7 +411,7 @@ async fn run_scenarios(
     let applicability = applicability(&ctx.target);
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let features = crate::features::parse_repeated(config.repeat_features);
+    let features = crate::features::for_run(config.repeat_features, config.only_scenarios.as_ref());
     // What an interrupted run lists for the scenarios it did not finish.
     let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
     let total = planned.len();

@@ -175,7 +175,7 @@ async fn run_scenarios(ctx: Arc<PsaRunContext>, config: &RunConfig, mut stop: St
     };
     let profile: Profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let features = crate::features::parse_repeated(config.repeat_features);
+    let features = crate::features::for_run(config.repeat_features, config.only_scenarios.as_ref());
     let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let collector = StepCollector::default();
