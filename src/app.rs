@@ -66,13 +66,25 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 async fn run(args: &RunArgs) -> u8 {
-    let config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
+    let mut config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
             return 2;
         }
     };
+    if let Some(path) = &args.rerun_failed {
+        let side_profile = (config.target.side().name(), config.profile.to_string());
+        match read_summary(path).and_then(|s| {
+            crate::report::compare::scenarios_to_rerun(&s, side_profile.0, &side_profile.1)
+        }) {
+            Ok(ids) => config.only_scenarios = Some(ids),
+            Err(e) => {
+                errln!("error: --rerun-failed {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
     // A signed run checks its key and its selection before any request
     // and before --out is created.
     let signing = match args
@@ -99,6 +111,19 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(b) = &baseline {
+        let mismatch = crate::report::compare::baseline_mismatch(
+            b,
+            config.target.side().name(),
+            &config.profile.to_string(),
+        );
+        if let (Some(problem), false) = (mismatch, args.allow_baseline_mismatch) {
+            errln!(
+                "error: --baseline is a run of {problem}\n  hint: give a baseline of the same side and profile, or add --allow-baseline-mismatch (the requirements only the baseline has are then listed as not compared)"
+            );
+            return 2;
+        }
+    }
     // A certificate generated for the harness's N-central: its CA goes
     // into --out for the vendor's PSA to trust, before the port is bound.
     let ca_written = match write_generated_ca(&config) {
@@ -159,7 +184,10 @@ async fn run(args: &RunArgs) -> u8 {
     };
     let mut report = report;
     if let Some(baseline) = &baseline {
-        report.compare_with(baseline);
+        match args.fail_on {
+            crate::cli::FailOn::Verdict => report.compare_with(baseline),
+            crate::cli::FailOn::Regression => report.compare_regressions_only(baseline),
+        }
     }
     // Decided before the reports are rendered: they name the signing key.
     let refusal = signing

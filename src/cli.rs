@@ -52,6 +52,17 @@ pub enum Command {
 
 pub use crate::catalog::{ProfileOfOtherSide, Side};
 
+/// What makes a run's exit status 1 (docs/CLI.md, docs/NIGHTLY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// A failed requirement (the verdict), or a new failure against --baseline.
+    #[default]
+    Verdict,
+    /// Only a requirement that passed in --baseline and fails now.
+    Regression,
+}
+
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Which side to certify: `ncentral` (the target implements N-central's
@@ -108,9 +119,24 @@ pub struct RunArgs {
     )]
     pub timeout: f64,
 
-    /// An earlier summary.json: new failures make the exit status 1.
+    /// An earlier summary.json: new failures make the exit status 1. Its
+    /// side and profile must be this run's (else exit 2; see
+    /// --allow-baseline-mismatch).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// What makes the exit status 1: `verdict` (the default: a failed
+    /// requirement, or a new failure against --baseline) or `regression`
+    /// (only a requirement that passed in the --baseline and fails now;
+    /// known failures are reported, not fatal). Without --baseline,
+    /// `regression` acts as `verdict`.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = FailOn::Verdict)]
+    pub fail_on: FailOn,
+
+    /// Compare with a --baseline of another side or profile anyway; the
+    /// requirements only the baseline has are listed as not compared.
+    #[arg(long, requires = "baseline")]
+    pub allow_baseline_mismatch: bool,
 
     /// Print only the verdict line (no per-scenario progress). A run that
     /// changes tickets (profile extended) still says which, first.
@@ -139,6 +165,11 @@ pub struct RunArgs {
     /// `features/x.feature#2`…), to measure how a run scales.
     #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
     pub repeat_features: usize,
+
+    /// Run only the scenarios that failed or warned in this summary.json
+    /// (of the same side and profile): a partial run, never signed.
+    #[arg(long, value_name = "SUMMARY", conflicts_with = "sign_with")]
+    pub rerun_failed: Option<PathBuf>,
 
     /// Sign the run: also write attestation.json, a DSSE envelope around an
     /// in-toto test-result Statement over every report, signed with this

@@ -100,6 +100,25 @@ pub fn parse_repeated(times: usize) -> Vec<Result<gherkin::Feature, ParseError>>
         .collect()
 }
 
+/// The features of a run: [`parse_repeated`], narrowed to the scenarios
+/// `only` names (`--rerun-failed`) when it is given.
+pub fn for_run(
+    times: usize,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<Result<gherkin::Feature, ParseError>> {
+    let mut features = parse_repeated(times);
+    if let Some(only) = only {
+        for feature in features.iter_mut().flatten() {
+            let keep: Vec<gherkin::Scenario> = std::mem::take(&mut feature.scenarios)
+                .into_iter()
+                .filter(|s| only.contains(&scenario_id(feature, s)))
+                .collect();
+            feature.scenarios = keep;
+        }
+    }
+    features
+}
+
 /// Features parsed once ([`parse_repeated`]), fed to cucumber as they are.
 pub type ParsedFeatures = Vec<Result<gherkin::Feature, ParseError>>;
 

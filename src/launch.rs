@@ -30,19 +30,21 @@ pub enum MockAuth {
 /// within 1 s).
 pub fn mock_target(server: &MockServer, auth: MockAuth) -> Target {
     let c = server.credentials();
+    // Named as `psa-conformance mock` prints them, for replay commands.
+    let named = |s: &Secret, var: &str| Secret::named(s.expose(), var);
     let creds = PsaCredentials {
         username: c.username.clone(),
-        password: c.password.clone(),
+        password: named(&c.password, "PSA_PASSWORD"),
     };
     Target {
         base_url: url::Url::parse(&server.uri()).unwrap_or_else(|e| unreachable!("{e}")),
         auth: match auth {
             MockAuth::Exchange => AuthMode::Exchange {
-                user_api_jwt: c.user_api_jwt.clone(),
+                user_api_jwt: named(&c.user_api_jwt, "NCENTRAL_USER_API_JWT"),
             },
-            MockAuth::Bearer => AuthMode::Bearer(c.access_token.clone()),
+            MockAuth::Bearer => AuthMode::Bearer(named(&c.access_token, "PSA_BEARER_TOKEN")),
         },
-        integration_key: c.integration_key.clone(),
+        integration_key: named(&c.integration_key, "PSA_INTEGRATION_KEY"),
         psa_type: c.psa_type.clone(),
         standard_psa: creds.clone(),
         ticket_id: c.ticket_ids[0].clone(),
@@ -118,11 +120,21 @@ pub async fn start_reference_psa(
     let listen = listener.local_addr().map_err(RunError::Mock)?;
     let public_url =
         url::Url::parse(&format!("http://{listen}")).unwrap_or_else(|e| unreachable!("{e}"));
-    let user_api_jwt = Secret::new(format!("nc-user-api-jwt-{:032x}", rand::random::<u128>()));
-    let integration_key = Secret::new(format!("nc-integration-key-{:016x}", rand::random::<u64>()));
+    // Named as CLI.md's example target file names them, for replay commands.
+    let user_api_jwt = Secret::named(
+        format!("nc-user-api-jwt-{:032x}", rand::random::<u128>()),
+        "NCENTRAL_USER_API_JWT",
+    );
+    let integration_key = Secret::named(
+        format!("nc-integration-key-{:016x}", rand::random::<u64>()),
+        "PSA_INTEGRATION_KEY",
+    );
     let push_auth = PushAuth {
         header: "Authorization".into(),
-        value: Secret::new(format!("Bearer psa-push-{:032x}", rand::random::<u128>())),
+        value: Secret::named(
+            format!("Bearer psa-push-{:032x}", rand::random::<u128>()),
+            "PSA_PUSH_AUTH",
+        ),
     };
     let psa = PsaMockServer::builder()
         .style(style)

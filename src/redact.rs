@@ -17,18 +17,58 @@ use aho_corasick::{AhoCorasick, MatchKind};
 pub const MASK: &str = "***";
 
 /// A secret value. Its `Debug` and `Display` never show it; use
-/// [`Secret::expose`] where the value must go on the wire.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// [`Secret::expose`] where the value must go on the wire. It may carry the
+/// name a replay command writes in its place ([`Replay`]).
+#[derive(Clone)]
+pub struct Secret(String, Replay);
+
+/// What a replay command (`curl`) writes where a secret was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replay {
+    /// `"$NAME"`: the environment variable the target file names, or the
+    /// one a reader sets (a token the target issued during the run).
+    Var(String),
+    /// The value itself: the harness made it up (a wrong password, a forged
+    /// token), it opens nothing, and the replay needs it as sent.
+    Literal,
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Secret {}
+
+/// The variable a secret nobody named is written as in a replay.
+pub const UNNAMED_SECRET_VAR: &str = "SECRET";
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(value.into(), Replay::Var(UNNAMED_SECRET_VAR.into()))
+    }
+
+    /// A secret a replay writes as `"$var"` (the variable the target file
+    /// names for it).
+    pub fn named(value: impl Into<String>, var: impl Into<String>) -> Self {
+        Secret(value.into(), Replay::Var(var.into()))
+    }
+
+    /// A value the harness made up to be refused: masked in reports like any
+    /// secret, but a replay writes it as sent.
+    pub fn harness_made(value: impl Into<String>) -> Self {
+        Secret(value.into(), Replay::Literal)
     }
 
     /// The value itself, for building a request. Never format it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// What a replay writes in its place.
+    pub fn replay(&self) -> &Replay {
+        &self.1
     }
 }
 
@@ -65,6 +105,8 @@ pub struct Redactor {
 #[derive(Default)]
 struct Needles {
     forms: Vec<String>,
+    /// What a replay writes for each form (same index).
+    replays: Vec<Replay>,
     matcher: Option<AhoCorasick>,
 }
 
@@ -98,6 +140,7 @@ impl Redactor {
         for form in wire_forms(value) {
             if !needles.forms.contains(&form) {
                 needles.forms.push(form);
+                needles.replays.push(secret.replay().clone());
             }
         }
         if needles.forms.len() != before {
@@ -155,10 +198,54 @@ impl Redactor {
         }
     }
 
+    /// The bytes cut where a secret was, for a replay command: literal
+    /// runs, and the variable each secret is written as ([`Replay::Var`]);
+    /// a harness-made value ([`Replay::Literal`]) stays in its run. Never
+    /// a secret's value unless it was made by the harness.
+    pub fn replay_parts(&self, bytes: &[u8]) -> Vec<ReplayPart> {
+        let needles = self.needles.read().unwrap_or_else(|e| e.into_inner());
+        let mut parts = Vec::new();
+        let mut literal = Vec::new();
+        let Some(matcher) = &needles.matcher else {
+            if needles.forms.is_empty() {
+                return vec![ReplayPart::Bytes(bytes.to_vec())];
+            }
+            // No automaton although secrets are known: fail closed.
+            return vec![ReplayPart::Var(UNNAMED_SECRET_VAR.into())];
+        };
+        let mut at = 0;
+        for m in matcher.find_iter(bytes) {
+            literal.extend_from_slice(&bytes[at..m.start()]);
+            match &needles.replays[m.pattern().as_usize()] {
+                Replay::Literal => literal.extend_from_slice(&bytes[m.start()..m.end()]),
+                Replay::Var(name) => {
+                    if !literal.is_empty() {
+                        parts.push(ReplayPart::Bytes(std::mem::take(&mut literal)));
+                    }
+                    parts.push(ReplayPart::Var(name.clone()));
+                }
+            }
+            at = m.end();
+        }
+        literal.extend_from_slice(&bytes[at..]);
+        if !literal.is_empty() || parts.is_empty() {
+            parts.push(ReplayPart::Bytes(literal));
+        }
+        parts
+    }
+
     /// Like [`Redactor::redact`], for bytes that may not be UTF-8.
     pub fn redact_bytes(&self, bytes: &[u8]) -> String {
         self.redact(&String::from_utf8_lossy(bytes)).into_owned()
     }
+}
+
+/// A piece of a request as a replay writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayPart {
+    Bytes(Vec<u8>),
+    /// An environment variable holding the secret sent here.
+    Var(String),
 }
 
 /// The forms a secret takes on the wire: plain, inside a JSON string (`"`
@@ -182,16 +269,17 @@ pub fn wire_forms(value: &str) -> Vec<String> {
     unique
 }
 
+/// What a JWT looks like: three base64url segments, the first a JSON object.
+pub const JWT_SHAPE: &str = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*";
+
 /// Shows any JWT-shaped value (three base64url segments) by its first
 /// characters and length only. Used on headers, where the suite's own
 /// forged tokens and a target's echo of them would otherwise appear whole:
 /// a forged token is no secret, but one altered from the real token carries
 /// its header and claims.
 pub fn mask_token_shapes(text: &str) -> Cow<'_, str> {
-    static JWT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
-            .expect("static regex")
-    });
+    static JWT: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(JWT_SHAPE).expect("static regex"));
     JWT.replace_all(text, |c: &regex::Captures<'_>| {
         let token = &c[0];
         format!("{}…(token, {} chars)", &token[..12], token.len())

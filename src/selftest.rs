@@ -40,6 +40,7 @@ pub fn styled_mock_config(
         baseline: None,
         quiet: true,
         repeat_features: 1,
+        only_scenarios: None,
     }
 }
 

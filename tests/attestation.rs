@@ -188,6 +188,7 @@ fn a_signed_run_verifies_and_every_tampering_is_refused() {
         "summary.md",
         "report.html",
         "ctrf.json",
+        "evidence.har",
     ] {
         assert!(names.contains(&must), "{must} is attested");
     }

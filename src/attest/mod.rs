@@ -40,14 +40,7 @@ pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 pub const PREDICATE_TYPE: &str = "https://in-toto.io/attestation/test-result/v0.1";
 /// The report files CLI.md promises in `--out DIR`: a directory to be
 /// signed may hold these (from an earlier run) and nothing else.
-pub const REPORT_FILES: &[&str] = &[
-    "junit.xml",
-    "cucumber.json",
-    "summary.json",
-    "summary.md",
-    "report.html",
-    "ctrf.json",
-];
+pub use crate::report::REPORT_FILES;
 
 /// A complete verdict's test-result `result`, or why the run cannot be
 /// signed.

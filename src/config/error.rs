@@ -62,5 +62,5 @@ pub fn secret_from_env(
         let (var, key, path) = at();
         return Err(ConfigError::WeakSecret { var, key, path });
     }
-    Ok(Secret::new(value.trim().to_string()))
+    Ok(Secret::named(value.trim().to_string(), var))
 }

@@ -176,6 +176,9 @@ pub struct RunConfig {
     pub quiet: bool,
     /// Run every feature this many times over (benchmarks only; 1 otherwise).
     pub repeat_features: usize,
+    /// `--rerun-failed`: only the scenarios with these ids (the caller
+    /// fills it from the summary); `None` runs every selected scenario.
+    pub only_scenarios: Option<std::collections::BTreeSet<String>>,
 }
 
 impl RunConfig {
@@ -277,6 +280,7 @@ impl RunConfig {
             baseline: args.baseline.clone(),
             quiet: args.quiet,
             repeat_features: args.repeat_features,
+            only_scenarios: None,
         })
     }
 }

@@ -93,7 +93,12 @@ pub struct WaitedOut {
 pub struct Exchange {
     pub request: SentRequest,
     pub outcome: Result<ReceivedResponse, TransportError>,
+    /// When the request was sent (or, for a callback, received).
+    pub started_at: jiff::Timestamp,
     pub elapsed: Duration,
+    /// A call the target made to the harness (a PSA's callback), not a
+    /// request the harness sent: nothing to replay.
+    pub inbound: bool,
     /// 429 answers waited out before this outcome (politeness, not a finding).
     pub waited_out: Vec<WaitedOut>,
 }
@@ -119,7 +124,12 @@ impl Exchange {
 
     /// The exchange with every secret masked and bodies cut to `max_body`
     /// characters: the only form in which an exchange reaches a report.
-    pub fn redacted(&self, redactor: &Redactor, max_body: usize) -> ExchangeRecord {
+    pub fn redacted(
+        &self,
+        redactor: &Redactor,
+        max_body: usize,
+        client: &super::replay::ClientDefaults,
+    ) -> ExchangeRecord {
         let headers = |h: &[(String, String)]| {
             h.iter()
                 .map(|(k, v)| {
@@ -166,8 +176,68 @@ impl Exchange {
                 .map(|e| redactor.redact(&e.message).into_owned()),
             elapsed_ms: self.elapsed.as_secs_f64() * 1000.0,
             waited_out: self.waited_out.clone(),
+            started_at: self.started_at,
+            inbound: self.inbound,
+            replay: (!self.inbound).then(|| super::replay::curl(&self.request, redactor, client)),
+            wire: WireBodies {
+                request: self.request.body.as_deref().map(|b| wire_body(redactor, b)),
+                response: self.response().map(|r| WireBody {
+                    size: r.body.len(),
+                    truncated: r.truncated,
+                    ..wire_body(redactor, &r.body)
+                }),
+            },
         }
     }
+}
+
+/// Longest body text kept as sent (redacted, not reformatted) for
+/// evidence.har; a longer body keeps its first characters and its size.
+pub const WIRE_BODY_CHARS: usize = 64 * 1024;
+
+fn wire_body(redactor: &Redactor, bytes: &[u8]) -> WireBody {
+    let head = &bytes[..bytes.len().min(WIRE_BODY_CHARS)];
+    let (text, base64) = match std::str::from_utf8(head) {
+        // No whole token of any kind, as in the headers of every report.
+        Ok(t) => (
+            crate::redact::mask_token_shapes(&redactor.redact(t)).into_owned(),
+            false,
+        ),
+        // Not text: as base64, masked only if a secret shows in its text form.
+        Err(_) if redactor.finds_secret_in(&String::from_utf8_lossy(head)) => (
+            crate::redact::mask_token_shapes(&redactor.redact_bytes(head)).into_owned(),
+            false,
+        ),
+        Err(_) => {
+            use base64::Engine as _;
+            (base64::engine::general_purpose::STANDARD.encode(head), true)
+        }
+    };
+    WireBody {
+        text,
+        base64,
+        size: bytes.len(),
+        truncated: head.len() < bytes.len(),
+    }
+}
+
+/// A body as it went over the wire, redacted but not reformatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct WireBody {
+    pub text: String,
+    /// `text` is the body in base64 (it was not UTF-8).
+    pub base64: bool,
+    /// Bytes on the wire (as read, for a response cut at the read cap).
+    pub size: usize,
+    /// `text` holds only the first [`WIRE_BODY_CHARS`] bytes.
+    pub truncated: bool,
+}
+
+/// The bodies of an exchange as sent and received, for evidence.har.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WireBodies {
+    pub request: Option<WireBody>,
+    pub response: Option<WireBody>,
 }
 
 fn cut(text: &str, max: usize) -> String {
@@ -192,6 +262,21 @@ pub struct ExchangeRecord {
     pub transport_error: Option<String>,
     pub elapsed_ms: f64,
     pub waited_out: Vec<WaitedOut>,
+    /// When the request was sent (a callback: received).
+    #[serde(serialize_with = "timestamp_text")]
+    pub started_at: jiff::Timestamp,
+    /// A callback the target made to the harness.
+    pub inbound: bool,
+    /// The `curl` command that sends the request again (none for a
+    /// callback), secrets as `$`-variables.
+    pub replay: Option<String>,
+    /// The bodies as on the wire, redacted (evidence.har).
+    #[serde(skip)]
+    pub wire: WireBodies,
+}
+
+fn timestamp_text<S: serde::Serializer>(t: &jiff::Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
 #[cfg(test)]
@@ -217,10 +302,12 @@ mod tests {
                 body: br#"{"message":"bad password pw-123456"}"#.to_vec(),
                 truncated: false,
             }),
+            started_at: jiff::Timestamp::UNIX_EPOCH,
             elapsed: Duration::from_millis(3),
+            inbound: false,
             waited_out: vec![],
         };
-        let rec = ex.redacted(&r, 1000);
+        let rec = ex.redacted(&r, 1000, &Default::default());
         let all = serde_json::to_string(&rec).unwrap();
         assert!(
             !all.contains("pw-123456") && !all.contains("tok-abcdef"),

@@ -6,11 +6,16 @@
 //! so the reports can show exactly what was sent and received.
 
 mod exchange;
+mod replay;
 
 pub use exchange::{
     Exchange, ExchangeRecord, ReceivedResponse, SentRequest, TransportError, TransportErrorKind,
-    WaitedOut,
+    WaitedOut, WireBodies, WireBody, WIRE_BODY_CHARS,
 };
+pub use replay::{curl, ClientDefaults, ACCESS_TOKEN_VAR, FORGED_TOKEN_VAR, REFRESH_TOKEN_VAR};
+
+/// The `User-Agent` the client sends.
+pub const USER_AGENT: &str = concat!("psa-conformance/", env!("CARGO_PKG_VERSION"));
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -175,13 +180,23 @@ impl std::fmt::Debug for HttpClient {
 }
 
 impl HttpClient {
+    /// What a replay command needs to send like this client: its
+    /// `User-Agent` and TLS settings.
+    pub fn replay_defaults(&self) -> ClientDefaults {
+        ClientDefaults {
+            user_agent: Some(USER_AGENT.to_string()),
+            insecure: self.settings.tls.insecure_skip_verify,
+            ca_file: self.settings.tls.ca_file.clone(),
+        }
+    }
+
     pub fn new(base: Url, settings: ClientSettings) -> Result<Self, ClientBuildError> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
             .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!("psa-conformance/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .no_proxy();
         if let Some(ca) = &settings.tls.ca_file {
             let pem = std::fs::read(ca).map_err(|e| {
@@ -336,6 +351,7 @@ impl HttpClient {
             body: spec.body.clone(),
         };
         let started = Instant::now();
+        let started_at = jiff::Timestamp::now();
         let failures = self.consecutive_failures.load(Ordering::Relaxed);
         let outcome = if failures >= CIRCUIT_BREAKER_FAILURES {
             Err(TransportError {
@@ -357,7 +373,9 @@ impl HttpClient {
         Exchange {
             request,
             outcome,
+            started_at,
             elapsed: started.elapsed(),
+            inbound: false,
             waited_out: Vec::new(),
         }
     }

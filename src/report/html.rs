@@ -162,6 +162,8 @@ struct ExchangeView<'a> {
     e: &'a ExchangeRecord,
     status_class: &'static str,
     elapsed: String,
+    /// When it was sent (or, a callback, received): UTC, to the millisecond.
+    started: String,
     request: String,
     response: Option<String>,
 }
@@ -458,6 +460,7 @@ impl<'a> ScenarioView<'a> {
                         None => "code none",
                     },
                     elapsed: format!("{:.1}", e.elapsed_ms),
+                    started: e.started_at.strftime("%H:%M:%S%.3f").to_string(),
                     request: message_text(&e.request_headers, e.request_body.as_deref()),
                     response: e
                         .status
@@ -660,6 +663,10 @@ mod tests {
             transport_error: None,
             elapsed_ms: 3.5,
             waited_out: Vec::new(),
+            started_at: jiff::Timestamp::UNIX_EPOCH,
+            inbound: false,
+            replay: Some(format!("curl -sS -X POST '{TARGET}{path}'")),
+            wire: Default::default(),
         }
     }
 
@@ -691,6 +698,7 @@ mod tests {
             }],
             exchanges,
             notes: vec!["a note <i>".into()],
+            reproduce: None,
         }
     }
 

@@ -139,8 +139,9 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
                 xml,
                 "<system-out>{}</system-out>",
                 text(&format!(
-                    "WARNING (SHOULD, {reqs}): not met; counts as a failure only with --strict.\n{}",
-                    s.failure.as_deref().unwrap_or_default()
+                    "WARNING (SHOULD, {reqs}): not met; counts as a failure only with --strict.\n{}{}",
+                    s.failure.as_deref().unwrap_or_default(),
+                    reproduce_text(s)
                 ))
             );
         }
@@ -200,9 +201,24 @@ fn test_case(xml: &mut String, run: &RunReport, s: &ScenarioResult) {
                 )),
                 text(s.failure.as_deref().unwrap_or_default())
             );
+            if s.reproduce.is_some() {
+                let _ = write!(
+                    xml,
+                    "<system-out>{}</system-out>",
+                    text(reproduce_text(s).trim_start())
+                );
+            }
         }
     }
     xml.push_str("</testcase>\n");
+}
+
+/// The replay commands, after a blank line, when the scenario has them.
+fn reproduce_text(s: &ScenarioResult) -> String {
+    s.reproduce
+        .as_ref()
+        .map(|r| format!("\n\nReproduce (bash):\n{}\n", r.text()))
+        .unwrap_or_default()
 }
 
 /// `1.234`: seconds with milliseconds, as Surefire writes them.

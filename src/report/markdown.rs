@@ -90,6 +90,24 @@ pub fn render(run: &RunReport) -> String {
             );
         }
     }
+    let replays: Vec<_> = run
+        .scenarios
+        .iter()
+        .filter_map(|s| s.reproduce.as_ref().map(|r| (s, r)))
+        .collect();
+    if !replays.is_empty() {
+        let _ = writeln!(md, "\n**Reproduce** (bash; set the `$` variables first):");
+        for (s, r) in replays {
+            let text = r.text();
+            let fence = "`".repeat(longest_backtick_run(&text).max(2) + 1);
+            let _ = writeln!(
+                md,
+                "\n<details><summary>{} <code>{}</code></summary>\n\n{fence}bash\n{text}\n{fence}\n</details>",
+                s.requirements.join(", "),
+                s.id.replace('<', "&lt;")
+            );
+        }
+    }
     let untested: Vec<&str> = run
         .requirements
         .iter()
@@ -158,4 +176,9 @@ pub fn render(run: &RunReport) -> String {
         }
     }
     md
+}
+
+/// The longest run of backticks in a text: a code fence must be longer.
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }

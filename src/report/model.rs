@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::catalog::{self, Level, Profile};
 use crate::http::ExchangeRecord;
 
+pub use super::reproduce::Reproduce;
+
 /// A scenario's or a step's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -145,6 +147,10 @@ pub struct ScenarioResult {
     pub steps: Vec<StepResult>,
     pub exchanges: Vec<ExchangeRecord>,
     pub notes: Vec<String>,
+    /// For a failed or warned scenario: the commands that replay its
+    /// decisive requests (set by [`RunReport::build`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reproduce: Option<Reproduce>,
 }
 
 impl ScenarioResult {
@@ -373,7 +379,7 @@ impl RunReport {
     /// and the verdict are decided here, once.
     pub fn build(
         info: &RunInfo,
-        scenarios: Vec<ScenarioResult>,
+        mut scenarios: Vec<ScenarioResult>,
         parse_errors: &[String],
         secrets_not_checked: Vec<String>,
     ) -> Self {
@@ -381,6 +387,14 @@ impl RunReport {
         let requirements = catalog::in_profile(info.profile)
             .map(|r| requirement_result(r, &scenarios, strict))
             .collect::<Vec<_>>();
+        for s in &mut scenarios {
+            if matches!(
+                s.display_outcome(strict),
+                DisplayOutcome::Failed | DisplayOutcome::Warned
+            ) {
+                s.reproduce = Reproduce::of(&s.exchanges);
+            }
+        }
         let mut counts = Counts::default();
         for s in &scenarios {
             match s.status {
@@ -429,8 +443,17 @@ impl RunReport {
     }
 
     /// The exit status CLI.md gives the verdict: a regression against the
-    /// baseline makes a conformant run exit 1.
+    /// baseline makes a conformant run exit 1. With `--fail-on regression`
+    /// (and a baseline) only a requirement that passed in the baseline and
+    /// fails now makes it 1; an inconclusive run stays 3.
     pub fn exit_code(&self) -> u8 {
+        if let Some(c) = self.regressions.as_ref().filter(|c| c.regressions_only) {
+            return match self.verdict {
+                Verdict::Inconclusive => 3,
+                _ if c.regressed() => 1,
+                _ => 0,
+            };
+        }
         match self.verdict {
             Verdict::Conformant | Verdict::Partial
                 if self.regressions.as_ref().is_some_and(|c| c.regressed()) =>
@@ -673,6 +696,7 @@ mod verdict_tests {
             steps: Vec::new(),
             exchanges: Vec::new(),
             notes: Vec::new(),
+            reproduce: None,
         }
     }
 
@@ -855,4 +879,16 @@ pub struct Comparison {
     pub still_failing: Vec<String>,
     pub added_scenarios: Vec<String>,
     pub removed_scenarios: Vec<String>,
+    /// Requirements that passed in the baseline and fail now: all that is
+    /// fatal with `--fail-on regression`.
+    #[serde(default)]
+    pub regressions: Vec<String>,
+    /// Requirements of the baseline this run did not include (another
+    /// profile, `--tags`): neither fixed nor failing, and said so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_compared: Vec<String>,
+    /// `--fail-on regression`: only [`Comparison::regressions`] make the
+    /// exit status 1; known failures are reported, not fatal.
+    #[serde(skip)]
+    pub regressions_only: bool,
 }

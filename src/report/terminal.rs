@@ -43,6 +43,12 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
                     let _ = writeln!(out, "      {line}");
                 }
             }
+            if let Some(r) = &s.reproduce {
+                let _ = writeln!(out, "      reproduce (bash):");
+                for line in &r.lines {
+                    let _ = writeln!(out, "        {line}");
+                }
+            }
         }
         let mut by_status = std::collections::BTreeMap::<RequirementStatus, Vec<&str>>::new();
         for r in &run.requirements {

@@ -13,7 +13,7 @@ use cucumber::{writer, Writer};
 
 use crate::catalog::{self, Level};
 use crate::features::scenario_id;
-use crate::http::Exchange;
+use crate::http::{ClientDefaults, Exchange};
 use crate::redact::Redactor;
 use crate::report::{millis, ScenarioResult, ScenarioStatus, StepResult, Undecided};
 
@@ -35,6 +35,18 @@ pub trait ScenarioRecord {
     /// Requests still answered 429 when their retry budget was spent.
     fn rate_limited(&self) -> &[String] {
         &[]
+    }
+    /// What a replay command needs to send as the harness's client did.
+    fn replay_defaults(&self) -> ClientDefaults {
+        default_replay()
+    }
+}
+
+/// The harness client's `User-Agent`, no TLS options.
+pub(crate) fn default_replay() -> ClientDefaults {
+    ClientDefaults {
+        user_agent: Some(crate::http::USER_AGENT.to_string()),
+        ..ClientDefaults::default()
     }
 }
 
@@ -81,6 +93,7 @@ pub(crate) fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> 
             .collect(),
         exchanges: Vec::new(),
         notes: Vec::new(),
+        reproduce: None,
     }
 }
 
@@ -145,10 +158,11 @@ pub fn finished<W: ScenarioRecord>(
                     w.rate_limited().join("\n            ")
                 ));
         }
+        let client = w.replay_defaults();
         result.exchanges = w
             .exchanges()
             .iter()
-            .map(|e| e.redacted(redactor, EVIDENCE_BODY_CHARS))
+            .map(|e| e.redacted(redactor, EVIDENCE_BODY_CHARS, &client))
             .collect();
         result.notes = w
             .notes()
@@ -228,9 +242,10 @@ pub fn run_wide(
         exchanges: offenders
             .iter()
             .take(10)
-            .map(|(_, e)| e.redacted(redactor, EVIDENCE_BODY_CHARS))
+            .map(|(_, e)| e.redacted(redactor, EVIDENCE_BODY_CHARS, &default_replay()))
             .collect(),
         notes: Vec::new(),
+        reproduce: None,
     }
 }
 

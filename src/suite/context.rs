@@ -97,9 +97,12 @@ pub fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
     let Some(body) = exchange.response().and_then(|r| r.json().ok()) else {
         return;
     };
-    for pointer in ["/tokens/access/token", "/tokens/refresh/token"] {
+    for (pointer, var) in [
+        ("/tokens/access/token", crate::http::ACCESS_TOKEN_VAR),
+        ("/tokens/refresh/token", crate::http::REFRESH_TOKEN_VAR),
+    ] {
         if let Some(token) = body.pointer(pointer).and_then(|t| t.as_str()) {
-            redactor.add(&Secret::new(token));
+            redactor.add(&Secret::named(token, var));
         }
     }
 }

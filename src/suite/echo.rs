@@ -210,6 +210,8 @@ mod tests {
                 headers: vec![],
                 body: Some(request_body.as_bytes().to_vec()),
             },
+            started_at: jiff::Timestamp::UNIX_EPOCH,
+            inbound: false,
             outcome: Ok(ReceivedResponse {
                 status: 400,
                 headers: vec![("content-type".into(), "application/json".into())],

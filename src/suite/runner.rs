@@ -109,9 +109,9 @@ pub async fn execute_until(
         signal = stop.wait() => return Err(RunError::Interrupted(signal)),
     };
 
-    let wrong_password = Secret::new(format!("wrong-{:016x}", rand::random::<u64>()));
+    let wrong_password = Secret::harness_made(format!("wrong-{:016x}", rand::random::<u64>()));
     redactor.add(&wrong_password);
-    let wrong_key = Secret::new(format!("not-the-key-{:016x}", rand::random::<u64>()));
+    let wrong_key = Secret::harness_made(format!("not-the-key-{:016x}", rand::random::<u64>()));
     let echo = echo_check(&target, &access_token, &wrong_key, &wrong_password);
     let ctx = Arc::new(RunContext {
         access_token,
@@ -280,7 +280,7 @@ async fn obtain_access_token(
                 ),
             )
         })?;
-    Ok(Secret::new(token))
+    Ok(Secret::named(token, crate::http::ACCESS_TOKEN_VAR))
 }
 
 /// Whether a scenario sends a rate-limit burst: such scenarios run after
@@ -301,7 +301,7 @@ async fn run_scenarios(
     let applicability = applicability(&ctx.target);
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let features = crate::features::parse_repeated(config.repeat_features);
+    let features = crate::features::for_run(config.repeat_features, config.only_scenarios.as_ref());
     // What an interrupted run lists for the scenarios it did not finish.
     let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
     let progress = Arc::new(crate::report::terminal::Progress::new(

@@ -364,4 +364,10 @@ impl crate::suite::collect::ScenarioRecord for PsaWorld {
     fn rate_limited(&self) -> &[String] {
         &self.rate_limited
     }
+    fn replay_defaults(&self) -> crate::http::ClientDefaults {
+        match &self.ctx {
+            Some(ctx) => ctx.client.replay_defaults(),
+            None => crate::suite::collect::default_replay(),
+        }
+    }
 }

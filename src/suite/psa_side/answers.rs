@@ -83,7 +83,9 @@ pub(super) fn kept_exchange(
             body: shown,
             truncated: false,
         }),
+        started_at: jiff::Timestamp::now() - elapsed,
         elapsed,
+        inbound: true,
         waited_out: Vec::new(),
     };
     (exchange, cut)

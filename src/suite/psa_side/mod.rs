@@ -81,7 +81,7 @@ pub async fn execute_until(
     )
     .map_err(RunError::Mock)?;
     let guard = panic_guard::register();
-    let wrong_push_auth = Secret::new(format!(
+    let wrong_push_auth = Secret::harness_made(format!(
         "Bearer not-the-push-auth-{:016x}",
         rand::random::<u64>()
     ));
@@ -176,7 +176,7 @@ async fn run_scenarios(
         ..Applicability::default()
     };
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let features = crate::features::parse_repeated(config.repeat_features);
+    let features = crate::features::for_run(config.repeat_features, config.only_scenarios.as_ref());
     let planned = collect::planned(&features, config.profile, tags.as_ref(), applicability);
     let progress = Arc::new(crate::report::terminal::Progress::new(
         planned.len(),

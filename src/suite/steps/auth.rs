@@ -142,7 +142,10 @@ async fn issued_token_works(w: &mut PsaWorld) -> StepOutcome {
         w.send(spec).await?;
         let r = w.last_response()?;
         if r.status == 200 {
-            w.issued_access = Some(crate::redact::Secret::new(token));
+            w.issued_access = Some(crate::redact::Secret::named(
+                token,
+                crate::http::ACCESS_TOKEN_VAR,
+            ));
             Ok(())
         } else {
             Err(Finding::failure("the issued access token is refused")

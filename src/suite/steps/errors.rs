@@ -172,6 +172,8 @@ mod tests {
                 headers: vec![],
                 body: Some(format!(r#"{{"username":"u","password":"{PASSWORD}"}}"#).into_bytes()),
             },
+            started_at: jiff::Timestamp::UNIX_EPOCH,
+            inbound: false,
             outcome: match outcome {
                 Ok(body) => Ok(ReceivedResponse {
                     status: 400,

@@ -60,8 +60,8 @@ async fn own_tokens(w: &mut PsaWorld) -> StepOutcome {
         ) {
             (200, Some(access), Some(refresh)) => {
                 w.own_tokens = Some(OwnTokens {
-                    access: Secret::new(access),
-                    refresh: Secret::new(refresh),
+                    access: Secret::named(access, crate::http::ACCESS_TOKEN_VAR),
+                    refresh: Secret::named(refresh, crate::http::REFRESH_TOKEN_VAR),
                 });
                 Ok(())
             }
@@ -132,12 +132,17 @@ async fn refresh_forged(w: &mut PsaWorld, forgery: String) -> StepOutcome {
             // Forged, but shaped like a secret: masked, so a report never shows
             // a whole token of any kind.
             let forged = random_jwt();
-            w.ctx()?.redactor.add(&Secret::new(forged.clone()));
+            w.ctx()?.redactor.add(&Secret::named(
+                forged.clone(),
+                crate::http::FORGED_TOKEN_VAR,
+            ));
             forged
         } else {
             let altered = altered_signature(own(w)?.refresh.expose());
             // Most of it is the real refresh token: masked like it.
-            w.ctx()?.redactor.add(&Secret::new(altered.clone()));
+            w.ctx()?
+                .redactor
+                .add(&Secret::harness_made(altered.clone()));
             altered
         };
         w.send(refresh_request(&token)).await
