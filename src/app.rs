@@ -250,14 +250,7 @@ async fn run(args: &RunArgs) -> u8 {
 /// With `[ncentral] tls = "self-signed"`: writes the generated CA's PEM to
 /// `--out` and says where; the path written, if any.
 fn write_generated_ca(config: &RunConfig) -> Result<Option<std::path::PathBuf>, String> {
-    let config::TargetSource::LivePsa(target) = &config.target else {
-        return Ok(None);
-    };
-    let Some(tls) = &target.ncentral.tls else {
-        return Ok(None);
-    };
-    let (Some(pem), crate::net::TlsSource::SelfSigned { host }) = (tls.ca_pem(), tls.source())
-    else {
+    let Some((target, pem, host)) = generated_ca(config) else {
         return Ok(None);
     };
     let path = config.out.join(crate::net::SELF_SIGNED_CA_FILE);
@@ -274,6 +267,23 @@ fn write_generated_ca(config: &RunConfig) -> Result<Option<std::path::PathBuf>, 
         path.display()
     );
     Ok(Some(path))
+}
+
+/// The live PSA target, the generated CA's PEM and the host it serves,
+/// with `[ncentral] tls = "self-signed"`.
+fn generated_ca(config: &RunConfig) -> Option<(&config::PsaTarget, &str, &str)> {
+    let config::TargetSource::LivePsa(target) = &config.target else {
+        return None;
+    };
+    let tls = target.ncentral.tls.as_ref()?;
+    match (tls.ca_pem(), tls.source()) {
+        (Some(pem), crate::net::TlsSource::SelfSigned { host }) => Some((target, pem, host)),
+        _ => None,
+    }
+}
+
+fn generates_ca(config: &RunConfig) -> bool {
+    generated_ca(config).is_some()
 }
 
 /// Loads the signing key and checks that the run can be signed: the
@@ -300,7 +310,11 @@ fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::Priv
             unchecked.join(", ")
         ));
     }
-    let foreign = attest::foreign_files(&config.out);
+    let mut foreign = attest::foreign_files(&config.out);
+    // This run writes (and attests) the CA file afresh.
+    if generates_ca(config) {
+        foreign.retain(|f| f != crate::net::SELF_SIGNED_CA_FILE);
+    }
     if !foreign.is_empty() {
         return Err(format!(
             "refusing to sign into {}: it holds files that are not reports ({}), \

@@ -549,3 +549,19 @@ fn a_user_and_password_in_push_url_go_out_as_one_authorization_header() {
         !all.contains(USERINFO_PASSWORD) && !all.contains("bi1jZW50cmFsOnVzZXJpbmZvLXB3LTczNTE5")
     );
 }
+
+#[test]
+fn an_unreachable_psa_is_named_by_push_url_never_base_url() {
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let (o, _, _) = run_target_file(true, &psa_target(dir.path(), &url, ""));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("check push_url") && !stderr.contains("base_url"),
+        "{stderr}"
+    );
+}

@@ -102,11 +102,16 @@ answer_timeout_secs = 10
 }
 
 fn run_psa(target: &Path, out: &Path) -> Output {
+    run_psa_with(target, out, &[])
+}
+
+fn run_psa_with(target: &Path, out: &Path, extra: &[&str]) -> Output {
     bin()
         .args(["run", "--side", "psa", "--strict", "--target"])
         .arg(target)
         .arg("--out")
         .arg(out)
+        .args(extra)
         .env("T_PUSH_AUTH", PUSH_AUTH)
         .env("T_JWT", USER_API_JWT)
         .env("T_KEY", KEY)
@@ -150,9 +155,22 @@ fn a_self_signed_run_is_conformant_with_a_psa_trusting_only_the_written_ca() {
     // Started before the run: it reads the CA file when it first calls back.
     let psa = start_reference_psa(listen, &ca);
     let target = write_target(dir.path(), psa.push_port, listen, "tls = \"self-signed\"");
-    let o = run_psa(&target, &out);
+    let key = dir.path().join("signing.key");
+    assert_eq!(
+        run(&["keygen", "--out", key.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run_psa_with(&target, &out, &["--sign-with", key.to_str().unwrap()]);
     drop(psa);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // The CA the vendor was told to trust is attested with the reports.
+    let pubkey = format!("{}.pub", key.display());
+    let verified = run(&["verify", "--key", &pubkey, out.to_str().unwrap()]);
+    assert_eq!(verified.status.code(), Some(0), "{}", text(&verified));
+    let attestation = std::fs::read_to_string(out.join("attestation.json")).unwrap();
+    assert!(!attestation.is_empty());
     assert!(
         text(&o).contains(&ca.display().to_string()),
         "the run must say where the CA is:\n{}",

@@ -345,11 +345,7 @@ pub fn foreign_files(dir: &Path) -> Vec<String> {
     let mut foreign: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| {
-            n != ATTESTATION_FILE
-                && n != crate::net::SELF_SIGNED_CA_FILE
-                && !REPORT_FILES.contains(&n.as_str())
-        })
+        .filter(|n| n != ATTESTATION_FILE && !REPORT_FILES.contains(&n.as_str()))
         .collect();
     foreign.sort();
     foreign

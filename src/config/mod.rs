@@ -449,6 +449,16 @@ pub fn load_target(
 
     let base_url =
         inputs::http_url("base_url", file.base_url.trim_end_matches('/')).map_err(invalid)?;
+    if !base_url.username().is_empty() || base_url.password().is_some() {
+        // The HTTP client would send it as `Authorization: Basic …` beside
+        // the bearer token: two Authorization headers on every request.
+        return Err(invalid(
+            "base_url carries a user and password (user:password@host); N-central's API \
+             authenticates with a bearer token, so every request would carry two Authorization \
+             headers\n  hint: drop the user:password@ from base_url"
+                .into(),
+        ));
+    }
     if base_url.query().is_some() || base_url.fragment().is_some() {
         return Err(invalid(format!(
             "base_url {} must not carry a query or fragment",
@@ -634,6 +644,15 @@ ticket_id = "1142285696"
             .unwrap_err()
             .to_string()
             .contains("http"));
+        let f = file(&GOOD.replace(
+            "https://ncentral.example.com/",
+            "https://ops:url-password-7@ncentral.example.com/",
+        ));
+        let e = load_target(f.path(), &env()).unwrap_err().to_string();
+        assert!(
+            e.contains("base_url") && e.contains("two Authorization") && !e.contains("password-7"),
+            "{e}"
+        );
     }
 
     #[test]

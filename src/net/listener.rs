@@ -157,3 +157,67 @@ impl Listener for TlsListener {
         Ok(self.local)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+
+    /// Serves `/` (answering the caller's address) over TLS on a port of
+    /// its own; the URL and the CA's PEM.
+    async fn serve_tls() -> (String, String, tokio::sync::oneshot::Sender<()>) {
+        let tls = ServerTls::self_signed("127.0.0.1").unwrap();
+        let ca = tls.ca_pem().unwrap().to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "https://127.0.0.1:{}/",
+            listener.local_addr().unwrap().port()
+        );
+        let app = Router::new().route(
+            "/",
+            get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.ip().to_string() }),
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(Endpoint::new(listener, Some(tls)).serve(app, async {
+            let _ = rx.await;
+        }));
+        (url, ca, tx)
+    }
+
+    fn trusting(ca: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).unwrap())
+            .timeout(Duration::from_secs(20))
+            .no_proxy()
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_that_never_finish_a_handshake_do_not_lock_others_out() {
+        let (url, ca, _stop) = serve_tls().await;
+        let address = url
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+            .to_string();
+        // More silent connections than there are handshake slots.
+        let mut silent = Vec::new();
+        for _ in 0..HANDSHAKES_IN_FLIGHT + 72 {
+            silent.push(TcpStream::connect(&address).await.unwrap());
+        }
+        let answer = trusting(&ca).get(&url).send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        // The caller's address reaches the handler over TLS too.
+        assert_eq!(answer.text().await.unwrap(), "127.0.0.1");
+        drop(silent);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_trust_the_ca_is_refused() {
+        let (url, _, _stop) = serve_tls().await;
+        let other = ServerTls::self_signed("127.0.0.1").unwrap();
+        let refused = trusting(other.ca_pem().unwrap()).get(&url).send().await;
+        assert!(refused.is_err(), "{refused:?}");
+    }
+}

@@ -39,8 +39,14 @@ pub enum RunError {
     Schema(#[from] SchemaError),
     #[error("cannot start the built-in mock: {0}")]
     Mock(std::io::Error),
-    #[error("cannot reach the target at {url}\n  actual: {reason}\n  hint: check base_url, the network and the server; nothing was tested")]
-    Unreachable { url: String, reason: String },
+    #[error("cannot reach the target at {url}\n  actual: {reason}\n  hint: check {key}, the network and the server; nothing was tested")]
+    Unreachable {
+        url: String,
+        reason: String,
+        /// The target file's key for the URL (`base_url`, or `push_url`
+        /// on the vendor's side).
+        key: &'static str,
+    },
     #[error("token exchange failed: POST {url} answered {status}\n  actual: {message}\n  hint: check the User-API JWT named by auth.user_api_jwt_env")]
     TokenExchange {
         url: String,
@@ -228,6 +234,7 @@ async fn preflight(client: &HttpClient) -> Result<(), RunError> {
             Err(RunError::Unreachable {
                 url: client.base_url().to_string(),
                 reason: e.message,
+                key: "base_url",
             })
         }
         // Answers that are not HTTP are findings for the scenarios to show.

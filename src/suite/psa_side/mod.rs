@@ -159,6 +159,7 @@ async fn probe(ctx: &PsaRunContext) -> Result<bool, RunError> {
                 .redact(ctx.target.push_url.as_str())
                 .into_owned(),
             reason: e.message.clone(),
+            key: "push_url",
         }),
         // An answer that is not HTTP, or none in time: the scenarios show it.
         Err(_) => Ok(false),
