@@ -206,6 +206,7 @@ fn the_readme_and_the_docs_call_real_flags_and_link_inside_the_repository() {
         "docs/NIGHTLY.md",
         "docs/REQUIREMENTS.md",
         "docs/ARCHITECTURE.md",
+        "docs/MUTANTS.md",
     ] {
         let text = read(doc);
         let as_binary = text
