@@ -257,7 +257,7 @@ mod tests {
     fn wire_forms_are_never_empty_nor_repeated() {
         assert!(wire_forms("").is_empty(), "{:?}", wire_forms(""));
         // A value no encoding changes has one form.
-        assert_eq!(wire_forms("abc-123_x.y~z"), ["abc-123_x.y~z"]);
+        assert_eq!(wire_forms("abc-123_x.y"), ["abc-123_x.y"]);
         // One with a space: plain, form-urlencoded, percent-encoded.
         assert_eq!(wire_forms("a b"), ["a b", "a+b", "a%20b"]);
     }
