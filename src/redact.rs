@@ -461,6 +461,35 @@ mod tests {
     }
 
     #[test]
+    fn bytes_are_redacted_like_text_even_when_not_utf8() {
+        let r = Redactor::new();
+        r.add(&Secret::new("topsecret"));
+        assert_eq!(r.redact_bytes(b"a topsecret b"), "a *** b");
+        assert_eq!(r.redact_bytes(b"\xff topsecret"), "\u{fffd} ***");
+        assert_eq!(r.redact_bytes(b"nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn finds_a_secret_only_where_there_is_one() {
+        let r = Redactor::new();
+        assert!(!r.finds_secret_in("topsecret"), "no secret known yet");
+        r.add(&Secret::new("topsecret"));
+        assert!(r.finds_secret_in("a topsecret b"));
+        assert!(r.finds_secret_in("q=topsecret"));
+        assert!(!r.finds_secret_in("nothing here"));
+        assert!(!r.finds_secret_in(""));
+    }
+
+    #[test]
+    fn wire_forms_are_never_empty_nor_repeated() {
+        assert!(wire_forms("").is_empty(), "{:?}", wire_forms(""));
+        // A value no encoding changes has one form.
+        assert_eq!(wire_forms("abc-123_x.y"), ["abc-123_x.y"]);
+        // One with a space: plain, form-urlencoded, percent-encoded.
+        assert_eq!(wire_forms("a b"), ["a b", "a+b", "a%20b"]);
+    }
+
+    #[test]
     fn too_short_secrets_are_ignored() {
         let r = Redactor::new();
         r.add(&Secret::new("ab"));

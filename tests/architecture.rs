@@ -1,6 +1,9 @@
 //! The one-way architecture of docs/ARCHITECTURE.md, checked on the source:
-//! every `crate::<part>` a module of `src/` names (outside comments and
-//! `#[cfg(test)]` code) is an import of that part. No cycle between parts;
+//! every `crate::<part>` a module of `src/` names is an import of that part —
+//! in a `use` (grouped `use crate::{a, b::c}` included), a path in code or
+//! a macro's tokens — read by parsing each file with `syn`, so comments are
+//! not code and only items under `#[cfg(test)]` are left out, wherever they
+//! stand in the file. No cycle between parts;
 //! the suite and the report never import either mock (N-central's or the
 //! reference PSA); each mock imports only the endpoint table and the
 //! redactor.
@@ -8,11 +11,182 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use syn::visit::Visit;
+
+/// Whether attributes hold `#[cfg(test)]` (or `cfg(all(test, …))`): code
+/// only the unit tests compile. `cfg(not(test))` is not.
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        if !a.path().is_ident("cfg") {
+            return false;
+        }
+        let Ok(list) = a.meta.require_list() else {
+            return false;
+        };
+        let tokens = list.tokens.to_string();
+        let words: Vec<&str> = tokens
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.contains(&"test") && !words.contains(&"not") && !words.contains(&"any")
+    })
+}
+
+/// Every path the non-test code of a file names, as its segments: `use`
+/// trees expanded (`use crate::{a, b::C}` is `crate a` and `crate b C`),
+/// paths in types and expressions, and `crate::…`/`super::…` inside macro
+/// calls (read from their tokens).
+#[derive(Default)]
+struct Paths {
+    found: Vec<Vec<String>>,
+    /// The items (struct, enum, fn, const, static, type, trait) the file
+    /// defines at its top level, outside test code.
+    defined: BTreeSet<String>,
+    depth: usize,
+}
+
+impl Paths {
+    fn of(source: &str) -> Paths {
+        let file = syn::parse_file(source).unwrap_or_else(|e| panic!("not Rust: {e}"));
+        let mut paths = Paths::default();
+        if !is_test_only(&file.attrs) {
+            paths.visit_file(&file);
+        }
+        paths
+    }
+
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.push(prefix, &n.ident.to_string()),
+            syn::UseTree::Rename(r) => self.push(prefix, &r.ident.to_string()),
+            syn::UseTree::Glob(_) => self.found.push(prefix.clone()),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.use_tree(prefix, t)),
+        }
+    }
+
+    fn push(&mut self, prefix: &[String], last: &str) {
+        let mut path = prefix.to_vec();
+        if last != "self" {
+            path.push(last.to_string());
+        }
+        self.found.push(path);
+    }
+}
+
+impl<'ast> Visit<'ast> for Paths {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        let attrs: &[syn::Attribute] = match item {
+            syn::Item::Const(i) => &i.attrs,
+            syn::Item::Enum(i) => &i.attrs,
+            syn::Item::Fn(i) => &i.attrs,
+            syn::Item::Impl(i) => &i.attrs,
+            syn::Item::Mod(i) => &i.attrs,
+            syn::Item::Static(i) => &i.attrs,
+            syn::Item::Struct(i) => &i.attrs,
+            syn::Item::Trait(i) => &i.attrs,
+            syn::Item::Type(i) => &i.attrs,
+            syn::Item::Use(i) => &i.attrs,
+            syn::Item::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        if is_test_only(attrs) {
+            return;
+        }
+        if self.depth == 0 {
+            let name = match item {
+                syn::Item::Const(i) => Some(&i.ident),
+                syn::Item::Enum(i) => Some(&i.ident),
+                syn::Item::Fn(i) => Some(&i.sig.ident),
+                syn::Item::Static(i) => Some(&i.ident),
+                syn::Item::Struct(i) => Some(&i.ident),
+                syn::Item::Trait(i) => Some(&i.ident),
+                syn::Item::Type(i) => Some(&i.ident),
+                _ => None,
+            };
+            self.defined.extend(name.map(ToString::to_string));
+        }
+        self.depth += 1;
+        syn::visit::visit_item(self, item);
+        self.depth -= 1;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if !is_test_only(&f.attrs) {
+            syn::visit::visit_impl_item_fn(self, f);
+        }
+    }
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        self.use_tree(&mut Vec::new(), &u.tree);
+    }
+
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        self.found
+            .push(p.segments.iter().map(|s| s.ident.to_string()).collect());
+        syn::visit::visit_path(self, p);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let tokens = m.tokens.to_string();
+        static PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"\b(crate|super)((?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)+)").unwrap()
+        });
+        for c in PATH.captures_iter(&tokens) {
+            let mut segments = vec![c[1].to_string()];
+            segments.extend(
+                c[2].split("::")
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+            );
+            self.found.push(segments);
+        }
+        syn::visit::visit_macro(self, m);
+    }
+}
+
+#[test]
+fn the_reader_expands_grouped_uses_and_skips_only_test_code() {
+    let source = r#"
+        use crate::{api, report::{model::Verdict, summary}};
+        // use crate::comment;
+        #[cfg(test)]
+        mod tests { use crate::mock; }
+        #[cfg(test)]
+        fn helper() { crate::psa_mock::x(); }
+        pub fn after_the_tests() { let _ = crate::jackson::int32(&v); }
+        fn in_a_macro() { format!("{}", crate::redact::MASK); }
+        pub struct Defined;
+    "#;
+    let paths = Paths::of(source);
+    let parts: BTreeSet<&str> = paths
+        .found
+        .iter()
+        .filter(|p| p.len() > 1 && p[0] == "crate")
+        .map(|p| p[1].as_str())
+        .collect();
+    assert_eq!(
+        parts,
+        ["api", "jackson", "redact", "report"].into(),
+        "{:?}",
+        paths.found
+    );
+    assert!(paths
+        .found
+        .contains(&vec!["crate".into(), "report".into(), "summary".into()]));
+    assert!(paths.defined.contains("Defined") && paths.defined.contains("after_the_tests"));
+    assert!(!paths.defined.contains("helper"));
+}
+
 /// Part → the parts it imports.
 fn imports() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let pattern = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
@@ -37,13 +211,10 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
             let deps = graph.entry(part.clone()).or_default();
-            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-                for c in pattern.captures_iter(line) {
-                    if c[1] != *part {
-                        deps.insert(c[1].to_string());
-                    }
+            for p in Paths::of(&text).found {
+                if p.len() > 1 && p[0] == "crate" && p[1] != *part {
+                    deps.insert(p[1].clone());
                 }
             }
         }
@@ -141,21 +312,18 @@ fn sibling_imports(part: &str) -> BTreeMap<String, BTreeSet<String>> {
             (stem != "mod").then_some(stem)
         })
         .collect();
-    let word = regex::Regex::new(r"[A-Za-z_]+").unwrap();
     // What the part's mod.rs re-exports, by item: `pub use summary::{Summary, …}`
     // makes `super::Summary` an import of summary.rs.
     let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).unwrap_or_default();
-    let reexport = regex::Regex::new(r"pub use ([a-z_]+)::(?:\{([^}]*)\}|([A-Za-z_]+))").unwrap();
     let mut item_home: BTreeMap<String, String> = BTreeMap::new();
-    for c in reexport.captures_iter(&mod_rs) {
-        let items = c.get(2).or(c.get(3)).map_or("", |m| m.as_str());
-        for w in word.find_iter(items) {
-            item_home.insert(w.as_str().to_string(), c[1].to_string());
+    if !mod_rs.is_empty() {
+        for p in Paths::of(&mod_rs).found {
+            if p.len() == 2 && names.contains(&p[0]) {
+                item_home.insert(p[1].clone(), p[0].clone());
+            }
         }
     }
-    let direct = regex::Regex::new(&format!(r"(?:super|crate::{part})::([a-z_]+)")).unwrap();
-    let group = regex::Regex::new(r"super::\{([^}]*)\}").unwrap();
-    let single = regex::Regex::new(r"super::([A-Z][A-Za-z_]*)").unwrap();
+    let part_path: Vec<String> = part.split('/').map(String::from).collect();
     let mut graph = BTreeMap::new();
     for name in &names {
         let path = dir.join(format!("{name}.rs"));
@@ -165,27 +333,24 @@ fn sibling_imports(part: &str) -> BTreeMap<String, BTreeSet<String>> {
             dir.join(name).join("mod.rs")
         };
         let text = std::fs::read_to_string(&path).unwrap();
-        let code: String = text
-            .split("#[cfg(test)]")
-            .next()
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("//"))
-            .collect::<Vec<_>>()
-            .join("\n");
         let mut deps = BTreeSet::new();
-        for c in direct.captures_iter(&code) {
-            deps.insert(c[1].to_string());
-        }
-        for c in group.captures_iter(&code) {
-            for w in word.find_iter(&c[1]) {
-                let w = w.as_str();
-                deps.insert(item_home.get(w).cloned().unwrap_or_else(|| w.to_string()));
-            }
-        }
-        for c in single.captures_iter(&code) {
-            if let Some(home) = item_home.get(&c[1]) {
-                deps.insert(home.clone());
+        for p in Paths::of(&text).found {
+            // `super::x…`, or `crate::<part>::x…`: x is a sibling or an
+            // item the part's mod.rs re-exports from one.
+            let rest = if p.first().is_some_and(|s| s == "super") {
+                &p[1..]
+            } else if p.first().is_some_and(|s| s == "crate") && p[1..].starts_with(&part_path) {
+                &p[1 + part_path.len()..]
+            } else {
+                continue;
+            };
+            if let Some(first) = rest.first() {
+                deps.insert(
+                    item_home
+                        .get(first)
+                        .cloned()
+                        .unwrap_or_else(|| first.clone()),
+                );
             }
         }
         deps.retain(|d| names.contains(d) && d != name);
@@ -216,15 +381,10 @@ fn no_two_files_of_a_part_import_each_other_round() {
 }
 
 /// The items a directory's `mod.rs` defines itself (not its re-exports):
-/// `struct`, `enum`, `fn`, `const`, `static`, `type`, `trait`.
+/// `struct`, `enum`, `fn`, `const`, `static`, `type`, `trait`, outside test
+/// code.
 fn items_defined_in(mod_rs: &str) -> BTreeSet<String> {
-    let def = regex::Regex::new(
-        r"(?m)^pub(?:\([a-z]+\))? (?:async )?(?:struct|enum|fn|const|static|type|trait) ([A-Za-z_][A-Za-z0-9_]*)",
-    )
-    .unwrap();
-    def.captures_iter(mod_rs)
-        .map(|c| c[1].to_string())
-        .collect()
+    Paths::of(mod_rs).defined
 }
 
 /// A child file that uses an item its parent `mod.rs` defines, while the
@@ -237,8 +397,6 @@ fn no_file_imports_an_item_its_parent_module_defines() {
     let mut dirs = vec![src.clone()];
     let mut checked = 0;
     let mut offenders = Vec::new();
-    let used = regex::Regex::new(r"super::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))").unwrap();
-    let word = regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap();
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -249,21 +407,17 @@ fn no_file_imports_an_item_its_parent_module_defines() {
         let Ok(mod_rs) = std::fs::read_to_string(dir.join("mod.rs")) else {
             continue;
         };
-        let own = items_defined_in(mod_rs.split("#[cfg(test)]").next().unwrap_or_default());
+        let own = items_defined_in(&mod_rs);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "rs") || path.ends_with("mod.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
             checked += 1;
-            for c in used.captures_iter(code) {
-                let names = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
-                for w in word.find_iter(names) {
-                    if own.contains(w.as_str()) {
-                        offenders.push(format!("{} uses super::{}", path.display(), w.as_str()));
-                    }
+            for p in Paths::of(&text).found {
+                if p.len() > 1 && p[0] == "super" && own.contains(&p[1]) {
+                    offenders.push(format!("{} uses super::{}", path.display(), p[1]));
                 }
             }
         }
@@ -275,7 +429,7 @@ fn no_file_imports_an_item_its_parent_module_defines() {
 #[test]
 fn the_parent_item_check_sees_a_definition() {
     let own = items_defined_in(
-        "pub struct RunReport {\npub(crate) fn last_line() {}\npub use model::*;\n",
+        "pub struct RunReport {}\npub(crate) fn last_line() {}\npub use model::*;\n",
     );
     assert!(own.contains("RunReport") && own.contains("last_line"));
     assert!(!own.contains("model"));

@@ -52,18 +52,42 @@ fn subcommands() -> BTreeSet<String> {
         .collect()
 }
 
-/// Checks every `psa-conformance <sub> …` line of `text` (continued over
-/// `\`-ended lines) against the binary's help; returns the flags used.
+/// Every call of the binary in `text`: each line that starts with
+/// `psa-conformance ` (continued over `\`-ended lines), and each inline code
+/// span of prose that does (`` `psa-conformance run --out DIR` ``). What
+/// follows the binary's name, one entry per call.
+fn invocations(text: &str) -> Vec<String> {
+    let prefix = format!("{BINARY} ");
+    let joined = text.replace("\\\n", " ");
+    let mut calls: Vec<String> = joined
+        .lines()
+        .map(str::trim_start)
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .map(str::to_string)
+        .collect();
+    let span = regex::Regex::new(r"`([^`\n]+)`").unwrap();
+    for line in joined.lines() {
+        if line.trim_start().starts_with(&prefix) {
+            continue;
+        }
+        for c in span.captures_iter(line) {
+            if let Some(rest) = c[1].trim_start().strip_prefix(&prefix) {
+                calls.push(rest.to_string());
+            }
+        }
+    }
+    calls
+}
+
+/// Checks every call of the binary in `text` (see [`invocations`]) against
+/// the binary's help; returns the flags used.
 fn check_invocations(source: &str, text: &str) -> BTreeSet<String> {
     let known = subcommands();
-    let joined = text.replace("\\\n", " ");
     let mut used_flags = BTreeSet::new();
-    let mut invocations = 0;
-    for line in joined.lines().map(str::trim_start) {
-        let Some(rest) = line.strip_prefix(&format!("{BINARY} ")) else {
-            continue;
-        };
-        invocations += 1;
+    let mut calls = 0;
+    for rest in invocations(text) {
+        let rest = rest.as_str();
+        calls += 1;
         let sub = rest.split_whitespace().next().unwrap();
         assert!(
             known.contains(sub),
@@ -78,7 +102,7 @@ fn check_invocations(source: &str, text: &str) -> BTreeSet<String> {
             used_flags.insert(flag);
         }
     }
-    assert!(invocations > 0, "{source} never calls {BINARY}");
+    assert!(calls > 0, "{source} never calls {BINARY}");
     used_flags
 }
 
@@ -152,6 +176,16 @@ fn the_image_runs_the_binary() {
 }
 
 #[test]
+fn calls_in_prose_are_read_too() {
+    let doc = "Run\n\n```sh\npsa-conformance run \\\n  --out r\n```\n\nthen `psa-conformance compare --baseline a` or `cargo test`.\n";
+    assert_eq!(
+        invocations(doc),
+        ["run    --out r", "compare --baseline a"],
+        "{doc}"
+    );
+}
+
+#[test]
 fn flags_are_read_as_whole_words() {
     let flags = long_flags(r#"x --out "d" baseline=(--baseline f) a--b --Upper"#);
     assert_eq!(
@@ -172,10 +206,7 @@ fn the_readme_and_the_docs_call_real_flags_and_link_inside_the_repository() {
         let as_binary = text
             .replace("cargo run --release -- ", &format!("{BINARY} "))
             .replace("cargo run -- ", &format!("{BINARY} "));
-        if as_binary
-            .lines()
-            .any(|l| l.trim_start().starts_with(BINARY))
-        {
+        if !invocations(&as_binary).is_empty() {
             check_invocations(doc, &as_binary);
         }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -47,6 +47,8 @@ struct Nc {
     /// The answer to the next callback, once (429 or 401).
     next_callback: Mutex<Option<StatusCode>>,
     refresh_fails: bool,
+    /// Held for writing by a test: every call waits before it is seen.
+    held: tokio::sync::RwLock<()>,
 }
 
 impl Nc {
@@ -70,6 +72,7 @@ async fn ncentral(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    drop(nc.held.read().await);
     let header = |name: &str| {
         headers
             .get(name)
@@ -456,9 +459,14 @@ async fn the_callback_style_needs_an_ncentral() {
 async fn callback_style_answers_empty_and_calls_back_with_the_issued_token() {
     let nc = NcServer::start(None, false).await;
     let psa = callback_psa(&nc, &[]).await;
-    let started = Instant::now();
-    let a = push(&psa, &create(1234)).await;
-    assert!(started.elapsed() < Duration::from_millis(500));
+    // N-central holds every call until the push has been answered: a PSA
+    // that waited for its callback before answering would never answer.
+    let hold = nc.nc.held.write().await;
+    let a = tokio::time::timeout(Duration::from_secs(30), push(&psa, &create(1234)))
+        .await
+        .expect("the push is answered before the callback can complete");
+    assert!(nc.callbacks().is_empty(), "no callback went through yet");
+    drop(hold);
     assert_eq!(a.status, StatusCode::ACCEPTED);
     assert!(a.text.is_empty(), "{}", a.text);
     assert_eq!(a.content_length, ["0"]);

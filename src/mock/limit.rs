@@ -69,7 +69,18 @@ impl Limiter {
     /// Admits a request, or says no (`None`). `sticky` keeps an endpoint
     /// limited once it has said no (a fault).
     pub fn admit(&self, endpoint: &str, limit: RateLimit, sticky: Option<Sticky>) -> Option<Slot> {
-        let now = Instant::now();
+        self.admit_at(Instant::now(), endpoint, limit, sticky)
+    }
+
+    /// [`Limiter::admit`] at a given instant, so tests name the time
+    /// instead of sleeping through it.
+    fn admit_at(
+        &self,
+        now: Instant,
+        endpoint: &str,
+        limit: RateLimit,
+        sticky: Option<Sticky>,
+    ) -> Option<Slot> {
         let mut map = self.endpoints.lock().unwrap_or_else(|e| e.into_inner());
         let s = map.entry(endpoint.to_string()).or_default();
         if s.blocked_forever || s.blocked_until.is_some_and(|t| now < t) {
@@ -151,15 +162,35 @@ mod tests {
             .is_some());
     }
 
+    /// The instants are named, not slept through: a loaded machine cannot
+    /// make the window pass early or late.
     #[test]
     fn a_timed_sticky_limit_ends() {
         let l = Limiter::default();
         let sticky = Some(Sticky::For(Duration::from_millis(50)));
-        let a = l.admit("e", RateLimit::InFlight(1), sticky);
-        assert!(l.admit("e", RateLimit::InFlight(1), sticky).is_none());
+        let one = RateLimit::InFlight(1);
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let a = l.admit_at(t0, "e", one, sticky);
+        assert!(a.is_some());
+        // Said no at t0: limited until t0 + 50 ms, even with the slot free.
+        assert!(l.admit_at(t0, "e", one, sticky).is_none());
         drop(a);
-        assert!(l.admit("e", RateLimit::InFlight(1), sticky).is_none());
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(l.admit("e", RateLimit::InFlight(1), sticky).is_some());
+        assert!(l.admit_at(ms(49), "e", one, sticky).is_none());
+        assert!(l.admit_at(ms(50), "e", one, sticky).is_some());
+    }
+
+    #[test]
+    fn a_window_limit_opens_again_when_its_window_has_passed() {
+        let l = Limiter::default();
+        let w = RateLimit::Window {
+            requests: 1,
+            window: Duration::from_millis(50),
+        };
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        assert!(l.admit_at(t0, "e", w, None).is_some());
+        assert!(l.admit_at(ms(49), "e", w, None).is_none());
+        assert!(l.admit_at(ms(50), "e", w, None).is_some());
     }
 }

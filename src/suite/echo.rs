@@ -292,6 +292,44 @@ mod tests {
     }
 
     #[test]
+    fn eight_characters_are_checkable_seven_are_not() {
+        let eight = Secret::new("pw-8chrs");
+        let seven = Secret::new("pw-7chr");
+        let check = EchoCheck::new([
+            ("the PSA password", &eight),
+            ("the integration key", &seven),
+        ]);
+        assert_eq!(
+            check.not_checkable(),
+            ["the integration key (7 characters)"]
+        );
+        let e = exchange(
+            "http://t/api/x",
+            "pw-8chrs pw-7chr",
+            "echo pw-8chrs pw-7chr",
+        );
+        let echoes = check.echoes_in(&e);
+        assert_eq!(echoes.len(), 1, "{echoes:?}");
+        assert_eq!(echoes[0].role, "the PSA password");
+    }
+
+    #[test]
+    fn a_secret_in_a_response_header_value_is_an_echo_in_the_headers() {
+        let key = Secret::new("integration-key-123");
+        let check = EchoCheck::new([("the integration key", &key)]);
+        let mut e = exchange("http://t/api/x", "integration-key-123", "{}");
+        if let Ok(r) = &mut e.outcome {
+            r.headers
+                .push(("x-echo".into(), "integration-key-123".into()));
+        }
+        let echoes = check.echoes_in(&e);
+        assert_eq!(echoes.len(), 1, "{echoes:?}");
+        assert_eq!(echoes[0].place, Place::Headers);
+        assert_eq!(Place::Headers.describe(), "response headers");
+        assert_eq!(Place::Body.describe(), "response body");
+    }
+
+    #[test]
     fn percent_encoded_and_json_escaped_forms_count() {
         let pw = Secret::new("pa\"ss w/rd-long");
         let check = EchoCheck::new([("the PSA password", &pw)]);
