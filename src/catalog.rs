@@ -668,7 +668,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 11,
         title: "unknown extra keys in a push are ignored",
-        text: "unknown extra keys in a push are ignored: the push is answered as without them (the same status class; for `CREATE`, an `externalTicketId` when one is given without them)",
+        text: "unknown extra keys in a push are ignored: the push is answered as the same push without them, sent for a twin ticket beside it (the same status class; for `CREATE`, a ticket named in the answer when the push without them names one, or a callback when it gets one). Only the keys are judged: a bad `ticketUrl` is PUSH-02's failure, a refused `UPDATE` PUSH-03's; when the `CREATE` without extra keys is not answered 2xx, there is nothing to compare (untested)",
         source: "design (N-central may add keys)",
     },
     Requirement {
@@ -724,7 +724,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 12,
         title: "the callback names the pushed ticket, an absolute ticketUrl and the ticketNumber the PSA then expects",
-        text: "the callback's `psaCustomTicketId` is the pushed `ncentralTicketId`; `ticketUrl` is an absolute http(s) URL; `ticketNumber` is a non-empty string (a number or boolean is read as its text, as N-central's Jackson reads a `String` field) — the same the PSA then expects as `psaTicketNumber`",
+        text: "the callback's `psaCustomTicketId` is the pushed `ncentralTicketId`; `ticketUrl` is an absolute http(s) URL; `ticketNumber` is a non-empty string (a number or boolean is read as its text, as N-central's Jackson reads a `String` field) — the same the PSA then expects as `psaTicketNumber`. With no callback at all there is nothing to judge (untested; CB-01 fails)",
         source: "guide, OpenAPI",
     },
     Requirement {
@@ -732,7 +732,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 12,
         title: "every callback carries an access token issued from the User-API JWT, never the JWT itself",
-        text: "every call to the current API carries a bearer access token the harness's N-central issued from the configured User-API JWT (`POST /api/auth/authenticate`); never the User-API JWT itself. The older `PUT /dms/rest/…` form is accepted without a bearer token",
+        text: "every call to the current API carries a bearer access token the harness's N-central issued from the configured User-API JWT (`POST /api/auth/authenticate`); never the User-API JWT itself, never no token (a call without a token counts when it names a ticket pushed in this run). A token N-central did not issue in this run — one kept from an earlier run, say — is answered 401 as N-central answers an expired token and is not a failure: the PSA's recovery is judged by its later calls. The older `PUT /dms/rest/…` form is accepted without a bearer token. With no callback at all there is nothing to judge (untested; CB-01 fails)",
         source: "OpenAPI",
     },
     Requirement {
@@ -748,7 +748,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Should,
         section: 12,
         title: "a callback answered 429 (Retry-After: 1) is retried and succeeds",
-        text: "when the harness's N-central answers a callback with 429 (once, with `Retry-After: 1`), the PSA retries it and succeeds",
+        text: "when the harness's N-central answers a callback with 429 (once, with `Retry-After: 1`), the PSA retries it and succeeds (a retry refused for its body, e.g. a relative `ticketUrl`, is CB-02's failure); only an authorised callback springs the trap, and with none there is nothing to judge (untested)",
         source: "N-able rate-limit guide",
     },
     Requirement {
@@ -756,7 +756,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Should,
         section: 12,
         title: "a callback answered 401 (expired token) is retried after a refresh or a new exchange",
-        text: "when the harness's N-central answers a callback with 401 because the access token expired, the PSA refreshes (`POST /api/auth/refresh`) or re-authenticates and retries",
+        text: "when the harness's N-central answers a callback with 401 because the access token expired, the PSA refreshes (`POST /api/auth/refresh`) or re-authenticates and retries; only an authorised callback springs the trap, and with none there is nothing to judge (untested)",
         source: "OpenAPI",
     },
 ];

@@ -66,6 +66,10 @@ pub struct PsaSideWorld {
     pub twin: Option<i64>,
     /// What the PSA named the twin's ticket, once known.
     pub twin_ticket: Option<PsaTicket>,
+    /// A link callback naming no ticket N-central pushed, made while this
+    /// scenario waited for its own (CB-02): its `psaCustomTicketId` and
+    /// the exchange.
+    pub stray: Option<(Value, Exchange)>,
     /// The last pair of pushes (action, without extra keys, with them).
     pub pair: Option<(String, Exchange, Exchange)>,
     /// The key the custom tags travel under (`customTags`; PUSH-06: `customTag`).
@@ -107,6 +111,7 @@ impl PsaSideWorld {
             psa_ticket: None,
             twin: None,
             twin_ticket: None,
+            stray: None,
             pair: None,
             tags_key: "customTags".into(),
             serial: false,

@@ -116,10 +116,31 @@ async fn calls_back_for_it(w: &mut PsaSideWorld) -> StepOutcome {
             .actual(described(w.last_push()?)));
         }
         let (arrived, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
-        if !arrived {
-            return Err(nothing_to_judge(w, &calls));
+        if arrived {
+            return Ok(());
         }
-        Ok(())
+        // A callback that names no pushed ticket, sent meanwhile, may be
+        // this one's with the wrong id: CB-02 judges it.
+        let ctx = w.ctx()?;
+        let since = w.timeline.first().map(|(at, _)| *at).unwrap_or_default();
+        w.stray = ctx.ncentral.with_calls(|all| {
+            all.iter()
+                .filter(|c| c.kind.links() && c.at >= since)
+                .find(|c| c.ticket.is_none_or(|t| !ctx.ncentral.was_pushed(t)))
+                .map(|c| {
+                    let id = c
+                        .body
+                        .as_ref()
+                        .and_then(|b| b.get("psaCustomTicketId"))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    (id, c.exchange.clone())
+                })
+        });
+        if w.stray.is_some() {
+            return Ok(());
+        }
+        Err(nothing_to_judge(w, &calls))
     })
     .await
 }
@@ -129,6 +150,15 @@ async fn callback_names_ticket(w: &mut PsaSideWorld) -> StepOutcome {
     StepOutcome::of(async {
         let ticket = w.ticket()?;
         let (_, calls) = calls_once(w, |calls| calls.iter().any(|c| c.kind.links())).await?;
+        if let (None, Some((id, exchange))) = (calls.iter().find(|c| c.kind.links()), &w.stray) {
+            return Err(Finding::failure("the callback names another ticket")
+                .expected(format!(
+                    "{ticket}, the pushed ncentralTicketId (a number, or a decimal string)"
+                ))
+                .actual(format!("{id}: a ticket N-central never pushed"))
+                .at("/psaCustomTicketId")
+                .exchange(exchange.summary_line()));
+        }
         let call = calls.iter().find(|c| c.kind.links()).ok_or_else(|| {
             Finding::failure("no callback names the pushed ticket")
                 .expected(format!("a callback with psaCustomTicketId {ticket}"))
@@ -228,11 +258,12 @@ async fn retried_after_429(w: &mut PsaSideWorld) -> StepOutcome {
         refused.is_some_and(|i| {
             calls[i + 1..]
                 .iter()
-                .any(|c| c.kind.links() && (200..300).contains(&c.status))
+                .any(|c| c.kind.links() && accepted_or_refused_for_its_body(c))
         })
     })
     .await?;
     if done {
+        note_refused_body(w, &calls);
         return Ok(());
     }
     if !calls.iter().any(|c| c.trapped) {
@@ -262,7 +293,7 @@ async fn retried_after_401(w: &mut PsaSideWorld) -> StepOutcome {
             calls.iter().any(|c| {
                 c.at > r.at
                     && c.kind.links()
-                    && (200..300).contains(&c.status)
+                    && accepted_or_refused_for_its_body(c)
                     && c.bearer != r.bearer
             })
         })
@@ -280,6 +311,7 @@ async fn retried_after_401(w: &mut PsaSideWorld) -> StepOutcome {
         })
     });
     if done && renewed {
+        note_refused_body(w, &calls);
         return Ok(());
     }
     if refused_at.is_none() {
@@ -311,4 +343,24 @@ fn nothing_to_answer(w: &PsaSideWorld, calls: &[Call], status: &str) -> Finding 
         "no authorised callback for this ticket came within callback_timeout_secs ({timeout} s) to be answered {status}: the retry cannot be judged (CB-01 and CB-03 say why)"
     ))
     .actual(summary(calls))
+}
+
+/// The retried callback came: N-central took it (2xx), or refused it for
+/// its body (400: a relative ticketUrl, no ticketNumber) — CB-02's
+/// failure, not the retry's.
+fn accepted_or_refused_for_its_body(c: &Call) -> bool {
+    (200..300).contains(&c.status) || c.status == 400
+}
+
+fn note_refused_body(w: &mut PsaSideWorld, calls: &[Call]) {
+    if let Some(c) = calls
+        .iter()
+        .rev()
+        .find(|c| c.kind.links() && c.status == 400)
+    {
+        w.notes.push(format!(
+            "the retried callback was refused for its body ({}): CB-02 judges the body; the retry is what this check asks",
+            c.exchange.summary_line()
+        ));
+    }
 }
