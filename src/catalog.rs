@@ -340,7 +340,7 @@ pub static REQUIREMENTS: &[Requirement] = &[
         level: Level::Must,
         section: 4,
         title: "valid credentials for psaType 3 → 200 with data.isPsaCredentialsValid true (boolean)",
-        text: "valid token, key and PSA credentials for psaType 3 → 200, body `{\"data\":{\"isPsaCredentialsValid\": true}, \"_links\": {…}}` (boolean, not string; `data`, `isPsaCredentialsValid` and `_links` never `null`)",
+        text: "valid token, key and PSA credentials for psaType 3 → 200, body `{\"data\":{\"isPsaCredentialsValid\": true}, \"_links\": {…}}` (boolean, not string; `data` and `isPsaCredentialsValid` never `null`; `_links` may also be absent or `null`)",
         source: "seed",
     },
     Requirement {

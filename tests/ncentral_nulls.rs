@@ -29,7 +29,6 @@ const DEMANDED: &[(&str, &str, &[&str])] = &[
         "/data/isPsaCredentialsValid",
         &["CRED-01"],
     ),
-    ("credential-validation", "/_links", &["CRED-01"]),
     ("ticket-info", "/data", &["TCKT-01"]),
     ("ticket-info", "/data/ticketId", &["TCKT-01"]),
     ("ticket-info", "/data/ticketTitle", &["TCKT-01"]),
