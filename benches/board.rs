@@ -132,7 +132,7 @@ struct Corpus {
 impl Corpus {
     /// Vendor `v`'s side: even vendors are PSAs.
     fn template(&self, v: usize, night: usize) -> &Template {
-        let fault = (v + night) % 9 == 0;
+        let fault = (v + night).is_multiple_of(9);
         &self.templates[(v % 2) * 2 + usize::from(fault)]
     }
 
