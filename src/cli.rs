@@ -62,7 +62,6 @@ pub enum FailOn {
     Regression,
 }
 
-
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Which side to certify: `ncentral` (the target implements N-central's
@@ -308,4 +307,3 @@ pub struct BoardArgs {
     #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     pub history: u32,
 }
-

@@ -21,8 +21,8 @@ use crate::redact::{Redactor, Secret};
 
 mod error;
 mod ids;
-mod lifecycle;
 pub(crate) mod inputs;
+mod lifecycle;
 mod psa_side;
 mod tls;
 pub use error::{secret_from_env, ConfigError};

@@ -19,7 +19,6 @@ use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-
 use crate::config::{PsaTarget, RunConfig};
 use crate::features::Applicability;
 use crate::http::{ClientSettings, HttpClient, TransportErrorKind};
