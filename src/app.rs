@@ -687,6 +687,10 @@ async fn reference_psa(args: &MockArgs) -> u8 {
 }
 
 fn list(args: &ListArgs) -> u8 {
+    if args.steps {
+        out!("{}", crate::suite::steps::catalog::render());
+        return 0;
+    }
     let profile = match args.side.profile(args.profile) {
         Ok(p) => p,
         Err(e) => {

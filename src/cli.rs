@@ -235,6 +235,11 @@ pub struct ListArgs {
     /// Only scenarios matching this cucumber tag expression.
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
+
+    /// Print every step phrase the suite defines (both sides), with its
+    /// parameters and one example line, as Markdown (docs/STEPS.md).
+    #[arg(long, conflicts_with_all = ["profile", "tags"])]
+    pub steps: bool,
 }
 
 #[derive(Debug, Args)]

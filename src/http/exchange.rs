@@ -178,7 +178,15 @@ impl Exchange {
             waited_out: self.waited_out.clone(),
             started_at: self.started_at,
             inbound: self.inbound,
-            replay: (!self.inbound).then(|| super::replay::curl(&self.request, redactor, client)),
+            replay: (!self.inbound).then(|| {
+                let sent = super::replay::SentRequest {
+                    method: &self.request.method,
+                    url: &self.request.url,
+                    headers: &self.request.headers,
+                    body: self.request.body.as_deref(),
+                };
+                super::replay::curl(sent, redactor, client)
+            }),
             wire: WireBodies {
                 request: self.request.body.as_deref().map(|b| wire_body(redactor, b)),
                 response: self.response().map(|r| WireBody {

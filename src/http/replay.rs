@@ -9,7 +9,14 @@
 
 use crate::redact::{Redactor, ReplayPart};
 
-use super::SentRequest;
+/// A request as sent, borrowed (the exchange's request).
+#[derive(Debug, Clone, Copy)]
+pub struct SentRequest<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(String, String)],
+    pub body: Option<&'a [u8]>,
+}
 
 /// The variable an access token the target issued during the run is
 /// written as (the reproduce block says how to get one).
@@ -67,7 +74,7 @@ fn parts(redactor: &Redactor, bytes: &[u8]) -> Vec<ReplayPart> {
 }
 
 /// The `curl` command line (bash) that sends `request` again.
-pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefaults) -> String {
+pub fn curl(request: SentRequest<'_>, redactor: &Redactor, defaults: &ClientDefaults) -> String {
     let mut args: Vec<String> = vec!["curl -sS -i -g --path-as-is".into()];
     if defaults.insecure {
         args.push("-k".into());
@@ -78,7 +85,7 @@ pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefault
             quote_bytes(ca.display().to_string().as_bytes())
         ));
     }
-    let method = request.method.as_str();
+    let method = request.method;
     match method {
         "HEAD" => args.push("--head".into()),
         "GET" if request.body.is_none() => {}
@@ -91,7 +98,7 @@ pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefault
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(name))
     };
-    for (name, value) in &request.headers {
+    for (name, value) in request.headers {
         // `Name;` sends an empty header; `Name:` would remove it.
         let line = if value.is_empty() {
             format!("{name};")
@@ -107,7 +114,7 @@ pub fn curl(request: &SentRequest, redactor: &Redactor, defaults: &ClientDefault
         }
     }
     let mut pipe = None;
-    if let Some(body) = &request.body {
+    if let Some(body) = request.body {
         if !has("content-type") {
             // curl would add a form Content-Type the harness did not send.
             args.push("-H 'Content-Type:'".into());
@@ -245,8 +252,26 @@ mod tests {
     use super::*;
     use crate::redact::Secret;
 
-    fn request(body: Option<&[u8]>) -> SentRequest {
-        SentRequest {
+    struct Owned {
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+    }
+
+    impl Owned {
+        fn sent(&self) -> SentRequest<'_> {
+            SentRequest {
+                method: &self.method,
+                url: &self.url,
+                headers: &self.headers,
+                body: self.body.as_deref(),
+            }
+        }
+    }
+
+    fn request(body: Option<&[u8]>) -> Owned {
+        Owned {
             method: "POST".into(),
             url: "http://127.0.0.1:9/api/x?q=[1]".into(),
             headers: vec![
@@ -283,7 +308,7 @@ mod tests {
         r.add(&Secret::named("tok-abcdef-123", "PSA_BEARER_TOKEN"));
         r.add(&Secret::named("pw'\"$x", "PSA_PASSWORD"));
         let body: &[u8] = b"{\"password\":\"pw'\"$x\",\"n\":\"\xff\xfe\x01\n'\"}";
-        let cmd = curl(&request(Some(body)), &r, &ClientDefaults::default());
+        let cmd = curl(request(Some(body)).sent(), &r, &ClientDefaults::default());
         assert!(!cmd.contains("tok-abcdef-123"), "{cmd}");
         assert!(cmd.contains("\"${PSA_BEARER_TOKEN}\""), "{cmd}");
         let seen = arguments(&cmd);
@@ -304,7 +329,7 @@ mod tests {
         let mut body = b"@{\"u\":\"".to_vec();
         body.extend(std::iter::repeat_n(b'a', 5000));
         body.extend_from_slice(b"\0%\\'tok-abcdef-123\"}");
-        let cmd = curl(&request(Some(&body)), &r, &ClientDefaults::default());
+        let cmd = curl(request(Some(&body)).sent(), &r, &ClientDefaults::default());
         assert!(cmd.len() < 400 && !cmd.contains("tok-abcdef"), "{cmd}");
         let seen = arguments(&cmd);
         let tail = seen
@@ -322,7 +347,7 @@ mod tests {
         let mut req = request(None);
         req.method = "GET".into();
         req.headers = vec![("X-Key".into(), "wrong-0123456789".into())];
-        let cmd = curl(&req, &r, &ClientDefaults::default());
+        let cmd = curl(req.sent(), &r, &ClientDefaults::default());
         assert!(cmd.contains("'X-Key: wrong-0123456789'"), "{cmd}");
         assert!(!cmd.contains("-X"), "{cmd}");
     }
@@ -335,7 +360,7 @@ mod tests {
             "Authorization".into(),
             "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.".into(),
         )];
-        let cmd = curl(&req, &Redactor::new(), &ClientDefaults::default());
+        let cmd = curl(req.sent(), &Redactor::new(), &ClientDefaults::default());
         assert!(
             cmd.contains("'Authorization: Bearer '\"${FORGED_JWT}\""),
             "{cmd}"

@@ -13,9 +13,11 @@
 //! - [`tokens`]: refresh, validate and expiry of tokens (TOKEN-01..05).
 //! - [`push`], [`extra_keys`], [`callback`]: the vendor's side (`run --side psa`): pushes to
 //!   the PSA (PUSH-01..10) and the calls it makes back (CB-01..06).
+//! - [`catalog`]: every step phrase above, read from these files (`list --steps`).
 
 pub mod auth;
 pub mod callback;
+pub mod catalog;
 pub mod errors;
 pub mod evidence;
 pub mod extra_keys;
