@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-mod common;
+use crate::common;
 use common::*;
 
 /// The target files here use a ready bearer token from `T_TOKEN`.

@@ -24,7 +24,7 @@ use psa_conformance::attest::keys::PrivateKey;
 use psa_conformance::attest::{sha256_hex, Statement};
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::*;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");

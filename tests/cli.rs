@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 use common::*;
 
 /// The verdict label of the terminal's `verdict: LABEL (profile …)` line.

@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::*;
 
 use psa_conformance::mock::{MockServer, Style};

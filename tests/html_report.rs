@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use psa_conformance::{catalog::Profile, launch, mock::Fault, selftest::mock_config};
 
-mod common;
+use crate::common;
 
 /// Chromium on `PATH`, under the names distributions give it.
 fn chromium() -> Option<std::path::PathBuf> {

@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::Value;

@@ -6,7 +6,7 @@
 //! extended.
 //!
 //! `docs/kill-matrix.md` is generated from the same runs; regenerate it with
-//! `UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix`.
+//! `UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix::`.
 
 use psa_conformance::catalog::{self, Profile};
 use psa_conformance::launch;
@@ -84,7 +84,7 @@ async fn every_fault_is_caught_by_its_requirement_and_the_clean_mock_passes() {
         let on_disk = std::fs::read_to_string(MATRIX).unwrap_or_default();
         assert!(
             on_disk == rendered,
-            "docs/kill-matrix.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix"
+            "docs/kill-matrix.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix::"
         );
     }
     assert!(

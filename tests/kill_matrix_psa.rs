@@ -5,7 +5,7 @@
 //! styles.
 //!
 //! `docs/kill-matrix-psa.md` is generated from the same runs; regenerate it
-//! with `UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix_psa`.
+//! with `UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix_psa::`.
 
 use std::time::Duration;
 
@@ -71,7 +71,7 @@ async fn every_psa_fault_is_caught_by_its_requirement_and_the_clean_psa_passes()
         let on_disk = std::fs::read_to_string(MATRIX).unwrap_or_default();
         assert!(
             on_disk == rendered,
-            "docs/kill-matrix-psa.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test kill_matrix_psa"
+            "docs/kill-matrix-psa.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix_psa::"
         );
     }
     assert!(

@@ -3,7 +3,7 @@
 //! and a baseline of another side or profile refused unless asked for —
 //! never silently dropping its requirements.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -6,8 +6,8 @@
 //! harness never saw (in no report), and a listener reachable from other
 //! hosts (said first, in every report).
 
-mod common;
-mod psa_support;
+use crate::common;
+use crate::psa_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -5,8 +5,8 @@
 //! requirement; no secret of either side in any report; and the usage
 //! errors of this side (exit 2, nothing sent).
 
-mod common;
-mod psa_support;
+use crate::common;
+use crate::psa_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

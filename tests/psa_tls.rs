@@ -6,7 +6,7 @@
 //! CA cannot call back; `tls_cert`/`tls_key` given as files serve the same;
 //! and every bad TLS input is exit 2 before the port is bound.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! recorded; evidence.har is validated against the published HAR 1.2 JSON
 //! Schema (npm `har-schema`, tests/data/har) and read by the `har` crate.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
