@@ -30,6 +30,7 @@ mod psa_mock;
 mod psa_side;
 mod psa_tls;
 mod reproduce;
+mod steps_doc;
 
 /// Every `tests/*.rs` is a module of this crate, or the one harness-less
 /// binary Cargo.toml names.

@@ -1,7 +1,7 @@
 //! docs/STEPS.md is exactly what `list --steps` prints: the step listing,
 //! read from the step definitions, cannot drift from the document.
 
-mod common;
+use crate::common;
 
 use common::{run, text};
 
