@@ -150,7 +150,11 @@ fn keys_toml(path: &Path, keys_dir: &Path, vendors: usize) {
     for v in 0..vendors {
         text.push_str(&format!(
             "[vendors.v{v:03}]\nname = \"Vendor {v}\"\nside = \"{}\"\nkeys = [{:?}]\n\n",
-            if v % 2 == 0 { "psa" } else { "ncentral" },
+            if v.is_multiple_of(2) {
+                "psa"
+            } else {
+                "ncentral"
+            },
             keys_dir.join(format!("v{v:03}.pub")).display().to_string()
         ));
     }

@@ -37,7 +37,10 @@ pub fn submissions(root: &Path) -> std::io::Result<Vec<Candidate>> {
                 continue;
             };
             let name = entry.file_name().to_string_lossy().into_owned();
-            if kind.is_dir() {
+            if kind.is_dir() && name.starts_with('.') {
+                // `.git` and the like: never a vendor or a report set.
+                continue;
+            } else if kind.is_dir() {
                 let mut sub = parts.clone();
                 sub.push(name);
                 stack.push((entry.path(), sub));
@@ -74,6 +77,7 @@ mod tests {
             ("acme/loose", "summary.json"),
             ("acme/empty", "notes.txt"),
             ("zeta", "attestation.json"),
+            (".git/x", "attestation.json"),
         ] {
             std::fs::create_dir_all(root.join(folder)).unwrap();
             std::fs::write(root.join(folder).join(file), "{}").unwrap();
