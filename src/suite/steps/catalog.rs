@@ -16,6 +16,10 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("src/suite/steps/auth.rs", include_str!("auth.rs")),
     ("src/suite/steps/callback.rs", include_str!("callback.rs")),
     ("src/suite/steps/errors.rs", include_str!("errors.rs")),
+    (
+        "src/suite/steps/extra_keys.rs",
+        include_str!("extra_keys.rs"),
+    ),
     ("src/suite/steps/lifecycle.rs", include_str!("lifecycle.rs")),
     ("src/suite/steps/psa.rs", include_str!("psa.rs")),
     ("src/suite/steps/push.rs", include_str!("push.rs")),
