@@ -12,6 +12,7 @@
 pub mod badge;
 pub mod cache;
 pub mod config;
+mod error;
 pub mod model;
 pub mod pages;
 pub mod rules;
@@ -20,12 +21,12 @@ pub mod site;
 pub mod verify;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 pub use config::ConfigError;
+pub use error::BoardError;
 use model::Board;
 
 /// The board's JSON Schema, shipped by `schemas --out` as `board.json`.
@@ -41,40 +42,6 @@ pub struct Options {
     pub now: jiff::Timestamp,
     pub max_age_days: u32,
     pub history: u32,
-}
-
-/// Why no board was written (exit 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BoardError {
-    /// KEYS.toml or WAIVERS.toml.
-    Config(ConfigError),
-    /// A folder given on the command line: the flag, the path, the cause.
-    Folder {
-        flag: &'static str,
-        path: String,
-        message: String,
-        hint: &'static str,
-    },
-}
-
-impl fmt::Display for BoardError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BoardError::Config(e) => e.fmt(f),
-            BoardError::Folder {
-                flag,
-                path,
-                message,
-                hint,
-            } => write!(f, "{flag} {path}: {message}\n  hint: {hint}"),
-        }
-    }
-}
-
-impl From<ConfigError> for BoardError {
-    fn from(e: ConfigError) -> Self {
-        BoardError::Config(e)
-    }
 }
 
 /// What a build did.

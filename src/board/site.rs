@@ -6,9 +6,10 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::cache::{Cache, CACHE_FILE};
+use super::error::BoardError;
 use super::model::Board;
 use super::rules::url_path;
-use super::{badge, pages, BoardError};
+use super::{badge, pages};
 
 fn unwritable(out: &Path, message: String) -> BoardError {
     BoardError::Folder {

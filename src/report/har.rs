@@ -35,6 +35,18 @@ pub fn render(run: &RunReport) -> String {
             entries.push(entry(&s.id, e));
         }
     }
+    let mut comment = format!(
+        "side {}, profile {}, target {}, started {}; secrets masked as ***",
+        run.side(),
+        run.profile,
+        run.target,
+        run.started_at
+    );
+    // The secrets ERR-03 could not check are named here too, by role.
+    if let Some(line) = run.secrets_not_checked_line() {
+        comment.push_str("; ");
+        comment.push_str(&line);
+    }
     let doc = json!({
         "log": {
             "version": "1.2",
@@ -44,13 +56,7 @@ pub fn render(run: &RunReport) -> String {
             },
             "pages": pages,
             "entries": entries,
-            "comment": format!(
-                "side {}, profile {}, target {}, started {}; secrets masked as ***",
-                run.side(),
-                run.profile,
-                run.target,
-                run.started_at
-            ),
+            "comment": comment,
         }
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| unreachable!("{e}"))
