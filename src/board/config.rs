@@ -39,28 +39,12 @@ impl fmt::Display for ConfigError {
     }
 }
 
-/// Which side a vendor's runs certify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Side {
-    Psa,
-    Ncentral,
-}
+/// Which side a vendor's runs certify: the run model's own [`Side`].
+pub use crate::catalog::Side;
 
-impl Side {
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Psa => "psa",
-            Side::Ncentral => "ncentral",
-        }
-    }
-
-    /// Whether requirement `id` is one of this side's.
-    fn owns(self, id: &str) -> bool {
-        catalog::find(id).is_some_and(|r| match self {
-            Side::Psa => r.in_profile(Profile::Psa),
-            Side::Ncentral => !r.in_profile(Profile::Psa),
-        })
-    }
+/// Whether requirement `id` is one of `side`'s (its profiles are that side's).
+fn side_owns(side: Side, id: &str) -> bool {
+    catalog::find(id).is_some_and(|r| r.in_profile(Profile::Psa) == (side == Side::Psa))
 }
 
 /// A public key trusted for a vendor (or, as a program key, for all).
@@ -345,7 +329,7 @@ pub fn load_waivers(
                 "a requirement ID such as CB-05 (`psa-conformance list` names them all)",
             ));
         }
-        if !v.side.owns(requirement) {
+        if !side_owns(v.side, requirement) {
             return Err(src.error(
                 w.requirement.span().start,
                 &at("requirement"),
