@@ -369,6 +369,20 @@ fn percent_encode_all_reserved(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secrets_are_equal_by_value_and_debug_shows_no_value() {
+        assert_eq!(Secret::new("same-value-123"), Secret::new("same-value-123"));
+        assert_ne!(Secret::new("same-value-123"), Secret::new("other-value-45"));
+        let r = Redactor::new();
+        r.add(&Secret::new("topsecret-value"));
+        let shown = format!("{r:?}");
+        assert!(
+            shown.starts_with("Redactor(") && shown.contains("forms of secrets"),
+            "{shown}"
+        );
+        assert!(!shown.contains("topsecret"), "{shown}");
+    }
+
     use super::*;
 
     #[test]
