@@ -166,3 +166,16 @@ fn only_files_of_earlier_reports_may_share_a_signed_directory() {
     std::fs::write(dir.path().join("notes.txt"), "").unwrap();
     assert_eq!(foreign_files(dir.path()), vec!["notes.txt".to_string()]);
 }
+
+#[test]
+fn a_file_past_the_read_cap_is_not_read_and_fails_its_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(ATTESTATION_FILE), b"{}").unwrap();
+    std::fs::write(dir.path().join("summary.json"), vec![b'x'; 40]).unwrap();
+    std::fs::write(dir.path().join("huge.bin"), vec![b'y'; 100]).unwrap();
+    let (envelope, files) = read_bundle_capped(dir.path(), 64).unwrap();
+    assert_eq!(envelope, b"{}");
+    assert_eq!(files["summary.json"], vec![b'x'; 40]);
+    // 100 bytes do not fit in the 22 left: not read, and no digest matches.
+    assert!(files["huge.bin"].starts_with(b"(not read: over the 64 bytes"));
+}
