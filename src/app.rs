@@ -73,6 +73,14 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(dir) = &args.features {
+        let side = config.profile.side();
+        let dir = dir.display().to_string();
+        if let Err(e) = crate::suite::own_steps::check(&config.own_features, side, &dir) {
+            errln!("error: {e}");
+            return 2;
+        }
+    }
     if let Some(path) = &args.rerun_failed {
         let side_profile = (config.target.side().name(), config.profile.to_string());
         match read_summary(path).and_then(|s| {

@@ -170,6 +170,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "SUMMARY", conflicts_with = "sign_with")]
     pub rerun_failed: Option<PathBuf>,
 
+    /// Add the `.feature` files of this folder (sub-folders too), written
+    /// with the steps `list --steps` prints. Each scenario carries an ID tag
+    /// of its own (`@X-ACME-01`); the reports list them as additional checks.
+    /// A failed one makes the exit status 1, but the verdict is the
+    /// catalog's alone, and such a run is never signed. An undefined or
+    /// ambiguous step is exit 2 before anything is sent.
+    #[arg(long, value_name = "DIR", conflicts_with = "sign_with")]
+    pub features: Option<PathBuf>,
+
     /// Sign the run: also write attestation.json, a DSSE envelope around an
     /// in-toto test-result Statement over every report, signed with this
     /// Ed25519 private key (from `keygen`). Only a complete run is signed.

@@ -41,6 +41,7 @@ pub fn styled_mock_config(
         quiet: true,
         repeat_features: 1,
         only_scenarios: None,
+        own_features: Vec::new(),
     }
 }
 

@@ -9,6 +9,8 @@ use crate::redact::{Secret, MIN_SECRET_LEN};
 /// A problem with the command line or the target file. Nothing was sent.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error(transparent)]
+    OwnFeatures(#[from] crate::features::own::OwnFeaturesError),
     #[error("cannot read target file {path}: {source}\n  hint: check the path given to --target")]
     TargetUnreadable {
         path: PathBuf,

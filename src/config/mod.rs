@@ -179,6 +179,9 @@ pub struct RunConfig {
     /// `--rerun-failed`: only the scenarios with these ids (the caller
     /// fills it from the summary); `None` runs every selected scenario.
     pub only_scenarios: Option<std::collections::BTreeSet<String>>,
+    /// `--features DIR`: scenarios of one's own, parsed and their ID tags
+    /// checked; they run beside the catalog's as additional checks.
+    pub own_features: Vec<cucumber::gherkin::Feature>,
 }
 
 impl RunConfig {
@@ -281,6 +284,10 @@ impl RunConfig {
             quiet: args.quiet,
             repeat_features: args.repeat_features,
             only_scenarios: None,
+            own_features: match &args.features {
+                Some(dir) => crate::features::own::load(dir)?,
+                None => Vec::new(),
+            },
         })
     }
 }

@@ -58,11 +58,19 @@ pub fn scenarios_to_rerun(
 
 impl Comparison {
     pub fn between(baseline: &Summary, new: &Summary) -> Self {
-        let failing = |s: &Summary| -> BTreeSet<String> {
+        // Requirements and additional checks (`--features`) alike.
+        let statuses = |s: &Summary| -> Vec<(String, RequirementStatus)> {
             s.requirements
                 .iter()
-                .filter(|r| r.status == RequirementStatus::Failed)
-                .map(|r| r.id.clone())
+                .map(|r| (r.id.clone(), r.status))
+                .chain(s.additional_checks.iter().map(|c| (c.id.clone(), c.status)))
+                .collect()
+        };
+        let failing = |s: &Summary| -> BTreeSet<String> {
+            statuses(s)
+                .into_iter()
+                .filter(|(_, status)| *status == RequirementStatus::Failed)
+                .map(|(id, _)| id)
                 .collect()
         };
         let (before, now) = (failing(baseline), failing(new));
@@ -70,11 +78,11 @@ impl Comparison {
             s.scenarios.iter().map(|x| x.id.clone()).collect()
         };
         let (old_ids, new_ids) = (ids(baseline), ids(new));
-        let with = |s: &Summary, status: RequirementStatus| -> BTreeSet<String> {
-            s.requirements
-                .iter()
-                .filter(|r| r.status == status)
-                .map(|r| r.id.clone())
+        let with = |s: &Summary, wanted: RequirementStatus| -> BTreeSet<String> {
+            statuses(s)
+                .into_iter()
+                .filter(|(_, status)| *status == wanted)
+                .map(|(id, _)| id)
                 .collect()
         };
         let passed_before = with(baseline, RequirementStatus::Passed);

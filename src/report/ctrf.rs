@@ -76,6 +76,11 @@ pub fn render(run: &RunReport) -> String {
                 .iter()
                 .map(|r| json!({ "id": r.id, "level": r.level.to_string(), "status": r.status }))
                 .collect::<Vec<_>>(),
+            "psa-conformance.additionalChecks": run
+                .additional
+                .iter()
+                .map(|c| json!({ "id": c.id, "level": c.level, "status": c.status }))
+                .collect::<Vec<_>>(),
             "psa-conformance.inconclusiveReasons": run.inconclusive_reasons,
             "psa-conformance.listener": run.listener,
         },

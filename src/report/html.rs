@@ -63,6 +63,8 @@ struct Page<'a> {
     attention_text: String,
     baseline: Option<BaselineView<'a>>,
     requirements: Vec<RequirementRow<'a>>,
+    /// The scenarios of one's own (`--features`), by ID.
+    additional: Vec<AdditionalRow<'a>>,
     codes: [u16; 6],
     matrix: Vec<MatrixRow>,
     /// N-central's endpoints were the target's (not on the vendor's side,
@@ -98,6 +100,14 @@ struct RequirementRow<'a> {
     status_text: String,
     /// The first line of the failure of a failed or warned requirement.
     reason: Option<&'a str>,
+    links: Vec<FileLinks<'a>>,
+}
+
+/// One additional check (`--features`): never part of the verdict.
+struct AdditionalRow<'a> {
+    c: &'a crate::report::AdditionalCheck,
+    status: &'static str,
+    status_text: String,
     links: Vec<FileLinks<'a>>,
 }
 
@@ -261,6 +271,16 @@ impl<'a> Page<'a> {
             attention_text: plural(attention.len(), "scenario", "scenarios"),
             baseline: run.regressions.as_ref().map(BaselineView::new),
             requirements: requirement_rows(run),
+            additional: run
+                .additional
+                .iter()
+                .map(|c| AdditionalRow {
+                    c,
+                    status: c.status.name(),
+                    status_text: c.status.name().replace('-', " "),
+                    links: scenario_links(&c.scenarios),
+                })
+                .collect(),
             codes: CODES,
             matrix: matrix(run),
             show_matrix: run.side() == crate::catalog::Side::Ncentral,

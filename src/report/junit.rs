@@ -105,6 +105,15 @@ fn run_properties(xml: &mut String, run: &RunReport, feature: Option<&str>) {
             attr(&line)
         );
     }
+    for c in &run.additional {
+        // A scenario of one's own (`--features`): not part of the verdict.
+        let _ = write!(
+            xml,
+            r#"<property name="additional_check" value="{} {}"/>"#,
+            attr(&c.id),
+            c.status.name()
+        );
+    }
     if let Some(l) = &run.listener {
         // The harness's N-central: its notices and the foreign calls' count.
         for notice in &l.notices {

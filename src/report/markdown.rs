@@ -90,6 +90,27 @@ pub fn render(run: &RunReport) -> String {
             );
         }
     }
+    if !run.additional.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n**Additional checks** (your own scenarios, `--features`; not part of the verdict):\n\n| check | level | status | scenarios |\n|---|---|---|---|"
+        );
+        for c in &run.additional {
+            let _ = writeln!(
+                md,
+                "| {} {} | {} | {} | {} |",
+                c.id,
+                c.title.replace('|', "\\|"),
+                c.level,
+                c.status.name(),
+                c.scenarios
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+    }
     let replays: Vec<_> = run
         .scenarios
         .iter()

@@ -4,6 +4,7 @@
 //! GitHub annotations.
 //! This facade writes them all; the model imports none of them.
 
+mod additional;
 pub mod compare;
 mod ctrf;
 mod cucumber;
@@ -18,6 +19,7 @@ mod reproduce;
 mod summary;
 pub mod terminal;
 
+pub use additional::AdditionalCheck;
 pub use listener::{ForeignCallRecord, ListenerReport};
 pub use model::*;
 pub use summary::{Summary, SummaryRequirement, SummaryScenario};

@@ -342,6 +342,9 @@ pub struct RunReport {
     pub signed_by: Option<String>,
     /// On the vendor's side: what the harness's N-central saw.
     pub listener: Option<super::listener::ListenerReport>,
+    /// The scenarios of one's own (`--features`), by ID: never part of
+    /// the verdict word.
+    pub additional: Vec<super::additional::AdditionalCheck>,
 }
 
 impl RunReport {
@@ -372,6 +375,7 @@ impl RunReport {
             regressions: None,
             signed_by: None,
             listener: None,
+            additional: Vec::new(),
         }
     }
 
@@ -409,7 +413,13 @@ impl RunReport {
             .iter()
             .map(|e| format!("a feature file did not parse: {e}"))
             .collect();
-        for s in scenarios.iter().filter(|s| s.harness_error()) {
+        // Scenarios of one's own never make the verdict inconclusive.
+        let catalogs = |s: &&ScenarioResult| super::additional::check_of(s).is_none();
+        for s in scenarios
+            .iter()
+            .filter(catalogs)
+            .filter(|s| s.harness_error())
+        {
             inconclusive_reasons.push(format!(
                 "{}: {}",
                 s.id,
@@ -418,11 +428,13 @@ impl RunReport {
         }
         if scenarios
             .iter()
+            .filter(catalogs)
             .all(|s| s.status == ScenarioStatus::Skipped)
         {
             inconclusive_reasons.push("no scenario ran (check --tags and --profile)".into());
         }
         let verdict = verdict_of(&requirements, &inconclusive_reasons, strict);
+        let additional = super::additional::checks(&scenarios, strict);
         RunReport {
             verdict,
             profile: info.profile,
@@ -439,6 +451,7 @@ impl RunReport {
             regressions: None,
             signed_by: None,
             listener: None,
+            additional,
         }
     }
 
@@ -456,7 +469,8 @@ impl RunReport {
         }
         match self.verdict {
             Verdict::Conformant | Verdict::Partial
-                if self.regressions.as_ref().is_some_and(|c| c.regressed()) =>
+                if self.regressions.as_ref().is_some_and(|c| c.regressed())
+                    || !super::additional::failed(&self.additional).is_empty() =>
             {
                 1
             }
@@ -491,6 +505,20 @@ impl RunReport {
     /// terminal: which requirements failed, were left untested, or could not
     /// be decided.
     pub fn verdict_explanation(&self) -> String {
+        let failed = super::additional::failed(&self.additional);
+        let catalog = self.catalog_explanation();
+        if failed.is_empty() {
+            return catalog;
+        }
+        format!(
+            "{catalog}; {} additional check(s) of your own failed (not part of the verdict): {}",
+            failed.len(),
+            failed.join(", ")
+        )
+    }
+
+    /// [`RunReport::verdict_explanation`] for the catalog's requirements.
+    fn catalog_explanation(&self) -> String {
         let counted = self
             .requirements
             .iter()
@@ -584,16 +612,29 @@ fn requirement_result(
         .iter()
         .filter(|s| s.requirements.iter().any(|id| id == r.id))
         .collect();
+    RequirementResult {
+        id: r.id,
+        level: r.level,
+        section: r.section,
+        title: r.title,
+        status: status_of(r.level, &mine, strict),
+        scenarios: mine.iter().map(|s| s.id.clone()).collect(),
+    }
+}
+
+/// The status of a requirement (or an additional check) of `level` from
+/// the scenarios that check it.
+pub(crate) fn status_of(level: Level, mine: &[&ScenarioResult], strict: bool) -> RequirementStatus {
     let counted_failure = |s: &&ScenarioResult| {
         s.status == ScenarioStatus::Failed
             && (s.level == Level::Must || strict)
-            && r.level == Level::Must
+            && level == Level::Must
     };
     let should_failure = |s: &&ScenarioResult| s.status == ScenarioStatus::Failed;
     let undecided = |s: &&ScenarioResult| {
         s.status == ScenarioStatus::Inconclusive && s.undecided != Some(Undecided::NotTested)
     };
-    let status = if mine.is_empty() {
+    if mine.is_empty() {
         RequirementStatus::Untested
     } else if mine.iter().any(counted_failure) {
         RequirementStatus::Failed
@@ -621,14 +662,6 @@ fn requirement_result(
         RequirementStatus::NotApplicable
     } else {
         RequirementStatus::Passed
-    };
-    RequirementResult {
-        id: r.id,
-        level: r.level,
-        section: r.section,
-        title: r.title,
-        status,
-        scenarios: mine.iter().map(|s| s.id.clone()).collect(),
     }
 }
 

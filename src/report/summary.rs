@@ -46,6 +46,10 @@ pub struct Summary {
     /// exposure, foreign calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listener: Option<super::listener::ListenerReport>,
+    /// The scenarios of one's own (`run --features`), by ID: never part of
+    /// the verdict; a failed one makes the exit status 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional_checks: Vec<super::additional::AdditionalCheck>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -139,6 +143,7 @@ impl Summary {
             tls_verification_skipped: r.tls_insecure,
             regressions: r.regressions.clone(),
             listener: r.listener.clone(),
+            additional_checks: r.additional.clone(),
         }
     }
 

@@ -64,6 +64,25 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
                 ids.join(" ")
             );
         }
+        if !run.additional.is_empty() {
+            let mut by_status = std::collections::BTreeMap::<RequirementStatus, Vec<&str>>::new();
+            for c in &run.additional {
+                by_status.entry(c.status).or_default().push(&c.id);
+            }
+            let _ = writeln!(
+                out,
+                "additional checks (--features; not part of the verdict):"
+            );
+            for (status, ids) in by_status {
+                let _ = writeln!(
+                    out,
+                    "  {:<14} {:>2}  {}",
+                    status.name(),
+                    ids.len(),
+                    ids.join(" ")
+                );
+            }
+        }
         for (reason, ids) in run.skip_reasons() {
             let _ = writeln!(out, "  not run ({}): {reason}", ids.join(" "));
         }

@@ -57,11 +57,19 @@ fn tags_with_at(tags: &[String]) -> Vec<String> {
     tags.iter().map(|t| format!("@{t}")).collect()
 }
 
-fn requirement_ids(tags: &[String]) -> Vec<String> {
-    catalog::requirement_tags(tags)
+/// The catalog requirements a scenario checks; for a scenario of one's own
+/// (`--features`), the ID of its additional check instead.
+fn requirement_ids(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Vec<String> {
+    let ids: Vec<String> = catalog::requirement_tags(&scenario.tags)
         .iter()
         .map(|r| r.id.to_string())
-        .collect()
+        .collect();
+    if !ids.is_empty() {
+        return ids;
+    }
+    crate::features::own::check_id(feature.tags.iter().chain(&scenario.tags))
+        .map(|id| vec![id.to_string()])
+        .unwrap_or_default()
 }
 
 pub(crate) fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioResult {
@@ -70,7 +78,7 @@ pub(crate) fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> 
         feature: feature.name.clone(),
         name: scenario.name.clone(),
         tags: tags_with_at(&scenario.tags),
-        requirements: requirement_ids(&scenario.tags),
+        requirements: requirement_ids(feature, scenario),
         level: catalog::scenario_level(&scenario.tags),
         status: ScenarioStatus::Skipped,
         undecided: None,

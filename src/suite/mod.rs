@@ -25,6 +25,7 @@ pub(crate) mod driver;
 pub mod echo;
 pub mod error_body;
 pub mod finding;
+pub mod own_steps;
 pub mod psa_side;
 pub mod runner;
 pub mod shared_sends;

@@ -308,7 +308,11 @@ async fn run_scenarios(
     let applicability = applicability(&ctx.target);
     let profile = config.profile;
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let features = crate::features::for_run(config.repeat_features, config.only_scenarios.as_ref());
+    let features = crate::features::for_run(
+        config.repeat_features,
+        config.only_scenarios.as_ref(),
+        &config.own_features,
+    );
     // What an interrupted run lists for the scenarios it did not finish.
     let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
     let progress = Arc::new(crate::report::terminal::Progress::new(

@@ -106,6 +106,7 @@ fn sample_run() -> RunReport {
         regressions: None,
         signed_by: None,
         listener: None,
+        additional: Vec::new(),
     }
 }
 

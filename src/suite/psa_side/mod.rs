@@ -176,7 +176,11 @@ async fn run_scenarios(
         ..Applicability::default()
     };
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
-    let features = crate::features::for_run(config.repeat_features, config.only_scenarios.as_ref());
+    let features = crate::features::for_run(
+        config.repeat_features,
+        config.only_scenarios.as_ref(),
+        &config.own_features,
+    );
     let planned = collect::planned(&features, config.profile, tags.as_ref(), applicability);
     let progress = Arc::new(crate::report::terminal::Progress::new(
         planned.len(),

@@ -14,55 +14,57 @@ use futures::stream;
 
 use crate::catalog::Profile;
 
+pub mod own;
+
 /// Every feature file: (path relative to the project root, text).
 pub const FEATURES: &[(&str, &str)] = &[
     (
         "features/discovery.feature",
-        include_str!("../features/discovery.feature"),
+        include_str!("../../features/discovery.feature"),
     ),
     (
         "features/authentication.feature",
-        include_str!("../features/authentication.feature"),
+        include_str!("../../features/authentication.feature"),
     ),
     (
         "features/integration_key.feature",
-        include_str!("../features/integration_key.feature"),
+        include_str!("../../features/integration_key.feature"),
     ),
     (
         "features/credential.feature",
-        include_str!("../features/credential.feature"),
+        include_str!("../../features/credential.feature"),
     ),
     (
         "features/tickets.feature",
-        include_str!("../features/tickets.feature"),
+        include_str!("../../features/tickets.feature"),
     ),
     (
         "features/errors.feature",
-        include_str!("../features/errors.feature"),
+        include_str!("../../features/errors.feature"),
     ),
     (
         "features/rate_limit.feature",
-        include_str!("../features/rate_limit.feature"),
+        include_str!("../../features/rate_limit.feature"),
     ),
     (
         "features/robustness.feature",
-        include_str!("../features/robustness.feature"),
+        include_str!("../../features/robustness.feature"),
     ),
     (
         "features/lifecycle.feature",
-        include_str!("../features/lifecycle.feature"),
+        include_str!("../../features/lifecycle.feature"),
     ),
     (
         "features/token_lifecycle.feature",
-        include_str!("../features/token_lifecycle.feature"),
+        include_str!("../../features/token_lifecycle.feature"),
     ),
     (
         "features/psa/push.feature",
-        include_str!("../features/psa/push.feature"),
+        include_str!("../../features/psa/push.feature"),
     ),
     (
         "features/psa/callback.feature",
-        include_str!("../features/psa/callback.feature"),
+        include_str!("../../features/psa/callback.feature"),
     ),
 ];
 
@@ -100,13 +102,16 @@ pub fn parse_repeated(times: usize) -> Vec<Result<gherkin::Feature, ParseError>>
         .collect()
 }
 
-/// The features of a run: [`parse_repeated`], narrowed to the scenarios
-/// `only` names (`--rerun-failed`) when it is given.
+/// The features of a run: [`parse_repeated`] and the run's `own` features
+/// (`--features`), narrowed to the scenarios `only` names (`--rerun-failed`)
+/// when it is given.
 pub fn for_run(
     times: usize,
     only: Option<&std::collections::BTreeSet<String>>,
+    own: &[gherkin::Feature],
 ) -> Vec<Result<gherkin::Feature, ParseError>> {
     let mut features = parse_repeated(times);
+    features.extend(own.iter().cloned().map(Ok));
     if let Some(only) = only {
         for feature in features.iter_mut().flatten() {
             let keep: Vec<gherkin::Scenario> = std::mem::take(&mut feature.scenarios)
@@ -195,7 +200,9 @@ pub fn select(
     target: Option<Applicability>,
 ) -> Selection {
     let reqs = crate::catalog::requirement_tags(&scenario.tags);
-    if reqs.is_empty() || !reqs.iter().any(|r| r.in_profile(profile)) {
+    // A scenario of one's own (`--features`) runs in every profile.
+    let own = reqs.is_empty() && own::check_id(feature.tags.iter().chain(&scenario.tags)).is_some();
+    if !own && !reqs.iter().any(|r| r.in_profile(profile)) {
         return Selection::Exclude;
     }
     if let Some(op) = tags {
