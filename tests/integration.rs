@@ -27,6 +27,7 @@ mod ncentral_nulls;
 mod never_recovering_limiter;
 mod nightly;
 mod nightly_docs;
+mod own_features;
 mod psa_listener;
 mod psa_mock;
 mod psa_side;

@@ -120,6 +120,11 @@ fn reports() -> &'static [Run] {
                     if *name == "psa-side" {
                         cmd.args(["--side", "psa"]);
                     }
+                    if *name == "failing" {
+                        // Scenarios of one's own too: every format must
+                        // carry their additional checks validly.
+                        cmd.args(["--features", "tests/data/own/fail"]);
+                    }
                     for f in *faults {
                         cmd.args(["--mock-fault", f]);
                     }
@@ -144,6 +149,7 @@ fn reports() -> &'static [Run] {
                 .collect::<Vec<_>>();
             assert!(runs[1].count("failed") > 0 && runs[1].count("warned") > 0);
             assert!(runs[1].count("inconclusive") > 0);
+            assert_eq!(runs[1].summary["additional_checks"][0]["id"], "X-TEST-01");
             assert!(runs[2].count("warned") == 1 && runs[2].count("failed") == 0);
             assert!(runs[3].summary["side"] == "psa" && runs[3].count("failed") > 0);
             (tmp, runs)
