@@ -151,7 +151,11 @@ async fn run(args: &RunArgs) -> u8 {
     };
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
-    let (report, interrupted) = match crate::launch::execute_until(&config, stop).await {
+    let events = std::sync::Arc::new(TerminalEvents {
+        progress: std::sync::OnceLock::new(),
+        quiet: config.quiet,
+    });
+    let (report, interrupted) = match crate::launch::execute_until(&config, stop, events).await {
         Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");
@@ -257,6 +261,37 @@ async fn run(args: &RunArgs) -> u8 {
 
 /// With `[ncentral] tls = "self-signed"`: writes the generated CA's PEM to
 /// `--out` and says where; the path written, if any.
+/// What a run shows while it runs: its notices on stderr (quiet or not: a
+/// run that changes tickets says which, first) and a progress line.
+struct TerminalEvents {
+    progress: std::sync::OnceLock<terminal::Progress>,
+    quiet: bool,
+}
+
+impl crate::suite::events::RunEvents for TerminalEvents {
+    fn notice(&self, text: &str) {
+        errln!("{text}");
+    }
+
+    fn planned(&self, scenarios: usize) {
+        let _ = self
+            .progress
+            .set(terminal::Progress::new(scenarios, self.quiet));
+    }
+
+    fn scenario_finished(&self, failed: bool) {
+        if let Some(p) = self.progress.get() {
+            p.tick(failed);
+        }
+    }
+
+    fn scenarios_finished(&self) {
+        if let Some(p) = self.progress.get() {
+            p.finish();
+        }
+    }
+}
+
 fn write_generated_ca(config: &RunConfig) -> Result<Option<std::path::PathBuf>, String> {
     let Some((target, pem, host)) = generated_ca(config) else {
         return Ok(None);

@@ -3,6 +3,7 @@
 //! The one place that joins the suite and the mock, so neither imports the
 //! other.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{
@@ -65,7 +66,7 @@ pub fn mock_target(server: &MockServer, auth: MockAuth) -> Target {
 /// Runs the suite as configured: against the live target, or against the
 /// built-in mock started for the run.
 pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
-    execute_until(config, Stop::never())
+    execute_until(config, Stop::never(), Arc::new(suite::events::Silent))
         .await
         .map(|(report, _)| report)
 }
@@ -74,9 +75,12 @@ pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
 pub async fn execute_until(
     config: &RunConfig,
     stop: Stop,
+    events: Arc<dyn suite::events::RunEvents>,
 ) -> Result<(RunReport, Option<Interrupt>), RunError> {
     match &config.target {
-        TargetSource::Live(target) => suite::execute_until(config, (**target).clone(), stop).await,
+        TargetSource::Live(target) => {
+            suite::execute_until(config, (**target).clone(), stop, events).await
+        }
         TargetSource::BuiltInMock { faults, style } => {
             let mock = MockServer::builder()
                 .faults(faults.iter().copied())
@@ -85,17 +89,17 @@ pub async fn execute_until(
                 .await
                 .map_err(RunError::Mock)?;
             let target = mock_target(&mock, MockAuth::Exchange);
-            let outcome = suite::execute_until(config, target, stop).await;
+            let outcome = suite::execute_until(config, target, stop, events).await;
             mock.stop().await;
             outcome
         }
         TargetSource::LivePsa(target) => {
-            suite::psa_side::execute_until(config, (**target).clone(), None, stop).await
+            suite::psa_side::execute_until(config, (**target).clone(), None, stop, events).await
         }
         TargetSource::BuiltInPsa { faults, style } => {
             let (psa, target, listener) = start_reference_psa(faults, *style).await?;
             let outcome =
-                suite::psa_side::execute_until(config, target, Some(listener), stop).await;
+                suite::psa_side::execute_until(config, target, Some(listener), stop, events).await;
             psa.stop().await;
             outcome
         }

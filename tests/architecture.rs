@@ -434,3 +434,42 @@ fn the_parent_item_check_sees_a_definition() {
     assert!(own.contains("RunReport") && own.contains("last_line"));
     assert!(!own.contains("model"));
 }
+
+/// The suite prints nothing itself: its notices and progress go to the
+/// caller's `RunEvents`. Only the panic hook (`suite/panic_guard.rs`)
+/// writes, and unit-test files may.
+#[test]
+fn the_suite_prints_nothing_itself() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/suite"),
+        &mut files,
+    );
+    assert!(files.len() > 20, "read too few files ({})", files.len());
+    let printing =
+        regex::Regex::new(r"\b(e?print(ln)?!|output::(out|err)\b|std::io::std(out|err)\(\))")
+            .unwrap();
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|p| !p.ends_with("panic_guard.rs") && !p.ends_with("tests.rs"))
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let test_part = text.find("#[cfg(test)]\nmod tests {").unwrap_or(text.len());
+            printing
+                .find_iter(&text[..test_part])
+                .map(|m| format!("{}: {}", p.display(), m.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}

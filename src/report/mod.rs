@@ -4,7 +4,6 @@
 //! GitHub annotations.
 //! This facade writes them all; the model imports none of them.
 
-mod additional;
 pub mod compare;
 mod ctrf;
 mod cucumber;
@@ -19,8 +18,8 @@ mod reproduce;
 mod summary;
 pub mod terminal;
 
-pub use additional::AdditionalCheck;
 pub use listener::{ForeignCallRecord, ListenerReport};
+pub use model::additional::AdditionalCheck;
 pub use model::*;
 pub use summary::{Summary, SummaryRequirement, SummaryScenario};
 

@@ -344,7 +344,7 @@ pub struct RunReport {
     pub listener: Option<super::listener::ListenerReport>,
     /// The scenarios of one's own (`--features`), by ID: never part of
     /// the verdict word.
-    pub additional: Vec<super::additional::AdditionalCheck>,
+    pub additional: Vec<additional::AdditionalCheck>,
 }
 
 impl RunReport {
@@ -414,7 +414,7 @@ impl RunReport {
             .map(|e| format!("a feature file did not parse: {e}"))
             .collect();
         // Scenarios of one's own never make the verdict inconclusive.
-        let catalogs = |s: &&ScenarioResult| super::additional::check_of(s).is_none();
+        let catalogs = |s: &&ScenarioResult| additional::check_of(s).is_none();
         for s in scenarios
             .iter()
             .filter(catalogs)
@@ -434,7 +434,7 @@ impl RunReport {
             inconclusive_reasons.push("no scenario ran (check --tags and --profile)".into());
         }
         let verdict = verdict_of(&requirements, &inconclusive_reasons, strict);
-        let additional = super::additional::checks(&scenarios, strict);
+        let additional = additional::checks(&scenarios, strict);
         RunReport {
             verdict,
             profile: info.profile,
@@ -470,7 +470,7 @@ impl RunReport {
         match self.verdict {
             Verdict::Conformant | Verdict::Partial
                 if self.regressions.as_ref().is_some_and(|c| c.regressed())
-                    || !super::additional::failed(&self.additional).is_empty() =>
+                    || !additional::failed(&self.additional).is_empty() =>
             {
                 1
             }
@@ -505,7 +505,7 @@ impl RunReport {
     /// terminal: which requirements failed, were left untested, or could not
     /// be decided.
     pub fn verdict_explanation(&self) -> String {
-        let failed = super::additional::failed(&self.additional);
+        let failed = additional::failed(&self.additional);
         let catalog = self.catalog_explanation();
         if failed.is_empty() {
             return catalog;
@@ -697,6 +697,8 @@ fn verdict_of(
     }
     Verdict::Conformant
 }
+
+pub(crate) mod additional;
 
 #[cfg(test)]
 mod verdict_tests;

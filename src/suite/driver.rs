@@ -61,7 +61,7 @@ pub(crate) struct Drive<C> {
     pub(crate) tags: Option<TagOperation>,
     pub(crate) applicability: Applicability,
     pub(crate) strict: bool,
-    pub(crate) progress: Arc<crate::report::terminal::Progress>,
+    pub(crate) events: Arc<dyn super::events::RunEvents>,
 }
 
 /// What cucumber reported, before it becomes a report.
@@ -94,7 +94,7 @@ pub(crate) async fn drive<W: SideWorld>(
         }
         signal = run_phase::<W>(&drive, &results, &collector, phase, stop).await;
     }
-    drive.progress.finish();
+    drive.events.scenarios_finished();
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let parse_errors = collector.fill_in(&mut scenarios, W::redactor(&drive.ctx));
     let interrupted =
@@ -168,7 +168,7 @@ async fn run_phase<W: SideWorld>(
                 let result = collect::finished(feature, scenario, outcome, world, redactor);
                 let failed =
                     result.status == ScenarioStatus::Failed && !result.is_warning(after.strict);
-                after.progress.tick(failed);
+                after.events.scenario_finished(failed);
                 after_results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

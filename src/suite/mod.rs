@@ -12,6 +12,8 @@
 //! - [`collect`]: turns cucumber's events and each scenario's World into
 //!   the model's scenario results, with a typed outcome;
 //! - [`world`], [`steps`]: one scenario's state and the step definitions;
+//! - [`events`]: what a run tells its caller (notices, progress): the suite
+//!   prints nothing itself;
 //! - [`finding`]: what a failed check says;
 //! - [`shared_sends`]: requests two scenarios of one requirement judge, sent once;
 //! - [`echo`]: the ERR-03 rule;
@@ -24,8 +26,10 @@ pub mod context;
 pub(crate) mod driver;
 pub mod echo;
 pub mod error_body;
+pub mod events;
 pub mod finding;
 pub mod own_steps;
+pub(crate) mod panic_guard;
 pub mod psa_side;
 pub mod runner;
 pub mod shared_sends;

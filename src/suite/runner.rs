@@ -26,6 +26,7 @@ use crate::schema::{SchemaError, SchemaSet};
 use super::collect;
 use super::context::{echo_check, learn_issued_tokens, Monitor, RunContext};
 use super::driver::{self, Drive, Phase, ScenariosOutcome};
+use super::panic_guard;
 use super::world::PsaWorld;
 
 /// Why a run could not reach a verdict about the target.
@@ -76,9 +77,14 @@ impl RunError {
 /// Runs the suite as configured against `target` and returns its report
 /// (not yet written).
 pub async fn execute(config: &RunConfig, target: Target) -> Result<RunReport, RunError> {
-    execute_until(config, target, Stop::never())
-        .await
-        .map(|(report, _)| report)
+    execute_until(
+        config,
+        target,
+        Stop::never(),
+        Arc::new(super::events::Silent),
+    )
+    .await
+    .map(|(report, _)| report)
 }
 
 /// [`execute`], stopping early when `stop` is asked for: then the report
@@ -88,6 +94,7 @@ pub async fn execute_until(
     config: &RunConfig,
     target: Target,
     mut stop: Stop,
+    events: Arc<dyn super::events::RunEvents>,
 ) -> Result<(RunReport, Option<Interrupt>), RunError> {
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
@@ -105,7 +112,7 @@ pub async fn execute_until(
     )?;
     if let Some(notice) = lifecycle_notice(config, &target) {
         // Before the first request: the user may still stop the run.
-        eprintln!("{}", redactor.redact(&notice));
+        events.notice(&redactor.redact(&notice));
     }
     let access_token = tokio::select! {
         ready = async {
@@ -132,7 +139,7 @@ pub async fn execute_until(
         shared_sends: Default::default(),
         target,
     });
-    let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
+    let mut outcome = run_scenarios(ctx.clone(), config, stop, events).await;
     drop(guard);
     let interrupted = outcome.interrupted.take();
     let info = RunInfo {
@@ -304,6 +311,7 @@ async fn run_scenarios(
     ctx: Arc<RunContext>,
     config: &RunConfig,
     mut stop: Stop,
+    events: Arc<dyn super::events::RunEvents>,
 ) -> ScenariosOutcome {
     let applicability = applicability(&ctx.target);
     let profile = config.profile;
@@ -315,10 +323,7 @@ async fn run_scenarios(
     );
     // What an interrupted run lists for the scenarios it did not finish.
     let planned = collect::planned(&features, profile, tags.as_ref(), applicability);
-    let progress = Arc::new(crate::report::terminal::Progress::new(
-        planned.len(),
-        config.quiet,
-    ));
+    events.planned(planned.len());
     // The burst features, for the second phase.
     let burst_features: crate::features::ParsedFeatures = features
         .iter()
@@ -345,7 +350,7 @@ async fn run_scenarios(
         tags,
         applicability,
         strict: config.strict,
-        progress,
+        events,
     };
     let mut outcome = driver::drive::<PsaWorld>(drive, phases, planned, &mut stop).await;
     outcome.scenarios.extend(run_wide_checks(&ctx, config));
@@ -450,46 +455,4 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
         }
     }
     out
-}
-
-/// Keeps panics off the terminal while runs are active. A failed step
-/// unwinds with its [`crate::suite::finding::Finding`] as the payload, which
-/// cucumber catches and the reports show, so it prints nothing;
-/// any other panic prints where it happened but not its message, which may
-/// hold a secret of the run.
-pub mod panic_guard {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Once;
-
-    static ACTIVE_RUNS: AtomicUsize = AtomicUsize::new(0);
-    static INSTALL: Once = Once::new();
-
-    /// Marks a run as finished when dropped.
-    pub struct Guard;
-
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            ACTIVE_RUNS.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-
-    /// Marks a run as active, installing the hook once per process.
-    pub fn register() -> Guard {
-        INSTALL.call_once(|| {
-            let default = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                if ACTIVE_RUNS.load(Ordering::SeqCst) == 0 {
-                    return default(info);
-                }
-                if info.payload().is::<crate::suite::finding::Finding>() {
-                    return;
-                }
-                let location = info.location();
-                let at = location.map_or_else(|| "an unknown place".to_string(), |l| format!("{}:{}", l.file(), l.line()));
-                eprintln!("psa-conformance: internal error at {at} (message withheld: it may contain a secret); please report it");
-            }));
-        });
-        ACTIVE_RUNS.fetch_add(1, Ordering::SeqCst);
-        Guard
-    }
 }

@@ -28,7 +28,8 @@ use crate::report::{RunInfo, RunReport, ScenarioResult};
 
 use super::collect;
 use super::driver::{self, Drive, Phase, ScenariosOutcome};
-use super::runner::{panic_guard, RunError};
+use super::panic_guard;
+use super::runner::RunError;
 use ncentral::HarnessNcentralServer;
 use world::PsaSideWorld;
 
@@ -47,6 +48,7 @@ pub async fn execute_until(
     target: PsaTarget,
     listener: Option<tokio::net::TcpListener>,
     mut stop: Stop,
+    events: Arc<dyn crate::suite::events::RunEvents>,
 ) -> Result<(RunReport, Option<Interrupt>), RunError> {
     let started_at = jiff::Timestamp::now();
     let started = Instant::now();
@@ -96,7 +98,7 @@ pub async fn execute_until(
         pushes: Mutex::default(),
     };
     if let Some(warning) = run_wide::exposure_warning(ctx.target.ncentral.listen) {
-        crate::output::err(format_args!("warning: {warning}\n"));
+        events.notice(&format!("warning: {warning}"));
     }
     let calls_back = tokio::select! {
         probed = probe(&ctx) => probed?,
@@ -104,7 +106,7 @@ pub async fn execute_until(
     };
     ctx.calls_back = calls_back;
     let ctx = Arc::new(ctx);
-    let mut outcome = run_scenarios(ctx.clone(), config, stop).await;
+    let mut outcome = run_scenarios(ctx.clone(), config, stop, events).await;
     if outcome.interrupted.is_none() {
         tokio::time::sleep(SETTLE).await;
     }
@@ -169,6 +171,7 @@ async fn run_scenarios(
     ctx: Arc<PsaRunContext>,
     config: &RunConfig,
     mut stop: Stop,
+    events: Arc<dyn crate::suite::events::RunEvents>,
 ) -> ScenariosOutcome {
     let applicability = Applicability {
         push_auth: ctx.target.push_auth.is_some(),
@@ -182,17 +185,14 @@ async fn run_scenarios(
         &config.own_features,
     );
     let planned = collect::planned(&features, config.profile, tags.as_ref(), applicability);
-    let progress = Arc::new(crate::report::terminal::Progress::new(
-        planned.len(),
-        config.quiet,
-    ));
+    events.planned(planned.len());
     let drive = Drive {
         ctx,
         profile: config.profile,
         tags,
         applicability,
         strict: config.strict,
-        progress,
+        events,
     };
     let phase = Phase {
         features,

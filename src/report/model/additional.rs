@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Level};
 
-use super::model::{RequirementStatus, ScenarioResult};
+use super::{RequirementStatus, ScenarioResult};
 
 /// One additional check of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub fn checks(scenarios: &[ScenarioResult], strict: bool) -> Vec<AdditionalCheck
                 id: id.to_string(),
                 level: level.to_string(),
                 title: mine[0].name.clone(),
-                status: super::model::status_of(level, &mine, strict),
+                status: super::status_of(level, &mine, strict),
                 scenarios: mine.iter().map(|s| s.id.clone()).collect(),
             }
         })
