@@ -116,6 +116,18 @@ fn two_nights_of_profile_extended() {
     let first = dir.path().join("night1");
     let o = night(&server, &target, &first, &c.pending_ticket_id, None);
     assert_eq!(o.status.code(), Some(0), "night 1:\n{}", text(&o));
+    // Quiet or not, a run that changes tickets says which before it starts.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "psa-conformance: profile extended changes data on {}",
+            server.uri().trim_end_matches('/')
+        )) && stderr.contains(&format!(
+            "ticket {} ([lifecycle] pending_ticket_id): links it",
+            c.pending_ticket_id
+        )),
+        "night 1 said nothing of the tickets it changes:\n{stderr}"
+    );
     let s1 = summary_of(&first);
     assert_eq!(s1["verdict"], "conformant", "night 1");
     assert_eq!(requirement(&s1, "LIFE-01")["status"], "passed");
