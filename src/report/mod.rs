@@ -5,6 +5,7 @@
 //! This facade writes them all; the model imports none of them.
 
 pub mod compare;
+mod coverage;
 mod ctrf;
 mod cucumber;
 pub mod github;
