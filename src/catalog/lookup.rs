@@ -1,0 +1,34 @@
+//! Lookups in the table: a requirement by its ID or tag, a profile's
+//! requirements, and which requirements (and level) a scenario's tags name.
+
+use super::requirements::REQUIREMENTS;
+use super::types::{Level, Profile, Requirement};
+
+/// Finds a requirement by its ID (`CRED-01`, with or without a leading `@`).
+pub fn find(id: &str) -> Option<&'static Requirement> {
+    let id = id.strip_prefix('@').unwrap_or(id);
+    REQUIREMENTS.iter().find(|r| r.id == id)
+}
+
+/// The requirements of one profile, in catalog order.
+pub fn in_profile(profile: Profile) -> impl Iterator<Item = &'static Requirement> {
+    REQUIREMENTS.iter().filter(move |r| r.in_profile(profile))
+}
+
+/// The requirement IDs a scenario's tags name.
+pub fn requirement_tags(tags: &[String]) -> Vec<&'static Requirement> {
+    tags.iter().filter_map(|t| find(t)).collect()
+}
+
+/// The level a scenario checks at: SHOULD when tagged `@should` or when all
+/// its requirements are SHOULD.
+pub fn scenario_level(tags: &[String]) -> Level {
+    let reqs = requirement_tags(tags);
+    if tags.iter().any(|t| t == "should")
+        || (!reqs.is_empty() && reqs.iter().all(|r| r.level == Level::Should))
+    {
+        Level::Should
+    } else {
+        Level::Must
+    }
+}
