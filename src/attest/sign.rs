@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use cucumber::tag::Ext as _;
-
 use super::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
 use super::keys::PrivateKey;
 use super::statement::{signable_result, statement, RunFacts, ATTESTATION_FILE};
@@ -126,7 +124,7 @@ pub fn unchecked_requirements(
         }
     }
     for id in RUN_WIDE {
-        if op.eval([id, "run-wide"]) {
+        if crate::catalog::run_wide_tags(id, Some(op)).is_some() {
             covered.insert(id);
         }
     }

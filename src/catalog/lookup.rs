@@ -1,5 +1,6 @@
 //! Lookups in the table: a requirement by its ID or tag, a profile's
-//! requirements, and which requirements (and level) a scenario's tags name.
+//! requirements, which requirements (and level) a scenario's tags name, and
+//! whether a tag expression selects a run-wide check.
 
 use super::requirements::REQUIREMENTS;
 use super::types::{Level, Profile, Requirement};
@@ -31,4 +32,19 @@ pub fn scenario_level(tags: &[String]) -> Level {
     } else {
         Level::Must
     }
+}
+
+/// The tags of the run-wide check of requirement `id` (`@ERR-02`,
+/// `@run-wide`: a check over the whole run, not a scenario of a feature
+/// file), when the run's tag expression selects it — every check is
+/// selected without one; `None` when the expression leaves it out. Both
+/// sides' runners and the signing check read the selection here.
+pub fn run_wide_tags(
+    id: &str,
+    expr: Option<&cucumber::gherkin::tagexpr::TagOperation>,
+) -> Option<Vec<String>> {
+    use cucumber::tag::Ext as _;
+    let tags = vec![format!("@{id}"), "@run-wide".to_string()];
+    expr.is_none_or(|op| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))))
+        .then_some(tags)
 }
