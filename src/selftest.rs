@@ -56,7 +56,7 @@ pub fn with_status(report: &RunReport, status: RequirementStatus) -> BTreeSet<St
 
 /// The profile that checks a fault's requirement: `extended` for sections
 /// 9–10, else `full`.
-pub fn fault_profile(fault: Fault) -> Profile {
+pub(crate) fn fault_profile(fault: Fault) -> Profile {
     match crate::catalog::find(fault.requirement()) {
         Some(r) if r.section >= 9 => Profile::Extended,
         _ => Profile::Full,
@@ -66,7 +66,7 @@ pub fn fault_profile(fault: Fault) -> Profile {
 /// The run that checks one fault: strict, in `profile` or, for a fault of
 /// sections 9–10, in profile extended — without the `@slow` scenario
 /// (TOKEN-04 waits seconds) unless the fault is TOKEN-04's.
-pub fn fault_config(fault: Fault, profile: Profile) -> RunConfig {
+pub(crate) fn fault_config(fault: Fault, profile: Profile) -> RunConfig {
     let profile = match fault_profile(fault) {
         Profile::Extended => Profile::Extended,
         _ => profile,
@@ -247,4 +247,51 @@ pub fn render_matrix<F: KillFault>(rows: &[KillRow<F>]) -> String {
     }
     md.push_str(&format!("\n{caught} of {total} faults caught.\n"));
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row<F: KillFault>(fault: F, exit_code: u8, failed: &[&str]) -> KillRow<F> {
+        KillRow {
+            fault,
+            exit_code,
+            failed: failed.iter().map(|s| s.to_string()).collect(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn one_renderer_writes_both_sides_matrices_with_the_style_column_only_on_the_psa_side() {
+        let fault = Fault::all()[0];
+        let req = KillFault::requirement(fault);
+        let md = render_matrix(&[row(fault, 1, &[req, "ZZZ-99"]), row(fault, 0, &[])]);
+        assert!(md.starts_with(<Fault as KillFault>::INTRO));
+        assert!(md.contains("| fault | breaks | level | caught | also failed |\n"));
+        assert!(md.contains(&format!("| `{}` | {req} |", KillFault::name(fault))));
+        assert!(md.contains("| yes | ZZZ-99 |\n") && md.contains("| **NO** | — |\n"));
+        assert!(md.ends_with("\n1 of 2 faults caught.\n"));
+
+        let psa = PsaFault::all()[0];
+        let md = render_matrix(&[row(psa, 1, &[KillFault::requirement(psa)])]);
+        assert!(md.starts_with(<PsaFault as KillFault>::INTRO));
+        assert!(md.contains("| fault | style | breaks | level | caught | also failed |\n"));
+        assert!(md.contains(&format!(
+            "| `{}` | {} | {} |",
+            KillFault::name(psa),
+            psa.style().name(),
+            KillFault::requirement(psa)
+        )));
+        assert!(md.ends_with("\n1 of 1 faults caught.\n"));
+    }
+
+    #[test]
+    fn a_fault_is_caught_only_by_exit_1_with_its_own_requirement_failed() {
+        let fault = PsaFault::all()[0];
+        let req = KillFault::requirement(fault);
+        assert!(row(fault, 1, &[req]).caught());
+        assert!(!row(fault, 3, &[req]).caught());
+        assert!(!row(fault, 1, &["ZZZ-99"]).caught());
+    }
 }

@@ -39,7 +39,7 @@ pub fn scenario_level(tags: &[String]) -> Level {
 /// file), when the run's tag expression selects it — every check is
 /// selected without one; `None` when the expression leaves it out. Both
 /// sides' runners and the signing check read the selection here.
-pub fn run_wide_tags(
+pub(crate) fn run_wide_tags(
     id: &str,
     expr: Option<&cucumber::gherkin::tagexpr::TagOperation>,
 ) -> Option<Vec<String>> {

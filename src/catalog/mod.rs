@@ -11,7 +11,8 @@ mod lookup;
 mod requirements;
 mod types;
 
-pub use lookup::{find, in_profile, requirement_tags, run_wide_tags, scenario_level};
+pub(crate) use lookup::run_wide_tags;
+pub use lookup::{find, in_profile, requirement_tags, scenario_level};
 pub use requirements::{REQUIREMENTS, SECTIONS};
 pub use types::{Level, Profile, ProfileOfOtherSide, Requirement, Side};
 

@@ -47,8 +47,9 @@ fn endpoint_of(e: &ExchangeRecord, prefix: &str) -> Option<&'static str> {
 }
 
 /// (endpoint's operationId, status) → how the scenarios that saw it ended; each scenario
-/// counts once per cell however many such exchanges it made. Statuses outside
-/// the ones report.html gives a column are kept too (its "other" column).
+/// counts once per cell however many such exchanges it made. Every status is
+/// kept: a writer decides which it shows apart (report.html's "other" column
+/// holds the rest).
 pub(crate) fn coverage(run: &RunReport) -> BTreeMap<(&'static str, u16), Cell> {
     let prefix = target_path_prefix(&run.target);
     let mut cells: BTreeMap<(&'static str, u16), Cell> = BTreeMap::new();
