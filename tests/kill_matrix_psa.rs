@@ -13,7 +13,7 @@ use psa_conformance::catalog::{self, Profile};
 use psa_conformance::launch;
 use psa_conformance::psa_mock::{AnswerStyle, PsaFault};
 use psa_conformance::report::RequirementStatus;
-use psa_conformance::selftest::{psa_config, psa_kill_matrix, render_psa_matrix, with_status};
+use psa_conformance::selftest::{kill_matrix, psa_config, render_matrix, with_status};
 
 const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kill-matrix-psa.md");
 
@@ -48,7 +48,9 @@ async fn every_psa_fault_is_caught_by_its_requirement_and_the_clean_psa_passes()
         );
     }
 
-    let rows = psa_kill_matrix(PsaFault::all(), 10).await.unwrap();
+    let rows = kill_matrix(PsaFault::all(), Profile::Psa, 10)
+        .await
+        .unwrap();
     let missed: Vec<String> = rows
         .iter()
         .filter(|r| !r.caught() || r.elapsed > BOUND)
@@ -64,7 +66,7 @@ async fn every_psa_fault_is_caught_by_its_requirement_and_the_clean_psa_passes()
             )
         })
         .collect();
-    let rendered = render_psa_matrix(&rows);
+    let rendered = render_matrix(&rows);
     if std::env::var_os("UPDATE_KILL_MATRIX").is_some() {
         std::fs::write(MATRIX, &rendered).unwrap();
     } else {

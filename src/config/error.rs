@@ -1,6 +1,7 @@
 //! Every problem with the command line or a target file: one error type,
 //! each variant a one-line title, then where and a hint. All are exit 2.
-//! And the one reader of a secret from the environment both target files use.
+//! And the one reader of a secret from the environment both target files use
+//! (and, for tests, an environment from a fixed map).
 
 use std::path::{Path, PathBuf};
 
@@ -65,4 +66,11 @@ pub fn secret_from_env(
         return Err(ConfigError::WeakSecret { var, key, path });
     }
     Ok(Secret::named(value.trim().to_string(), var))
+}
+
+/// Environment lookups from a fixed map, for tests.
+pub fn env_from(
+    map: std::collections::BTreeMap<String, String>,
+) -> impl Fn(&str) -> Option<String> {
+    move |k| map.get(k).cloned()
 }

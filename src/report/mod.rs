@@ -5,6 +5,7 @@
 //! This facade writes them all; the model imports none of them.
 
 pub mod compare;
+mod coverage;
 mod ctrf;
 mod cucumber;
 pub mod github;
@@ -19,7 +20,6 @@ mod summary;
 pub mod terminal;
 
 pub use listener::{ForeignCallRecord, ListenerReport};
-pub use model::additional::AdditionalCheck;
 pub use model::*;
 pub use summary::{Summary, SummaryRequirement, SummaryScenario};
 

@@ -49,7 +49,7 @@ pub struct Summary {
     /// The scenarios of one's own (`run --features`), by ID: never part of
     /// the verdict; a failed one makes the exit status 1.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub additional_checks: Vec<super::model::additional::AdditionalCheck>,
+    pub additional_checks: Vec<super::model::AdditionalCheck>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

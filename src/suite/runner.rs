@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use cucumber::gherkin;
-use cucumber::tag::Ext as _;
 use futures::FutureExt as _;
 use reqwest::Method;
 
@@ -427,14 +426,10 @@ fn run_wide_checks(ctx: &RunContext, config: &RunConfig) -> Vec<ScenarioResult> 
         ),
     ];
     for (id, name, offenders, observed) in checks {
-        let tags = vec![format!("@{id}"), "@run-wide".to_string()];
-        let selected = config
-            .tags
-            .as_ref()
-            .is_none_or(|(_, op)| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))));
-        if !selected || observed == 0 {
+        let expr = config.tags.as_ref().map(|(_, op)| op);
+        let Some(tags) = crate::catalog::run_wide_tags(id, expr).filter(|_| observed > 0) else {
             continue;
-        }
+        };
         out.push(collect::run_wide(
             id,
             name,

@@ -3,25 +3,10 @@
 //! the same rule as a requirement's. They never decide the verdict word: a
 //! failed one makes the exit status 1 and is named in the verdict sentence.
 
-use serde::{Deserialize, Serialize};
-
 use crate::catalog::{self, Level};
 
-use super::{RequirementStatus, ScenarioResult};
-
-/// One additional check of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdditionalCheck {
-    /// The ID tag, without its `@`.
-    pub id: String,
-    /// `MUST`, or `SHOULD` when every scenario of it is tagged `@should`.
-    pub level: String,
-    /// The name of its first scenario.
-    pub title: String,
-    pub status: RequirementStatus,
-    /// Its scenarios (`file:line`).
-    pub scenarios: Vec<String>,
-}
+use super::run::{AdditionalCheck, RequirementStatus};
+use super::scenario::ScenarioResult;
 
 /// The ID of the additional check a scenario belongs to: a scenario of
 /// one's own names one ID, and no requirement of the catalog.
@@ -55,7 +40,7 @@ pub fn checks(scenarios: &[ScenarioResult], strict: bool) -> Vec<AdditionalCheck
                 id: id.to_string(),
                 level: level.to_string(),
                 title: mine[0].name.clone(),
-                status: super::status_of(level, &mine, strict),
+                status: super::status::status_of(level, &mine, strict),
                 scenarios: mine.iter().map(|s| s.id.clone()).collect(),
             }
         })

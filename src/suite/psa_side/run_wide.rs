@@ -7,8 +7,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use cucumber::tag::Ext as _;
-
 use crate::config::RunConfig;
 use crate::http::Exchange;
 use crate::report::{ForeignCallRecord, ListenerReport, ScenarioResult, ScenarioStatus, Undecided};
@@ -150,14 +148,10 @@ pub fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioR
     let not_kept = ctx.ncentral.summary().calls_not_kept;
     let mut out = Vec::new();
     for (id, name, offenders, observed) in checks {
-        let tags = vec![format!("@{id}"), "@run-wide".to_string()];
-        let selected = config
-            .tags
-            .as_ref()
-            .is_none_or(|(_, op)| op.eval(tags.iter().map(|t| t.trim_start_matches('@'))));
-        if !selected || observed.0 == 0 {
+        let expr = config.tags.as_ref().map(|(_, op)| op);
+        let Some(tags) = crate::catalog::run_wide_tags(id, expr).filter(|_| observed.0 > 0) else {
             continue;
-        }
+        };
         let mut result = collect::run_wide(id, name, tags, &offenders, observed, &ctx.redactor);
         if not_kept > 0 && id != "PUSH-10" && result.status == ScenarioStatus::Passed {
             result.status = ScenarioStatus::Inconclusive;
