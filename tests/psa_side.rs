@@ -256,7 +256,26 @@ fn a_reference_psa_fault_runs_in_the_style_it_shows_in() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert_eq!(status_of(&summary_of(&out), "CB-04"), "failed");
+    let summary = summary_of(&out);
+    assert_eq!(status_of(&summary, "CB-04"), "failed");
+    // The count names what broke it: the PSA's calls, not N-central's pushes.
+    let failure = summary["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "run-wide:CB-04")
+        .and_then(|s| s["failure"].as_str())
+        .expect("run-wide:CB-04 failed")
+        .to_string();
+    let counted = regex::Regex::new(r"^(\d+) of (\d+) calls about tickets break CB-04\n").unwrap();
+    let c = counted
+        .captures(&failure)
+        .unwrap_or_else(|| panic!("{failure}"));
+    let (bad, seen): (u32, u32) = (c[1].parse().unwrap(), c[2].parse().unwrap());
+    assert!(
+        bad >= 1 && seen >= 2 * bad,
+        "each second callback follows a first: {failure}"
+    );
     // Faults of both styles cannot show in one run.
     let o = run(&[
         "run",

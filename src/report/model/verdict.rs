@@ -8,9 +8,9 @@ use super::additional;
 use super::run::{
     millis, Counts, RequirementResult, RequirementStatus, RunInfo, RunReport, Verdict,
 };
-use super::scenario::{DisplayOutcome, ScenarioResult, ScenarioStatus};
 #[cfg(test)]
 use super::scenario::Undecided;
+use super::scenario::{DisplayOutcome, ScenarioResult, ScenarioStatus};
 use crate::report::reproduce::Reproduce;
 
 impl RunReport {
