@@ -73,6 +73,11 @@ async fn run(args: &RunArgs) -> u8 {
             return 2;
         }
     };
+    // The built-in reference's faults and style, named on the command line.
+    if let Err(e) = crate::launch::built_in(&config.target) {
+        errln!("error: {e}");
+        return 2;
+    }
     if let Some(path) = &args.rerun_failed {
         let side_profile = (config.target.side().name(), config.profile.to_string());
         match read_summary(path).and_then(|s| {
@@ -427,17 +432,7 @@ async fn mock(args: &MockArgs) -> u8 {
         }
         return 0;
     }
-    let named = config::parse_names::<Fault>("--fault", &args.faults, config::MOCK_FAULTS_HINT)
-        .and_then(|faults| {
-            let style = args
-                .style
-                .as_deref()
-                .map(|s| config::parse_name::<crate::mock::Style>("--style", s, ""))
-                .transpose()?
-                .unwrap_or_default();
-            Ok((faults, style))
-        });
-    let (faults, style) = match named {
+    let (faults, style) = match named::<Fault, crate::mock::Style>(args, config::MOCK_FAULTS_HINT) {
         Ok(n) => n,
         Err(e) => {
             errln!("error: {e}");
@@ -513,6 +508,22 @@ async fn mock(args: &MockArgs) -> u8 {
     0
 }
 
+/// The faults `--fault` names and the style `--style` names (the
+/// reference's default style without it), for either reference: `F` and
+/// `S` are its fault and style tables.
+fn named<F: clap::ValueEnum, S: clap::ValueEnum + Default>(
+    args: &MockArgs,
+    faults_hint: &str,
+) -> Result<(Vec<F>, S), config::ConfigError> {
+    let (faults, style) = crate::launch::reference_names(
+        ("--fault", "--style"),
+        &args.faults,
+        args.style.as_deref(),
+        faults_hint,
+    )?;
+    Ok((faults, style.unwrap_or_default()))
+}
+
 /// Prints a ready target file between marker lines, for `run --target`.
 fn print_target_file(toml: &str, side_flag: &str) {
     outln!("A ready target file (save it as mock.toml, export the lines above, then run `psa-conformance run{side_flag} --target mock.toml`):");
@@ -551,17 +562,7 @@ async fn reference_psa(args: &MockArgs) -> u8 {
         }
         return 0;
     }
-    let named = config::parse_names::<PsaFault>("--fault", &args.faults, config::PSA_FAULTS_HINT)
-        .and_then(|faults| {
-            let style = args
-                .style
-                .as_deref()
-                .map(|s| config::parse_name::<AnswerStyle>("--style", s, ""))
-                .transpose()?
-                .unwrap_or_default();
-            Ok((faults, style))
-        });
-    let (faults, style) = match named {
+    let (faults, style) = match named::<PsaFault, AnswerStyle>(args, config::PSA_FAULTS_HINT) {
         Ok(n) => n,
         Err(e) => {
             errln!("error: {e}");

@@ -1,16 +1,18 @@
 //! Where the suite meets a target: a live one from the target file, or the
 //! built-in reference mock, started here for the run and stopped after it.
 //! The one place that joins the suite and the mock, so neither imports the
-//! other.
+//! other; and the one reader of the names `--mock-fault`/`--mock-style` (and
+//! `mock --fault`/`--style`) give the references' faults and styles, which
+//! the configuration carries as given.
 
 use std::time::Duration;
 
 use crate::config::{
-    AuthMode, HarnessNcentral, LifecycleTickets, PsaCredentials, PsaTarget, PushAuth,
-    RateLimitSettings, RunConfig, Target, TargetSource, TlsSettings, UNKNOWN_TICKET_ID,
+    self, AuthMode, ConfigError, HarnessNcentral, LifecycleTickets, PsaCredentials, PsaTarget,
+    PushAuth, RateLimitSettings, RunConfig, Target, TargetSource, TlsSettings, UNKNOWN_TICKET_ID,
 };
 use crate::interrupt::{Interrupt, Stop};
-use crate::mock::MockServer;
+use crate::mock::{Fault, MockServer, Style};
 use crate::psa_mock::{AnswerStyle, NcentralLink, PsaFault, PsaMockServer};
 use crate::redact::Secret;
 use crate::report::RunReport;
@@ -62,6 +64,79 @@ pub fn mock_target(server: &MockServer, auth: MockAuth) -> Target {
     }
 }
 
+/// The built-in reference a run starts, its faults and style read from
+/// the names the configuration carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuiltIn {
+    /// N-central's side: the reference mock.
+    Mock { faults: Vec<Fault>, style: Style },
+    /// The vendor's side: the reference PSA.
+    Psa {
+        faults: Vec<PsaFault>,
+        style: AnswerStyle,
+    },
+}
+
+/// Reads the faults and style a built-in target names (`None` for a live
+/// target): an unknown name, or a PSA fault that does not show in the run's
+/// answering style, is a usage error (exit 2). `run` calls it before
+/// anything else is done; [`execute_until`] again.
+pub fn built_in(target: &TargetSource) -> Result<Option<BuiltIn>, ConfigError> {
+    let flags = ("--mock-fault", "--mock-style");
+    match target {
+        TargetSource::Live(_) | TargetSource::LivePsa(_) => Ok(None),
+        TargetSource::BuiltInMock { faults, style } => {
+            let (faults, style) =
+                reference_names(flags, faults, style.as_deref(), config::MOCK_FAULTS_HINT)?;
+            Ok(Some(BuiltIn::Mock {
+                faults,
+                style: style.unwrap_or_default(),
+            }))
+        }
+        TargetSource::BuiltInPsa { faults, style } => {
+            let (faults, style) = reference_names::<PsaFault, AnswerStyle>(
+                flags,
+                faults,
+                style.as_deref(),
+                config::PSA_FAULTS_HINT,
+            )?;
+            // A fault shows in one answering style: without --mock-style,
+            // the style of the faults switched on.
+            let style =
+                style.unwrap_or_else(|| faults.first().map(|f| f.style()).unwrap_or_default());
+            if let Some(other) = faults.iter().find(|f| f.style() != style) {
+                return Err(ConfigError::BadOption {
+                    message: format!(
+                        "--mock-fault {} shows only in the {} style, not in the {} style of this run",
+                        other.name(),
+                        other.style().name(),
+                        style.name()
+                    ),
+                    hint: "run the faults of each style separately (--mock-style body or callback)"
+                        .into(),
+                });
+            }
+            Ok(Some(BuiltIn::Psa { faults, style }))
+        }
+    }
+}
+
+/// A reference's faults and style by name — `F` and `S` are the fault and
+/// style tables of either reference; `flags` the fault and style flags the
+/// names came from, for the error. The style is `None` when none was named.
+pub fn reference_names<F: clap::ValueEnum, S: clap::ValueEnum>(
+    (fault_flag, style_flag): (&str, &str),
+    faults: &[String],
+    style: Option<&str>,
+    faults_hint: &str,
+) -> Result<(Vec<F>, Option<S>), ConfigError> {
+    let faults = config::parse_names(fault_flag, faults, faults_hint)?;
+    let style = style
+        .map(|s| config::parse_name(style_flag, s, ""))
+        .transpose()?;
+    Ok((faults, style))
+}
+
 /// Runs the suite as configured: against the live target, or against the
 /// built-in mock started for the run.
 pub async fn execute(config: &RunConfig) -> Result<RunReport, RunError> {
@@ -75,12 +150,17 @@ pub async fn execute_until(
     config: &RunConfig,
     stop: Stop,
 ) -> Result<(RunReport, Option<Interrupt>), RunError> {
-    match &config.target {
-        TargetSource::Live(target) => suite::execute_until(config, (**target).clone(), stop).await,
-        TargetSource::BuiltInMock { faults, style } => {
+    match (&config.target, built_in(&config.target)?) {
+        (TargetSource::Live(target), _) => {
+            suite::execute_until(config, (**target).clone(), stop).await
+        }
+        (TargetSource::LivePsa(target), _) => {
+            suite::psa_side::execute_until(config, (**target).clone(), None, stop).await
+        }
+        (_, Some(BuiltIn::Mock { faults, style })) => {
             let mock = MockServer::builder()
-                .faults(faults.iter().copied())
-                .style(*style)
+                .faults(faults)
+                .style(style)
                 .start()
                 .await
                 .map_err(RunError::Mock)?;
@@ -89,16 +169,14 @@ pub async fn execute_until(
             mock.stop().await;
             outcome
         }
-        TargetSource::LivePsa(target) => {
-            suite::psa_side::execute_until(config, (**target).clone(), None, stop).await
-        }
-        TargetSource::BuiltInPsa { faults, style } => {
-            let (psa, target, listener) = start_reference_psa(faults, *style).await?;
+        (_, Some(BuiltIn::Psa { faults, style })) => {
+            let (psa, target, listener) = start_reference_psa(&faults, style).await?;
             let outcome =
                 suite::psa_side::execute_until(config, target, Some(listener), stop).await;
             psa.stop().await;
             outcome
         }
+        (_, None) => unreachable!("a built-in target always names its reference"),
     }
 }
 
@@ -166,4 +244,82 @@ pub async fn start_reference_psa(
         tls: TlsSettings::default(),
     };
     Ok((psa, target, listener))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `run`'s built-in target, read from its flags.
+    fn built_in_of(flags: &[&str]) -> Result<Option<BuiltIn>, String> {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(
+            ["psa-conformance", "run"].iter().chain(flags).copied(),
+        )
+        .map_err(|e| e.to_string())?;
+        let crate::cli::Command::Run(args) = cli.command else {
+            return Err("not a run".into());
+        };
+        let config = RunConfig::from_args(&args, &|_| None).map_err(|e| e.to_string())?;
+        built_in(&config.target).map_err(|e| e.to_string())
+    }
+
+    fn mock_style(flags: &[&str]) -> Result<Style, String> {
+        match built_in_of(flags)? {
+            Some(BuiltIn::Mock { style, .. }) => Ok(style),
+            _ => Err("not the built-in mock".into()),
+        }
+    }
+
+    #[test]
+    fn the_mock_style_flag_and_its_older_alias() {
+        assert_eq!(mock_style(&[]), Ok(Style::Canonical));
+        assert_eq!(
+            mock_style(&["--mock-style", "ncentral"]),
+            Ok(Style::Ncentral)
+        );
+        assert_eq!(
+            mock_style(&["--mock-style", "alternate"]),
+            Ok(Style::Alternate)
+        );
+        assert_eq!(
+            mock_style(&["--mock-alternate-style"]),
+            Ok(Style::Alternate)
+        );
+        assert!(mock_style(&["--mock-style", "spring"]).is_err());
+        assert!(mock_style(&["--mock-alternate-style", "--mock-style", "ncentral"]).is_err());
+        assert!(mock_style(&["--mock-style", "ncentral", "--target", "t.toml"]).is_err());
+    }
+
+    #[test]
+    fn a_psa_fault_brings_its_style_and_refuses_another() {
+        let psa = |flags: &[&str]| {
+            let mut all = vec!["--side", "psa"];
+            all.extend(flags);
+            built_in_of(&all)
+        };
+        let callback = PsaFault::all()
+            .iter()
+            .copied()
+            .find(|f| f.style() == AnswerStyle::Callback)
+            .unwrap();
+        let name = callback.name();
+        assert_eq!(
+            psa(&["--mock-fault", &name]),
+            Ok(Some(BuiltIn::Psa {
+                faults: vec![callback],
+                style: AnswerStyle::Callback
+            }))
+        );
+        let refused = psa(&["--mock-fault", &name, "--mock-style", "body"]).unwrap_err();
+        assert!(
+            refused.contains("shows only in the callback style, not in the body style"),
+            "{refused}"
+        );
+        let unknown = psa(&["--mock-fault", "nope"]).unwrap_err();
+        assert!(
+            unknown.starts_with("--mock-fault \"nope\" is not one of its names"),
+            "{unknown}"
+        );
+    }
 }

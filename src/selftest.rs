@@ -30,7 +30,10 @@ pub fn styled_mock_config(
     strict: bool,
 ) -> RunConfig {
     RunConfig {
-        target: TargetSource::BuiltInMock { faults, style },
+        target: TargetSource::BuiltInMock {
+            faults: faults.iter().map(|f| f.name()).collect(),
+            style: Some(style.name().to_string()),
+        },
         profile,
         strict,
         tags: None,
@@ -195,7 +198,10 @@ fn render_rows<'a>(
 /// PSA, in its answering style.
 pub fn psa_config(faults: Vec<PsaFault>, style: AnswerStyle, strict: bool) -> RunConfig {
     RunConfig {
-        target: TargetSource::BuiltInPsa { faults, style },
+        target: TargetSource::BuiltInPsa {
+            faults: faults.iter().map(|f| f.name()).collect(),
+            style: Some(style.name().to_string()),
+        },
         ..mock_config(vec![], Profile::Psa, strict)
     }
 }
