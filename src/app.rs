@@ -1,6 +1,8 @@
-//! The subcommands: each takes its parsed flags and returns the process
-//! exit status, printing errors in the one format users see — a title, then
-//! actual vs expected or the cause, then a hint.
+//! The commands: each takes its parsed flags and returns how it ended —
+//! `Ok(Exit)`, or a [`Failure`] — and this module is the one place that
+//! prints a failure, in the one format users see (a title, then actual vs
+//! expected or the cause, then a hint; see [`crate::exit`]), and turns the
+//! outcome into the process's exit status.
 //!
 //! Every line a command prints goes through [`output`]: a reader that goes
 //! away early (`psa-conformance list | head -1`) ends the output quietly
@@ -8,7 +10,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::attest;
@@ -18,40 +20,48 @@ use crate::cli::{
     Side, ValidateArgs, VerifyArgs,
 };
 use crate::config::{self, RunConfig};
-use crate::features;
-use crate::features::Selection;
+use crate::exit::{Exit, Failure};
+use crate::features::{self, Selection};
 use crate::interrupt::Stop;
-use crate::mock::{Fault, MockServer};
+use crate::mock::{Fault, MockServer, Style};
+use crate::output;
+use crate::psa_mock::{AnswerStyle, NcentralLink, PsaFault, PsaMockServer};
 use crate::report::compare::Comparison;
 use crate::report::{terminal, Summary};
 use crate::schema::SchemaSet;
-
-use crate::output;
+use crate::suite::RunError;
 
 macro_rules! out {
-    ($($arg:tt)*) => { output::out(format_args!($($arg)*)) };
+    ($($arg:tt)*) => { $crate::output::out(format_args!($($arg)*)) };
 }
 macro_rules! outln {
-    () => { output::out(format_args!("\n")) };
-    ($($arg:tt)*) => { output::out(format_args!("{}\n", format_args!($($arg)*))) };
+    () => { $crate::output::out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::out(format_args!("{}\n", format_args!($($arg)*))) };
 }
 macro_rules! errln {
-    ($($arg:tt)*) => { output::err(format_args!("{}\n", format_args!($($arg)*))) };
+    ($($arg:tt)*) => { $crate::output::err(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
-/// Runs one parsed command line.
+/// Runs one parsed command line: the one place that prints a command's
+/// failure and maps how it ended to the process's exit status.
 pub fn main(cli: Cli) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            errln!("error: cannot start the async runtime\n  cause: {e}");
-            return ExitCode::from(3);
+    let exit = match dispatch(cli.command) {
+        Ok(exit) => exit,
+        Err(failure) => {
+            errln!("{failure}");
+            failure.exit()
         }
     };
-    let code = match cli.command {
+    output::final_status(exit).into()
+}
+
+/// Runs the command on a fresh async runtime.
+fn dispatch(command: Command) -> Result<Exit, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::inconclusive("cannot start the async runtime").cause(e))?;
+    match command {
         Command::Run(args) => runtime.block_on(run(&args)),
         Command::Mock(args) => runtime.block_on(mock(&args)),
         Command::List(args) => list(&args),
@@ -61,61 +71,41 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Keygen(args) => keygen(&args),
         Command::Verify(args) => verify(&args),
         Command::Board(args) => board(&args),
-    };
-    ExitCode::from(output::final_status(code))
+    }
 }
 
-async fn run(args: &RunArgs) -> u8 {
-    let mut config = match RunConfig::from_args(args, &|k| std::env::var(k).ok()) {
-        Ok(c) => c,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
+async fn run(args: &RunArgs) -> Result<Exit, Failure> {
+    let mut config =
+        RunConfig::from_args(args, &|k| std::env::var(k).ok()).map_err(Failure::usage)?;
     // The built-in reference's faults and style, named on the command line.
-    if let Err(e) = crate::launch::built_in(&config.target) {
-        errln!("error: {e}");
-        return 2;
-    }
+    crate::launch::built_in(&config.target).map_err(Failure::usage)?;
     if let Some(path) = &args.rerun_failed {
         let side_profile = (config.target.side().name(), config.profile.to_string());
-        match read_summary(path).and_then(|s| {
-            crate::report::compare::scenarios_to_rerun(&s, side_profile.0, &side_profile.1)
-        }) {
-            Ok(ids) => config.only_scenarios = Some(ids),
-            Err(e) => {
-                errln!("error: --rerun-failed {}: {e}", path.display());
-                return 2;
-            }
-        }
+        let ids = read_summary(path)
+            .and_then(|s| {
+                crate::report::compare::scenarios_to_rerun(&s, side_profile.0, &side_profile.1)
+            })
+            .map_err(|e| Failure::usage(format!("--rerun-failed {}: {e}", path.display())))?;
+        config.only_scenarios = Some(ids);
     }
     // A signed run checks its key and its selection before any request
     // and before --out is created.
-    let signing = match args
+    let signing = args
         .sign_with
         .as_deref()
         .map(|k| prepare_signing(k, &config))
-    {
-        None => None,
-        Some(Ok(key)) => Some(key),
-        Some(Err(message)) => {
-            errln!("error: {message}");
-            return 2;
-        }
-    };
-    if let Err(e) = config::check_out_dir(&config.out) {
-        errln!("error: {e}");
-        return 2;
-    }
+        .transpose()?;
+    config::check_out_dir(&config.out).map_err(Failure::usage)?;
     // A baseline that cannot be read is found before anything is sent too.
-    let baseline = match config.baseline.as_deref().map(read_summary).transpose() {
-        Ok(b) => b,
-        Err(e) => {
-            errln!("error: --baseline: {e}\n  hint: give the summary.json of an earlier run");
-            return 2;
-        }
-    };
+    let baseline = config
+        .baseline
+        .as_deref()
+        .map(read_summary)
+        .transpose()
+        .map_err(|e| {
+            Failure::usage(format!("--baseline: {e}"))
+                .hint("give the summary.json of an earlier run")
+        })?;
     if let Some(b) = &baseline {
         let mismatch = crate::report::compare::baseline_mismatch(
             b,
@@ -123,71 +113,33 @@ async fn run(args: &RunArgs) -> u8 {
             &config.profile.to_string(),
         );
         if let (Some(problem), false) = (mismatch, args.allow_baseline_mismatch) {
-            errln!(
-                "error: --baseline is a run of {problem}\n  hint: give a baseline of the same side and profile, or add --allow-baseline-mismatch (the requirements only the baseline has are then listed as not compared)"
-            );
-            return 2;
+            return Err(Failure::usage(format!("--baseline is a run of {problem}")).hint(
+                "give a baseline of the same side and profile, or add --allow-baseline-mismatch (the requirements only the baseline has are then listed as not compared)",
+            ));
         }
     }
     // A certificate generated for the harness's N-central: its CA goes
     // into --out for the vendor's PSA to trust, before the port is bound.
-    let ca_written = match write_generated_ca(&config) {
-        Ok(p) => p,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
+    let ca_written = write_generated_ca(&config)?;
     // From here on Ctrl-C and SIGTERM stop the run and leave its report.
-    let stop = match Stop::listen() {
-        Ok(s) => s,
-        Err(e) => {
-            errln!("error: cannot listen for Ctrl-C and SIGTERM\n  cause: {e}");
-            return 3;
-        }
-    };
+    let stop = Stop::listen()
+        .map_err(|e| Failure::inconclusive("cannot listen for Ctrl-C and SIGTERM").cause(e))?;
     let started_at = jiff::Timestamp::now();
     let started = std::time::Instant::now();
-    let (report, interrupted) = match crate::launch::execute_until(&config, stop).await {
+    let (mut report, interrupted) = match crate::launch::execute_until(&config, stop).await {
         Ok(r) => r,
         Err(e) => {
-            errln!("error: {e}");
-            if e.exit_code() != 2 {
-                // Something was attempted: leave an inconclusive report set.
-                let target = config.target.describe();
-                let reason: Vec<String> = e
-                    .to_string()
-                    .lines()
-                    .take(2)
-                    .map(|l| l.trim().to_string())
-                    .collect();
-                let info = crate::report::RunInfo {
-                    profile: config.profile,
-                    strict: config.strict,
-                    target,
-                    tls_insecure: config.target.tls_insecure(),
-                    started_at,
-                    elapsed: started.elapsed(),
-                };
-                let report = crate::report::RunReport::not_run(&info, reason.join(" — "));
-                if signing.is_some() {
-                    // An attestation of an earlier run would not match these reports.
-                    let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
-                }
-                if let Err(w) = report.write_all(&config.out) {
-                    errln!("error: {w}");
-                }
-                if signing.is_some() && e.exit_code() == 3 {
-                    errln!(
-                        "error: not signed: the run is inconclusive: only a complete run is signed"
-                    );
-                    return 2;
-                }
-            }
-            return e.exit_code();
+            let info = crate::report::RunInfo {
+                profile: config.profile,
+                strict: config.strict,
+                target: config.target.describe(),
+                tls_insecure: config.target.tls_insecure(),
+                started_at,
+                elapsed: started.elapsed(),
+            };
+            return Err(not_run(&config, &info, &e, signing.is_some()));
         }
     };
-    let mut report = report;
     if let Some(baseline) = &baseline {
         match args.fail_on {
             crate::cli::FailOn::Verdict => report.compare_with(baseline),
@@ -198,13 +150,9 @@ async fn run(args: &RunArgs) -> u8 {
     let refusal = signing
         .as_ref()
         .and_then(|key| attest::prepare_report(&mut report, key, &config.out).err());
-    let mut written = match report.write_all(&config.out) {
-        Ok(w) => w,
-        Err(e) => {
-            errln!("error: {e}");
-            return 3;
-        }
-    };
+    let mut written = report
+        .write_all(&config.out)
+        .map_err(Failure::inconclusive)?;
     // Signed with the reports: the certificate the vendor was told to trust.
     written.extend(ca_written);
     out!("{}", terminal::render(&report, config.quiet));
@@ -224,46 +172,84 @@ async fn run(args: &RunArgs) -> u8 {
     }
     if let Some(signal) = interrupted {
         if signing.is_some() {
-            errln!("error: not signed: the run was interrupted");
+            return Err(Failure::new(
+                signal.exit_code(),
+                "not signed: the run was interrupted",
+            ));
         }
-        return signal.exit_code();
+        return Ok(signal.exit_code());
     }
     if let Some(reason) = refusal {
-        errln!("error: not signed: {reason}");
-        return 2;
+        return Err(Failure::usage(format!("not signed: {reason}")));
     }
     if let Some(key) = &signing {
         let facts = attest::RunFacts {
             report: &report,
             side: report.side().name(),
         };
-        match attest::write_attestation(&config.out, &written, &facts, key) {
-            Ok(path) => outln!(
-                "signed: {} (Ed25519 key {})",
-                path.display(),
-                key.fingerprint()
-            ),
-            Err(e) => {
-                errln!("error: {e}");
-                return 3;
-            }
-        }
+        let path = attest::write_attestation(&config.out, &written, &facts, key)
+            .map_err(Failure::inconclusive)?;
+        outln!(
+            "signed: {} (Ed25519 key {})",
+            path.display(),
+            key.fingerprint()
+        );
     }
-    report.exit_code()
+    Ok(report.exit_code())
+}
+
+/// A run that ended in `error` before a verdict. When something was
+/// attempted (not a usage error), it leaves an inconclusive report set in
+/// `--out`; a signed run is then refused (exit 2).
+fn not_run(
+    config: &RunConfig,
+    info: &crate::report::RunInfo,
+    error: &RunError,
+    signed: bool,
+) -> Failure {
+    let exit = error.exit_code();
+    let mut failure = Failure::new(exit, error);
+    if exit == Exit::Usage {
+        return failure;
+    }
+    let reason: Vec<String> = error
+        .to_string()
+        .lines()
+        .take(2)
+        .map(|l| l.trim().to_string())
+        .collect();
+    let report = crate::report::RunReport::not_run(info, reason.join(" — "));
+    if signed {
+        // An attestation of an earlier run would not match these reports.
+        let _ = std::fs::remove_file(config.out.join(attest::ATTESTATION_FILE));
+    }
+    if let Err(w) = report.write_all(&config.out) {
+        failure = failure.then(Failure::new(exit, w));
+    }
+    if signed && exit == Exit::Inconclusive {
+        failure = failure
+            .then(Failure::usage(
+                "not signed: the run is inconclusive: only a complete run is signed",
+            ))
+            .with_exit(Exit::Usage);
+    }
+    failure
 }
 
 /// With `[ncentral] tls = "self-signed"`: writes the generated CA's PEM to
 /// `--out` and says where; the path written, if any.
-fn write_generated_ca(config: &RunConfig) -> Result<Option<std::path::PathBuf>, String> {
+fn write_generated_ca(config: &RunConfig) -> Result<Option<PathBuf>, Failure> {
     let Some((target, pem, host)) = generated_ca(config) else {
         return Ok(None);
     };
     let path = config.out.join(crate::net::SELF_SIGNED_CA_FILE);
     std::fs::write(&path, pem).map_err(|e| {
-        format!(
-            "cannot write the generated certificate to {}\n  cause: {e}\n  hint: choose another --out",
+        Failure::usage(format!(
+            "cannot write the generated certificate to {}",
             path.display()
-        )
+        ))
+        .cause(e)
+        .hint("choose another --out")
     })?;
     outln!(
         "TLS: the harness's N-central serves {} with a certificate generated for {host}; \
@@ -293,8 +279,8 @@ fn generates_ca(config: &RunConfig) -> bool {
 
 /// Loads the signing key and checks that the run can be signed: the
 /// selection leaves no counted requirement unchecked and `--out` holds only reports.
-fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, String> {
-    let key = attest::keys::PrivateKey::load(path).map_err(|e| e.to_string())?;
+fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::PrivateKey, Failure> {
+    let key = attest::keys::PrivateKey::load(path).map_err(Failure::usage)?;
     if let Some(warning) = attest::keys::permission_warning(path) {
         errln!("{warning}");
     }
@@ -304,16 +290,16 @@ fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::Priv
         config.tags.as_ref().map(|(_, op)| op),
     );
     if !unchecked.is_empty() {
-        return Err(format!(
+        return Err(Failure::usage(format!(
             "refusing to sign: --tags {:?} leaves {} {} requirement(s) of profile {} unchecked ({}); \
-             the run would be partial, and only a complete run is signed\n  \
-             hint: drop --tags, or drop --sign-with for a partial run",
+             the run would be partial, and only a complete run is signed",
             config.tags.as_ref().map(|(e, _)| e.as_str()).unwrap_or_default(),
             unchecked.len(),
             if config.strict { "MUST/SHOULD" } else { "MUST" },
             config.profile,
             unchecked.join(", ")
-        ));
+        ))
+        .hint("drop --tags, or drop --sign-with for a partial run"));
     }
     let mut foreign = attest::foreign_files(&config.out);
     // This run writes (and attests) the CA file afresh.
@@ -321,103 +307,18 @@ fn prepare_signing(path: &Path, config: &RunConfig) -> Result<attest::keys::Priv
         foreign.retain(|f| f != crate::net::SELF_SIGNED_CA_FILE);
     }
     if !foreign.is_empty() {
-        return Err(format!(
+        return Err(Failure::usage(format!(
             "refusing to sign into {}: it holds files that are not reports ({}), \
-             which `verify` would find unattested\n  hint: give the signed run an --out directory of its own",
+             which `verify` would find unattested",
             config.out.display(),
             foreign.join(", ")
-        ));
+        ))
+        .hint("give the signed run an --out directory of its own"));
     }
     Ok(key)
 }
 
-fn keygen(args: &KeygenArgs) -> u8 {
-    match attest::keys::generate(&args.out) {
-        Ok(files) => {
-            outln!(
-                "private key  {} (mode 0600: keep it secret)",
-                files.private.display()
-            );
-            outln!("public key   {}", files.public.display());
-            outln!("fingerprint  {}", files.fingerprint);
-            0
-        }
-        Err(e) => {
-            errln!("error: {e}");
-            2
-        }
-    }
-}
-
-fn verify(args: &VerifyArgs) -> u8 {
-    let key = match attest::keys::PublicKey::load(&args.key) {
-        Ok(k) => k,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
-    let (envelope, files) = match attest::read_bundle(&args.path) {
-        Ok(b) => b,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
-    match attest::verify(&envelope, &files, &key) {
-        Ok(attested) => {
-            outln!(
-                "valid: {} is signed by key {}, and every report is as signed",
-                args.path.display(),
-                attested.key
-            );
-            out!("{attested}");
-            0
-        }
-        Err(problems) => {
-            outln!("INVALID: {}", args.path.display());
-            for p in problems {
-                outln!("  {p}");
-            }
-            1
-        }
-    }
-}
-
-fn board(args: &BoardArgs) -> u8 {
-    let now = match args.now.as_deref().map(str::parse::<jiff::Timestamp>) {
-        None => jiff::Timestamp::now(),
-        Some(Ok(t)) => t,
-        Some(Err(e)) => {
-            errln!(
-                "error: --now {:?} is not an RFC 3339 time: {e}\n  hint: e.g. 2026-12-06T08:00:00Z",
-                args.now.as_deref().unwrap_or_default()
-            );
-            return 2;
-        }
-    };
-    let options = crate::board::Options {
-        submissions: args.submissions.clone(),
-        keys: args.keys.clone(),
-        waivers: args.waivers.clone(),
-        out: args.out.clone(),
-        now,
-        max_age_days: args.max_age_days,
-        history: args.history,
-    };
-    match crate::board::build(&options) {
-        Ok(built) => {
-            out!("{}", built.summary(&args.out));
-            0
-        }
-        Err(e) => {
-            errln!("error: {e}");
-            2
-        }
-    }
-}
-
-async fn mock(args: &MockArgs) -> u8 {
+async fn mock(args: &MockArgs) -> Result<Exit, Failure> {
     if args.side == Side::Psa {
         return reference_psa(args).await;
     }
@@ -430,40 +331,23 @@ async fn mock(args: &MockArgs) -> u8 {
                 f.description()
             );
         }
-        return 0;
+        return Ok(Exit::Ok);
     }
-    let (faults, style) = match named::<Fault, crate::mock::Style>(args, config::MOCK_FAULTS_HINT) {
-        Ok(n) => n,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
-    let faults = &faults;
-    let Some(addr) = listen_address(&args.listen).await else {
-        return 2;
-    };
-    let server = match MockServer::builder()
+    let (faults, style) = named::<Fault, Style>(args, config::MOCK_FAULTS_HINT)?;
+    let addr = listen_address(&args.listen).await?;
+    let server = MockServer::builder()
         .faults(faults.iter().copied())
         .style(style)
         .listen(addr)
         .start()
         .await
-    {
-        Ok(s) => s,
-        Err(e) => {
-            errln!(
-                "error: cannot listen on {addr}: {e}\n  hint: choose another port with --listen"
-            );
-            return 3;
-        }
-    };
+        .map_err(|e| cannot_listen(addr, e))?;
     let c = server.credentials();
     outln!(
         "psa-conformance reference mock listening on {}",
         server.uri()
     );
-    if style != crate::mock::Style::Canonical {
+    if style != Style::Canonical {
         outln!("style: {}", style.name());
     }
     if !faults.is_empty() {
@@ -505,7 +389,7 @@ async fn mock(args: &MockArgs) -> u8 {
     outln!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.stop().await;
-    0
+    Ok(Exit::Ok)
 }
 
 /// The faults `--fault` names and the style `--style` names (the
@@ -514,13 +398,14 @@ async fn mock(args: &MockArgs) -> u8 {
 fn named<F: clap::ValueEnum, S: clap::ValueEnum + Default>(
     args: &MockArgs,
     faults_hint: &str,
-) -> Result<(Vec<F>, S), config::ConfigError> {
+) -> Result<(Vec<F>, S), Failure> {
     let (faults, style) = crate::launch::reference_names(
         ("--fault", "--style"),
         &args.faults,
         args.style.as_deref(),
         faults_hint,
-    )?;
+    )
+    .map_err(Failure::usage)?;
     Ok((faults, style.unwrap_or_default()))
 }
 
@@ -534,22 +419,28 @@ fn print_target_file(toml: &str, side_flag: &str) {
     outln!("# --- end of target file ---");
 }
 
-/// The address `--listen` names, or a usage error printed (then `None`).
-async fn listen_address(listen: &str) -> Option<std::net::SocketAddr> {
-    let found = tokio::net::lookup_host(listen)
+/// The address `--listen` names.
+async fn listen_address(listen: &str) -> Result<std::net::SocketAddr, Failure> {
+    tokio::net::lookup_host(listen)
         .await
         .ok()
-        .and_then(|mut a| a.next());
-    if found.is_none() {
-        errln!("error: --listen {listen:?} is not an address such as 127.0.0.1:8080");
-    }
-    found
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--listen {listen:?} is not an address such as 127.0.0.1:8080"
+            ))
+        })
+}
+
+/// A reference that could not bind `--listen` (exit 3).
+fn cannot_listen(addr: std::net::SocketAddr, e: std::io::Error) -> Failure {
+    Failure::inconclusive(format!("cannot listen on {addr}: {e}"))
+        .hint("choose another port with --listen")
 }
 
 /// `mock --side psa`: the reference PSA, calling back the N-central at
 /// `--ncentral-url` with the credentials from the environment.
-async fn reference_psa(args: &MockArgs) -> u8 {
-    use crate::psa_mock::{AnswerStyle, NcentralLink, PsaFault, PsaMockServer};
+async fn reference_psa(args: &MockArgs) -> Result<Exit, Failure> {
     if args.list_faults {
         for f in PsaFault::all() {
             outln!(
@@ -560,23 +451,17 @@ async fn reference_psa(args: &MockArgs) -> u8 {
                 f.description()
             );
         }
-        return 0;
+        return Ok(Exit::Ok);
     }
-    let (faults, style) = match named::<PsaFault, AnswerStyle>(args, config::PSA_FAULTS_HINT) {
-        Ok(n) => n,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
+    let (faults, style) = named::<PsaFault, AnswerStyle>(args, config::PSA_FAULTS_HINT)?;
     let ncentral_url = match url::Url::parse(&args.ncentral_url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
         _ => {
-            errln!(
-                "error: --ncentral-url {:?} is not an http(s) URL\n  hint: the harness's [ncentral] public_url, e.g. http://127.0.0.1:8443",
+            return Err(Failure::usage(format!(
+                "--ncentral-url {:?} is not an http(s) URL",
                 args.ncentral_url
-            );
-            return 2;
+            ))
+            .hint("the harness's [ncentral] public_url, e.g. http://127.0.0.1:8443"));
         }
     };
     if let Some(ca) = &args.ncentral_ca {
@@ -587,25 +472,24 @@ async fn reference_psa(args: &MockArgs) -> u8 {
             Err(e) => Some(e.to_string()),
         };
         if let Some(problem) = problem {
-            errln!(
-                "error: --ncentral-ca {} cannot be used: {problem}\n  hint: give the PEM file of the CA that signed N-central's certificate (ncentral-ca.pem in the harness's --out)",
+            return Err(Failure::usage(format!(
+                "--ncentral-ca {} cannot be used: {problem}",
                 ca.display()
-            );
-            return 2;
+            ))
+            .hint("give the PEM file of the CA that signed N-central's certificate (ncentral-ca.pem in the harness's --out)"));
         }
     }
     let user_api_jwt = std::env::var("NCENTRAL_USER_API_JWT")
         .ok()
         .filter(|v| !v.trim().is_empty());
     if style == AnswerStyle::Callback && user_api_jwt.is_none() {
-        errln!(
-            "error: environment variable NCENTRAL_USER_API_JWT is not set\n  where: mock --side psa --style callback\n  hint: export the User-API JWT the harness's N-central accepts (its [ncentral] user_api_jwt_env)"
+        return Err(
+            Failure::usage("environment variable NCENTRAL_USER_API_JWT is not set")
+                .at("mock --side psa --style callback")
+                .hint("export the User-API JWT the harness's N-central accepts (its [ncentral] user_api_jwt_env)"),
         );
-        return 2;
     }
-    let Some(addr) = listen_address(&args.listen).await else {
-        return 2;
-    };
+    let addr = listen_address(&args.listen).await?;
     let mut builder = PsaMockServer::builder()
         .style(style)
         .faults(faults.iter().copied())
@@ -626,15 +510,7 @@ async fn reference_psa(args: &MockArgs) -> u8 {
     if let Some(value) = &push_auth {
         builder = builder.push_auth("Authorization", value);
     }
-    let server = match builder.start().await {
-        Ok(s) => s,
-        Err(e) => {
-            errln!(
-                "error: cannot listen on {addr}: {e}\n  hint: choose another port with --listen"
-            );
-            return 3;
-        }
-    };
+    let server = builder.start().await.map_err(|e| cannot_listen(addr, e))?;
     outln!(
         "psa-conformance reference PSA listening; push_url = {}",
         server.push_url()
@@ -684,37 +560,30 @@ async fn reference_psa(args: &MockArgs) -> u8 {
     outln!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.stop().await;
-    0
+    Ok(Exit::Ok)
 }
 
-fn list(args: &ListArgs) -> u8 {
+/// Checked over every exchange of a run, not by a scenario of their own.
+const RUN_WIDE: [&str; 7] = [
+    "ERR-01", "ERR-02", "ERR-03", "PUSH-07", "PUSH-10", "CB-03", "CB-04",
+];
+
+fn list(args: &ListArgs) -> Result<Exit, Failure> {
     if args.steps {
         out!("{}", crate::suite::steps::catalog::render());
-        return 0;
+        return Ok(Exit::Ok);
     }
-    let profile = match args.side.profile(args.profile) {
-        Ok(p) => p,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
-    let tags = match args.tags.as_deref().map(config::parse_tags).transpose() {
-        Ok(t) => t.map(|(_, op)| op),
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
-    };
+    let profile = args.side.profile(args.profile).map_err(Failure::usage)?;
+    let tags = args
+        .tags
+        .as_deref()
+        .map(config::parse_tags)
+        .transpose()
+        .map_err(Failure::usage)?
+        .map(|(_, op)| op);
     let mut by_requirement: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for feature in features::parse_all() {
-        let feature = match feature {
-            Ok(f) => f,
-            Err(e) => {
-                errln!("error: {e}");
-                return 3;
-            }
-        };
+        let feature = feature.map_err(Failure::inconclusive)?;
         for scenario in &feature.scenarios {
             let selection = features::select(&feature, scenario, profile, tags.as_ref(), None);
             if selection == Selection::Exclude {
@@ -729,10 +598,6 @@ fn list(args: &ListArgs) -> u8 {
             }
         }
     }
-    // Checked over every exchange of a run, not by a scenario of their own.
-    let run_wide = [
-        "ERR-01", "ERR-02", "ERR-03", "PUSH-07", "PUSH-10", "CB-03", "CB-04",
-    ];
     for (section, title) in catalog::SECTIONS {
         let reqs: Vec<_> = catalog::in_profile(profile)
             .filter(|r| r.section == section)
@@ -743,7 +608,8 @@ fn list(args: &ListArgs) -> u8 {
         outln!("{section}. {title}");
         for r in reqs {
             let scenarios = by_requirement.get(r.id).cloned().unwrap_or_default();
-            let untested = scenarios.is_empty() && !run_wide.contains(&r.id);
+            let run_wide = RUN_WIDE.contains(&r.id);
+            let untested = scenarios.is_empty() && !run_wide;
             outln!(
                 "  {:<8} {:<6} {}{}",
                 r.id,
@@ -755,7 +621,7 @@ fn list(args: &ListArgs) -> u8 {
                     ""
                 }
             );
-            if run_wide.contains(&r.id) {
+            if run_wide {
                 let over = if r.section >= 11 {
                     "every push and callback of the run"
                 } else {
@@ -771,9 +637,74 @@ fn list(args: &ListArgs) -> u8 {
     if profile == Profile::Core {
         outln!("(profile core: sections 7–8 left out)");
     }
-    0
+    Ok(Exit::Ok)
 }
 
+fn keygen(args: &KeygenArgs) -> Result<Exit, Failure> {
+    let files = attest::keys::generate(&args.out).map_err(Failure::usage)?;
+    outln!(
+        "private key  {} (mode 0600: keep it secret)",
+        files.private.display()
+    );
+    outln!("public key   {}", files.public.display());
+    outln!("fingerprint  {}", files.fingerprint);
+    Ok(Exit::Ok)
+}
+
+/// Exit 0 when the attestation is valid, 1 when it is not (one line per
+/// failed check), 2 when its input cannot be read.
+fn verify(args: &VerifyArgs) -> Result<Exit, Failure> {
+    let key = attest::keys::PublicKey::load(&args.key).map_err(Failure::usage)?;
+    let (envelope, files) = attest::read_bundle(&args.path).map_err(Failure::usage)?;
+    match attest::verify(&envelope, &files, &key) {
+        Ok(attested) => {
+            outln!(
+                "valid: {} is signed by key {}, and every report is as signed",
+                args.path.display(),
+                attested.key
+            );
+            out!("{attested}");
+            Ok(Exit::Ok)
+        }
+        Err(problems) => {
+            outln!("INVALID: {}", args.path.display());
+            for p in problems {
+                outln!("  {p}");
+            }
+            Ok(Exit::Failed)
+        }
+    }
+}
+
+/// Exit 0 when the site is written, whatever the vendors' statuses; 2 for
+/// a usage or configuration error, with nothing written.
+fn board(args: &BoardArgs) -> Result<Exit, Failure> {
+    let now = match args.now.as_deref().map(str::parse::<jiff::Timestamp>) {
+        None => jiff::Timestamp::now(),
+        Some(Ok(t)) => t,
+        Some(Err(e)) => {
+            return Err(Failure::usage(format!(
+                "--now {:?} is not an RFC 3339 time: {e}",
+                args.now.as_deref().unwrap_or_default()
+            ))
+            .hint("e.g. 2026-12-06T08:00:00Z"));
+        }
+    };
+    let options = crate::board::Options {
+        submissions: args.submissions.clone(),
+        keys: args.keys.clone(),
+        waivers: args.waivers.clone(),
+        out: args.out.clone(),
+        now,
+        max_age_days: args.max_age_days,
+        history: args.history,
+    };
+    let built = crate::board::build(&options).map_err(Failure::usage)?;
+    out!("{}", built.summary(&args.out));
+    Ok(Exit::Ok)
+}
+
+/// A `summary.json` of an earlier run, or why it cannot be read.
 fn read_summary(path: &Path) -> Result<Summary, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -781,34 +712,32 @@ fn read_summary(path: &Path) -> Result<Summary, String> {
         .map_err(|e| format!("{} is not a summary.json: {e}", path.display()))
 }
 
-fn compare(args: &CompareArgs) -> u8 {
-    let (baseline, new) = match (read_summary(&args.baseline), read_summary(&args.new)) {
+/// Exit 1 when the new run regressed against the baseline.
+fn compare(args: &CompareArgs) -> Result<Exit, Failure> {
+    let baseline = read_summary(&args.baseline);
+    let new = read_summary(&args.new);
+    let (baseline, new) = match (baseline, new) {
         (Ok(b), Ok(n)) => (b, n),
-        (Err(e), _) | (_, Err(e)) => {
-            errln!("error: {e}");
-            return 2;
-        }
+        (Err(e), _) | (_, Err(e)) => return Err(Failure::usage(e)),
     };
     let cmp = Comparison::between(&baseline, &new);
     out!("{}", cmp.render());
-    u8::from(cmp.regressed())
+    Ok(if cmp.regressed() {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    })
 }
 
-fn schemas(args: &SchemasArgs) -> u8 {
-    if let Err(e) = std::fs::create_dir_all(&args.out) {
-        errln!(
-            "error: cannot create --out {}\n  cause: {e}\n  hint: choose another directory with --out",
-            args.out.display()
-        );
-        return 2;
-    }
-    let schemas = match crate::schema::effective_schemas() {
-        Ok(s) => s,
-        Err(e) => {
-            errln!("error: {e}");
-            return 2;
-        }
+fn schemas(args: &SchemasArgs) -> Result<Exit, Failure> {
+    let unwritable = |what: String, e: std::io::Error| {
+        Failure::usage(what)
+            .cause(e)
+            .hint("choose another directory with --out")
     };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| unwritable(format!("cannot create --out {}", args.out.display()), e))?;
+    let schemas = crate::schema::effective_schemas().map_err(Failure::usage)?;
     let mut files: Vec<(String, String)> = schemas
         .iter()
         .map(|(name, schema)| {
@@ -820,62 +749,42 @@ fn schemas(args: &SchemasArgs) -> u8 {
     files.push(("board.json".into(), crate::board::BOARD_SCHEMA.to_string()));
     for (name, text) in files {
         let path = args.out.join(&name);
-        if let Err(e) = std::fs::write(&path, text) {
-            errln!(
-                "error: cannot write {}\n  cause: {e}\n  hint: choose another directory with --out",
-                path.display()
-            );
-            return 2;
-        }
+        std::fs::write(&path, text)
+            .map_err(|e| unwritable(format!("cannot write {}", path.display()), e))?;
         outln!("{}", path.display());
     }
-    0
+    Ok(Exit::Ok)
 }
 
-fn validate(args: &ValidateArgs) -> u8 {
-    let schemas = match SchemaSet::load() {
-        Ok(s) => s,
-        Err(e) => {
-            errln!("error: {e}");
-            return 3;
-        }
-    };
+/// Exit 1 when the document is not JSON or violates the schema.
+fn validate(args: &ValidateArgs) -> Result<Exit, Failure> {
+    let schemas = SchemaSet::load().map_err(Failure::inconclusive)?;
     if !schemas.names().any(|n| n == args.schema) {
         let names: Vec<&str> = schemas.names().collect();
-        errln!(
-            "error: no schema named {:?}\n  hint: one of {}",
-            args.schema,
-            names.join(", ")
-        );
-        return 2;
+        return Err(Failure::usage(format!("no schema named {:?}", args.schema))
+            .hint(format!("one of {}", names.join(", "))));
     }
     let text = if args.file == "-" {
         let mut s = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            errln!("error: cannot read standard input: {e}");
-            return 2;
-        }
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
         s
     } else {
-        match std::fs::read_to_string(&args.file) {
-            Ok(s) => s,
-            Err(e) => {
-                errln!("error: cannot read {}: {e}", args.file);
-                return 2;
-            }
-        }
+        std::fs::read_to_string(&args.file)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", args.file)))?
     };
     let value: serde_json::Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
             outln!("{}: not JSON: {e}", args.file);
-            return 1;
+            return Ok(Exit::Failed);
         }
     };
     let violations = schemas.validate(&args.schema, &value).unwrap_or_default();
     if violations.is_empty() {
         outln!("{}: valid against {}", args.file, args.schema);
-        return 0;
+        return Ok(Exit::Ok);
     }
     outln!(
         "{}: {} violation(s) of {}",
@@ -886,5 +795,5 @@ fn validate(args: &ValidateArgs) -> u8 {
     for v in violations {
         outln!("  {v}");
     }
-    1
+    Ok(Exit::Failed)
 }

@@ -11,6 +11,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::catalog::{Level, Profile};
 use crate::config::{RunConfig, TargetSource};
+use crate::exit::Exit;
 use crate::launch;
 use crate::mock::{Fault, Style};
 use crate::psa_mock::{AnswerStyle, PsaFault};
@@ -51,7 +52,7 @@ pub fn styled_mock_config(
 #[derive(Debug, Clone)]
 pub struct KillRow {
     pub fault: Fault,
-    pub exit_code: u8,
+    pub exit_code: Exit,
     /// Requirements reported failed (the run is strict, so SHOULDs count).
     pub failed: BTreeSet<String>,
 }
@@ -59,7 +60,7 @@ pub struct KillRow {
 impl KillRow {
     /// The fault's own requirement is among the failed ones.
     pub fn caught(&self) -> bool {
-        self.exit_code == 1 && self.failed.contains(self.fault.requirement())
+        self.exit_code == Exit::Failed && self.failed.contains(self.fault.requirement())
     }
 }
 
@@ -210,7 +211,7 @@ pub fn psa_config(faults: Vec<PsaFault>, style: AnswerStyle, strict: bool) -> Ru
 #[derive(Debug, Clone)]
 pub struct PsaKillRow {
     pub fault: PsaFault,
-    pub exit_code: u8,
+    pub exit_code: Exit,
     pub failed: BTreeSet<String>,
     /// How long the run took: a broken PSA must cost bounded time.
     pub elapsed: Duration,
@@ -219,7 +220,7 @@ pub struct PsaKillRow {
 impl PsaKillRow {
     /// The fault's own requirement is among the failed ones.
     pub fn caught(&self) -> bool {
-        self.exit_code == 1 && self.failed.contains(self.fault.requirement())
+        self.exit_code == Exit::Failed && self.failed.contains(self.fault.requirement())
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::catalog::{self, Level, Profile};
+use crate::exit::Exit;
 use crate::http::ExchangeRecord;
 
 pub use super::reproduce::Reproduce;
@@ -446,23 +447,23 @@ impl RunReport {
     /// baseline makes a conformant run exit 1. With `--fail-on regression`
     /// (and a baseline) only a requirement that passed in the baseline and
     /// fails now makes it 1; an inconclusive run stays 3.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> Exit {
         if let Some(c) = self.regressions.as_ref().filter(|c| c.regressions_only) {
             return match self.verdict {
-                Verdict::Inconclusive => 3,
-                _ if c.regressed() => 1,
-                _ => 0,
+                Verdict::Inconclusive => Exit::Inconclusive,
+                _ if c.regressed() => Exit::Failed,
+                _ => Exit::Ok,
             };
         }
         match self.verdict {
             Verdict::Conformant | Verdict::Partial
                 if self.regressions.as_ref().is_some_and(|c| c.regressed()) =>
             {
-                1
+                Exit::Failed
             }
-            Verdict::Conformant | Verdict::Partial => 0,
-            Verdict::NotConformant => 1,
-            Verdict::Inconclusive => 3,
+            Verdict::Conformant | Verdict::Partial => Exit::Ok,
+            Verdict::NotConformant => Exit::Failed,
+            Verdict::Inconclusive => Exit::Inconclusive,
         }
     }
 
