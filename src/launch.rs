@@ -67,7 +67,7 @@ pub fn mock_target(server: &MockServer, auth: MockAuth) -> Target {
 /// The built-in reference a run starts, its faults and style read from
 /// the names the configuration carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BuiltIn {
+pub(crate) enum BuiltIn {
     /// N-central's side: the reference mock.
     Mock { faults: Vec<Fault>, style: Style },
     /// The vendor's side: the reference PSA.
@@ -81,7 +81,7 @@ pub enum BuiltIn {
 /// target): an unknown name, or a PSA fault that does not show in the run's
 /// answering style, is a usage error (exit 2). `run` calls it before
 /// anything else is done; [`execute_until`] again.
-pub fn built_in(target: &TargetSource) -> Result<Option<BuiltIn>, ConfigError> {
+pub(crate) fn built_in(target: &TargetSource) -> Result<Option<BuiltIn>, ConfigError> {
     let flags = ("--mock-fault", "--mock-style");
     match target {
         TargetSource::Live(_) | TargetSource::LivePsa(_) => Ok(None),
@@ -124,7 +124,7 @@ pub fn built_in(target: &TargetSource) -> Result<Option<BuiltIn>, ConfigError> {
 /// A reference's faults and style by name — `F` and `S` are the fault and
 /// style tables of either reference; `flags` the fault and style flags the
 /// names came from, for the error. The style is `None` when none was named.
-pub fn reference_names<F: clap::ValueEnum, S: clap::ValueEnum>(
+pub(crate) fn reference_names<F: clap::ValueEnum, S: clap::ValueEnum>(
     (fault_flag, style_flag): (&str, &str),
     faults: &[String],
     style: Option<&str>,
