@@ -4,7 +4,7 @@
 //! [`Exit`] names each row of the table and [`Exit::code`] is the only
 //! place that turns one into the process's number. A command returns
 //! `Result<Exit, Failure>`; the binary's one printer (`app::main`) writes a
-//! [`Failure`] to standard error in the format users see — `error: ` and a
+//! `Failure` to standard error in the format users see — `error: ` and a
 //! title, then its details (actual vs expected, the cause, where, a hint),
 //! each on an indented line — and exits with its [`Exit`].
 

@@ -1,5 +1,5 @@
 //! The commands: each takes its parsed flags and returns how it ended —
-//! `Ok(Exit)`, or a [`Failure`] — and this module is the one place that
+//! `Ok(Exit)`, or a `Failure` — and this module is the one place that
 //! prints a failure, in the one format users see (a title, then actual vs
 //! expected or the cause, then a hint; see [`crate::exit`]), and turns the
 //! outcome into the process's exit status.
