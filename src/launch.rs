@@ -64,61 +64,56 @@ pub fn mock_target(server: &MockServer, auth: MockAuth) -> Target {
     }
 }
 
-/// The built-in reference a run starts, its faults and style read from
-/// the names the configuration carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum BuiltIn {
-    /// N-central's side: the reference mock.
-    Mock { faults: Vec<Fault>, style: Style },
-    /// The vendor's side: the reference PSA.
-    Psa {
-        faults: Vec<PsaFault>,
-        style: AnswerStyle,
-    },
+/// The flags of `run` that name the built-in reference's faults and style.
+const RUN_FLAGS: (&str, &str) = ("--mock-fault", "--mock-style");
+
+/// Checks the faults and style a built-in target names, before anything
+/// else of a run is done (a live target has none): an unknown name, or a
+/// PSA fault that does not show in the run's answering style, is a usage
+/// error (exit 2). [`execute_until`] reads them again to start the reference.
+pub(crate) fn check_built_in(target: &TargetSource) -> Result<(), ConfigError> {
+    match target {
+        TargetSource::Live(_) | TargetSource::LivePsa(_) => Ok(()),
+        TargetSource::BuiltInMock { faults, style } => {
+            mock_names(faults, style.as_deref()).map(drop)
+        }
+        TargetSource::BuiltInPsa { faults, style } => psa_names(faults, style.as_deref()).map(drop),
+    }
 }
 
-/// Reads the faults and style a built-in target names (`None` for a live
-/// target): an unknown name, or a PSA fault that does not show in the run's
-/// answering style, is a usage error (exit 2). `run` calls it before
-/// anything else is done; [`execute_until`] again.
-pub(crate) fn built_in(target: &TargetSource) -> Result<Option<BuiltIn>, ConfigError> {
-    let flags = ("--mock-fault", "--mock-style");
-    match target {
-        TargetSource::Live(_) | TargetSource::LivePsa(_) => Ok(None),
-        TargetSource::BuiltInMock { faults, style } => {
-            let (faults, style) =
-                reference_names(flags, faults, style.as_deref(), config::MOCK_FAULTS_HINT)?;
-            Ok(Some(BuiltIn::Mock {
-                faults,
-                style: style.unwrap_or_default(),
-            }))
-        }
-        TargetSource::BuiltInPsa { faults, style } => {
-            let (faults, style) = reference_names::<PsaFault, AnswerStyle>(
-                flags,
-                faults,
-                style.as_deref(),
-                config::PSA_FAULTS_HINT,
-            )?;
-            // A fault shows in one answering style: without --mock-style,
-            // the style of the faults switched on.
-            let style =
-                style.unwrap_or_else(|| faults.first().map(|f| f.style()).unwrap_or_default());
-            if let Some(other) = faults.iter().find(|f| f.style() != style) {
-                return Err(ConfigError::BadOption {
-                    message: format!(
-                        "--mock-fault {} shows only in the {} style, not in the {} style of this run",
-                        other.name(),
-                        other.style().name(),
-                        style.name()
-                    ),
-                    hint: "run the faults of each style separately (--mock-style body or callback)"
-                        .into(),
-                });
-            }
-            Ok(Some(BuiltIn::Psa { faults, style }))
-        }
+/// The reference mock's faults and style, named by `run`'s flags (the
+/// canonical style without `--mock-style`).
+fn mock_names(faults: &[String], style: Option<&str>) -> Result<(Vec<Fault>, Style), ConfigError> {
+    let (faults, style) = reference_names(RUN_FLAGS, faults, style, config::MOCK_FAULTS_HINT)?;
+    Ok((faults, style.unwrap_or_default()))
+}
+
+/// The reference PSA's faults and answering style, named by `run`'s flags.
+/// A fault shows in one answering style: without `--mock-style`, the style
+/// of the faults switched on; a fault of another style is refused.
+fn psa_names(
+    faults: &[String],
+    style: Option<&str>,
+) -> Result<(Vec<PsaFault>, AnswerStyle), ConfigError> {
+    let (faults, style) = reference_names::<PsaFault, AnswerStyle>(
+        RUN_FLAGS,
+        faults,
+        style,
+        config::PSA_FAULTS_HINT,
+    )?;
+    let style = style.unwrap_or_else(|| faults.first().map(|f| f.style()).unwrap_or_default());
+    if let Some(other) = faults.iter().find(|f| f.style() != style) {
+        return Err(ConfigError::BadOption {
+            message: format!(
+                "--mock-fault {} shows only in the {} style, not in the {} style of this run",
+                other.name(),
+                other.style().name(),
+                style.name()
+            ),
+            hint: "run the faults of each style separately (--mock-style body or callback)".into(),
+        });
     }
+    Ok((faults, style))
 }
 
 /// A reference's faults and style by name — `F` and `S` are the fault and
@@ -150,14 +145,10 @@ pub async fn execute_until(
     config: &RunConfig,
     stop: Stop,
 ) -> Result<(RunReport, Option<Interrupt>), RunError> {
-    match (&config.target, built_in(&config.target)?) {
-        (TargetSource::Live(target), _) => {
-            suite::execute_until(config, (**target).clone(), stop).await
-        }
-        (TargetSource::LivePsa(target), _) => {
-            suite::psa_side::execute_until(config, (**target).clone(), None, stop).await
-        }
-        (_, Some(BuiltIn::Mock { faults, style })) => {
+    match &config.target {
+        TargetSource::Live(target) => suite::execute_until(config, (**target).clone(), stop).await,
+        TargetSource::BuiltInMock { faults, style } => {
+            let (faults, style) = mock_names(faults, style.as_deref())?;
             let mock = MockServer::builder()
                 .faults(faults)
                 .style(style)
@@ -169,14 +160,17 @@ pub async fn execute_until(
             mock.stop().await;
             outcome
         }
-        (_, Some(BuiltIn::Psa { faults, style })) => {
+        TargetSource::LivePsa(target) => {
+            suite::psa_side::execute_until(config, (**target).clone(), None, stop).await
+        }
+        TargetSource::BuiltInPsa { faults, style } => {
+            let (faults, style) = psa_names(faults, style.as_deref())?;
             let (psa, target, listener) = start_reference_psa(&faults, style).await?;
             let outcome =
                 suite::psa_side::execute_until(config, target, Some(listener), stop).await;
             psa.stop().await;
             outcome
         }
-        (_, None) => unreachable!("a built-in target always names its reference"),
     }
 }
 
@@ -250,8 +244,8 @@ pub async fn start_reference_psa(
 mod tests {
     use super::*;
 
-    /// `run`'s built-in target, read from its flags.
-    fn built_in_of(flags: &[&str]) -> Result<Option<BuiltIn>, String> {
+    /// The configuration `run` makes of its flags.
+    fn config_of(flags: &[&str]) -> Result<RunConfig, String> {
         use clap::Parser;
         let cli = crate::cli::Cli::try_parse_from(
             ["psa-conformance", "run"].iter().chain(flags).copied(),
@@ -261,12 +255,15 @@ mod tests {
             return Err("not a run".into());
         };
         let config = RunConfig::from_args(&args, &|_| None).map_err(|e| e.to_string())?;
-        built_in(&config.target).map_err(|e| e.to_string())
+        check_built_in(&config.target).map_err(|e| e.to_string())?;
+        Ok(config)
     }
 
     fn mock_style(flags: &[&str]) -> Result<Style, String> {
-        match built_in_of(flags)? {
-            Some(BuiltIn::Mock { style, .. }) => Ok(style),
+        match config_of(flags)?.target {
+            TargetSource::BuiltInMock { faults, style } => mock_names(&faults, style.as_deref())
+                .map(|(_, style)| style)
+                .map_err(|e| e.to_string()),
             _ => Err("not the built-in mock".into()),
         }
     }
@@ -296,7 +293,12 @@ mod tests {
         let psa = |flags: &[&str]| {
             let mut all = vec!["--side", "psa"];
             all.extend(flags);
-            built_in_of(&all)
+            match config_of(&all)?.target {
+                TargetSource::BuiltInPsa { faults, style } => {
+                    psa_names(&faults, style.as_deref()).map_err(|e| e.to_string())
+                }
+                _ => Err("not the built-in reference PSA".into()),
+            }
         };
         let callback = PsaFault::all()
             .iter()
@@ -306,10 +308,7 @@ mod tests {
         let name = callback.name();
         assert_eq!(
             psa(&["--mock-fault", &name]),
-            Ok(Some(BuiltIn::Psa {
-                faults: vec![callback],
-                style: AnswerStyle::Callback
-            }))
+            Ok((vec![callback], AnswerStyle::Callback))
         );
         let refused = psa(&["--mock-fault", &name, "--mock-style", "body"]).unwrap_err();
         assert!(

@@ -20,7 +20,7 @@ pub(super) async fn run(args: &RunArgs) -> Result<Exit, Failure> {
     let mut config =
         RunConfig::from_args(args, &|k| std::env::var(k).ok()).map_err(Failure::usage)?;
     // The built-in reference's faults and style, named on the command line.
-    crate::launch::built_in(&config.target).map_err(Failure::usage)?;
+    crate::launch::check_built_in(&config.target).map_err(Failure::usage)?;
     if let Some(path) = &args.rerun_failed {
         let side_profile = (config.target.side().name(), config.profile.to_string());
         let ids = read_summary(path)
