@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use tokio::sync::watch;
 
+use crate::exit::Exit;
 use crate::report::{RequirementStatus, RunReport, ScenarioResult, Verdict};
 
 /// A signal that asked the run to stop.
@@ -31,11 +32,11 @@ impl Interrupt {
         }
     }
 
-    /// 128 + the signal number.
-    pub fn exit_code(self) -> u8 {
+    /// The exit status of a run it stopped: 128 + the signal's number.
+    pub fn exit_code(self) -> Exit {
         match self {
-            Interrupt::Sigint => 130,
-            Interrupt::Sigterm => 143,
+            Interrupt::Sigint => Exit::Signal(2),
+            Interrupt::Sigterm => Exit::Signal(15),
         }
     }
 }
@@ -58,7 +59,7 @@ impl Stop {
             ));
             let _ = tx.send(Some(first));
             signals.next().await;
-            std::process::exit(i32::from(first.exit_code()));
+            std::process::exit(i32::from(first.exit_code().code()));
         });
         Ok(Stop(rx))
     }

@@ -8,7 +8,8 @@
 //! which builds one run model in [`report`]; the writers there only format
 //! it, every text having passed through [`redact`] first; [`attest`] signs a
 //! run's reports and verifies them; [`board`] turns many signed runs into
-//! the certification board. [`app`] is the commands.
+//! the certification board. [`app`] is the commands; [`exit`] their one exit
+//! status and error.
 
 pub mod api;
 pub mod app;
@@ -17,6 +18,7 @@ pub mod board;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod exit;
 pub mod features;
 pub mod http;
 pub mod interrupt;

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use psa_conformance::exit::Exit;
 
 fn main() -> ExitCode {
     let cli = match psa_conformance::cli::Cli::try_parse() {
@@ -12,10 +13,11 @@ fn main() -> ExitCode {
             // Help and version go to stdout with status 0; bad usage is 2.
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(2)
+                Exit::Usage
             } else {
-                ExitCode::SUCCESS
-            };
+                Exit::Ok
+            }
+            .into();
         }
     };
     psa_conformance::app::main(cli)

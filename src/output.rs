@@ -10,6 +10,8 @@
 use std::io::Write as _;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use crate::exit::Exit;
+
 const OPEN: u8 = 0;
 const CLOSED_BY_READER: u8 = 1;
 const FAILED: u8 = 2;
@@ -43,10 +45,10 @@ pub fn err(args: std::fmt::Arguments<'_>) {
 
 /// The exit status once output is done: a success whose output could not
 /// be written (for a reason other than a closed pipe) becomes 3.
-pub fn final_status(code: u8) -> u8 {
-    if code == 0 && STDOUT.load(Ordering::SeqCst) == FAILED {
-        3
+pub fn final_status(exit: Exit) -> Exit {
+    if exit == Exit::Ok && STDOUT.load(Ordering::SeqCst) == FAILED {
+        Exit::Inconclusive
     } else {
-        code
+        exit
     }
 }

@@ -11,6 +11,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::catalog::{Level, Profile};
 use crate::config::{RunConfig, TargetSource};
+use crate::exit::Exit;
 use crate::launch;
 use crate::mock::{Fault, Style};
 use crate::psa_mock::{AnswerStyle, PsaFault};
@@ -30,7 +31,10 @@ pub fn styled_mock_config(
     strict: bool,
 ) -> RunConfig {
     RunConfig {
-        target: TargetSource::BuiltInMock { faults, style },
+        target: TargetSource::BuiltInMock {
+            faults: faults.iter().map(|f| f.name()).collect(),
+            style: Some(style.name().to_string()),
+        },
         profile,
         strict,
         tags: None,
@@ -83,7 +87,10 @@ pub(crate) fn fault_config(fault: Fault, profile: Profile) -> RunConfig {
 /// PSA, in its answering style.
 pub fn psa_config(faults: Vec<PsaFault>, style: AnswerStyle, strict: bool) -> RunConfig {
     RunConfig {
-        target: TargetSource::BuiltInPsa { faults, style },
+        target: TargetSource::BuiltInPsa {
+            faults: faults.iter().map(|f| f.name()).collect(),
+            style: Some(style.name().to_string()),
+        },
         ..mock_config(vec![], Profile::Psa, strict)
     }
 }
@@ -166,7 +173,7 @@ impl KillFault for PsaFault {
 #[derive(Debug, Clone)]
 pub struct KillRow<F> {
     pub fault: F,
-    pub exit_code: u8,
+    pub exit_code: Exit,
     /// Requirements reported failed (the run is strict, so SHOULDs count).
     pub failed: BTreeSet<String>,
     /// How long the run took: a broken target must cost bounded time.
@@ -176,7 +183,7 @@ pub struct KillRow<F> {
 impl<F: KillFault> KillRow<F> {
     /// The fault's own requirement is among the failed ones.
     pub fn caught(&self) -> bool {
-        self.exit_code == 1 && self.failed.contains(self.fault.requirement())
+        self.exit_code == Exit::Failed && self.failed.contains(self.fault.requirement())
     }
 }
 
@@ -254,7 +261,13 @@ pub fn render_matrix<F: KillFault>(rows: &[KillRow<F>]) -> String {
 mod tests {
     use super::*;
 
-    fn row<F: KillFault>(fault: F, exit_code: u8, failed: &[&str]) -> KillRow<F> {
+    fn row<F: KillFault>(fault: F, code: u8, failed: &[&str]) -> KillRow<F> {
+        let exit_code = match code {
+            0 => Exit::Ok,
+            1 => Exit::Failed,
+            2 => Exit::Usage,
+            _ => Exit::Inconclusive,
+        };
         KillRow {
             fault,
             exit_code,

@@ -9,6 +9,7 @@
 //! `UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix::`.
 
 use psa_conformance::catalog::{self, Profile};
+use psa_conformance::exit::Exit;
 use psa_conformance::launch;
 use psa_conformance::mock::Fault;
 use psa_conformance::report::{RequirementStatus, RunReport, Verdict};
@@ -33,7 +34,7 @@ fn assert_exactly_conformant(clean: &RunReport, profile: Profile) {
         Verdict::Conformant,
         "the conformant mock in profile {profile}"
     );
-    assert_eq!(clean.exit_code(), 0);
+    assert_eq!(clean.exit_code(), Exit::Ok);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use psa_conformance::catalog::{self, Profile};
+use psa_conformance::exit::Exit;
 use psa_conformance::launch;
 use psa_conformance::psa_mock::{AnswerStyle, PsaFault};
 use psa_conformance::report::RequirementStatus;
@@ -32,7 +33,7 @@ async fn every_psa_fault_is_caught_by_its_requirement_and_the_clean_psa_passes()
             failed.is_empty(),
             "the reference PSA ({style:?}) fails {failed:?}"
         );
-        assert_eq!(clean.exit_code(), 0, "{style:?}");
+        assert_eq!(clean.exit_code(), Exit::Ok, "{style:?}");
         let untested = with_status(&clean, RequirementStatus::Untested);
         assert!(
             untested.is_empty(),

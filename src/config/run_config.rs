@@ -8,10 +8,7 @@ use std::time::Duration;
 use cucumber::gherkin::tagexpr::TagOperation;
 
 use super::error::ConfigError;
-use super::flags::{
-    parse_name, parse_names, parse_tags, MAX_CONCURRENCY, MAX_REPEAT_FEATURES, MAX_TIMEOUT_SECS,
-    MOCK_FAULTS_HINT, PSA_FAULTS_HINT,
-};
+use super::flags::{parse_tags, MAX_CONCURRENCY, MAX_REPEAT_FEATURES, MAX_TIMEOUT_SECS};
 use super::ncentral_side::{load_target, Target};
 use super::psa_side::{load_psa_target, PsaTarget};
 use crate::catalog::Profile;
@@ -20,18 +17,21 @@ use crate::cli::{RunArgs, Side};
 /// Where the target comes from.
 #[derive(Debug, Clone)]
 pub enum TargetSource {
-    /// Start the reference mock on 127.0.0.1 with an ephemeral port.
+    /// Start the reference mock on 127.0.0.1 with an ephemeral port, with
+    /// the faults and style named by `--mock-fault` and `--mock-style`
+    /// (`launch` reads the names; config knows no mock).
     BuiltInMock {
-        faults: Vec<crate::mock::Fault>,
-        style: crate::mock::Style,
+        faults: Vec<String>,
+        style: Option<String>,
     },
     /// A live implementation described by a target file.
     Live(Box<Target>),
     /// The vendor's side: start the reference PSA on 127.0.0.1 (and the
-    /// harness's N-central beside it) with an ephemeral port.
+    /// harness's N-central beside it) with an ephemeral port; its faults
+    /// and style by name, as [`TargetSource::BuiltInMock`]'s.
     BuiltInPsa {
-        faults: Vec<crate::psa_mock::PsaFault>,
-        style: crate::psa_mock::AnswerStyle,
+        faults: Vec<String>,
+        style: Option<String>,
     },
     /// The vendor's side: a live custom PSA described by a target file.
     LivePsa(Box<PsaTarget>),
@@ -146,39 +146,17 @@ impl RunConfig {
             })?;
         let target = match (args.side, &args.target) {
             (Side::Ncentral, None) => TargetSource::BuiltInMock {
-                faults: parse_names("--mock-fault", &args.mock_faults, MOCK_FAULTS_HINT)?,
+                faults: args.mock_faults.clone(),
                 style: if args.mock_alternate_style {
-                    crate::mock::Style::Alternate
+                    Some("alternate".into())
                 } else {
-                    args.mock_style
-                        .as_deref()
-                        .map(|s| parse_name("--mock-style", s, ""))
-                        .transpose()?
-                        .unwrap_or_default()
+                    args.mock_style.clone()
                 },
             },
-            (Side::Psa, None) => {
-                let faults: Vec<crate::psa_mock::PsaFault> =
-                    parse_names("--mock-fault", &args.mock_faults, PSA_FAULTS_HINT)?;
-                let style = match args.mock_style.as_deref() {
-                    Some(s) => parse_name("--mock-style", s, "")?,
-                    // A fault shows in one answering style: without
-                    // --mock-style, the style of the faults switched on.
-                    None => faults.first().map(|f| f.style()).unwrap_or_default(),
-                };
-                if let Some(other) = faults.iter().find(|f| f.style() != style) {
-                    return Err(ConfigError::BadOption {
-                        message: format!(
-                            "--mock-fault {} shows only in the {} style, not in the {} style of this run",
-                            other.name(),
-                            other.style().name(),
-                            style.name()
-                        ),
-                        hint: "run the faults of each style separately (--mock-style body or callback)".into(),
-                    });
-                }
-                TargetSource::BuiltInPsa { faults, style }
-            }
+            (Side::Psa, None) => TargetSource::BuiltInPsa {
+                faults: args.mock_faults.clone(),
+                style: args.mock_style.clone(),
+            },
             (Side::Ncentral, Some(path)) => TargetSource::Live(Box::new(load_target(path, env)?)),
             (Side::Psa, Some(path)) => TargetSource::LivePsa(Box::new(load_psa_target(path, env)?)),
         };

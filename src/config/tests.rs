@@ -128,32 +128,3 @@ fn bad_tag_expressions_are_config_errors() {
         Err(ConfigError::BadTags { .. })
     ));
 }
-
-#[test]
-fn the_mock_style_flag_and_its_older_alias() {
-    use crate::mock::Style;
-    use clap::Parser;
-    let style = |flags: &[&str]| -> Result<Style, String> {
-        let cli = crate::cli::Cli::try_parse_from(
-            ["psa-conformance", "run"].iter().chain(flags).copied(),
-        )
-        .map_err(|e| e.to_string())?;
-        let crate::cli::Command::Run(args) = cli.command else {
-            return Err("not a run".into());
-        };
-        match RunConfig::from_args(&args, &env())
-            .map_err(|e| e.to_string())?
-            .target
-        {
-            TargetSource::BuiltInMock { style, .. } => Ok(style),
-            _ => Err("not the built-in mock".into()),
-        }
-    };
-    assert_eq!(style(&[]), Ok(Style::Canonical));
-    assert_eq!(style(&["--mock-style", "ncentral"]), Ok(Style::Ncentral));
-    assert_eq!(style(&["--mock-style", "alternate"]), Ok(Style::Alternate));
-    assert_eq!(style(&["--mock-alternate-style"]), Ok(Style::Alternate));
-    assert!(style(&["--mock-style", "spring"]).is_err());
-    assert!(style(&["--mock-alternate-style", "--mock-style", "ncentral"]).is_err());
-    assert!(style(&["--mock-style", "ncentral", "--target", "t.toml"]).is_err());
-}

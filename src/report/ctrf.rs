@@ -66,7 +66,7 @@ pub fn render(run: &RunReport) -> String {
             "psa-conformance.verdictExplanation": run.verdict_explanation(),
             "psa-conformance.secretsNotChecked": run.secrets_not_checked,
             "psa-conformance.verdictLabel": run.verdict.label(),
-            "psa-conformance.exitCode": run.exit_code(),
+            "psa-conformance.exitCode": run.exit_code().code(),
             "psa-conformance.side": run.side().name(),
             "psa-conformance.profile": run.profile.to_string(),
             "psa-conformance.strict": run.strict,

@@ -13,6 +13,7 @@ use futures::FutureExt as _;
 use reqwest::Method;
 
 use crate::config::{AuthMode, ConfigError, RunConfig, Target};
+use crate::exit::Exit;
 use crate::features::{select, Applicability, Selection};
 use crate::http::{
     ClientBuildError, ClientSettings, Exchange, HttpClient, On429, RequestSpec, TransportErrorKind,
@@ -64,11 +65,11 @@ pub enum RunError {
 impl RunError {
     /// 2 for configuration problems (nothing sent), 130/143 when a signal
     /// stopped the run, 3 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> Exit {
         match self {
-            RunError::Config(_) | RunError::Client(_) | RunError::Listen { .. } => 2,
+            RunError::Config(_) | RunError::Client(_) | RunError::Listen { .. } => Exit::Usage,
             RunError::Interrupted(signal) => signal.exit_code(),
-            _ => 3,
+            _ => Exit::Inconclusive,
         }
     }
 }

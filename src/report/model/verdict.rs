@@ -3,6 +3,7 @@
 //! the sentences that explain them.
 
 use crate::catalog::{self, Level};
+use crate::exit::Exit;
 
 use super::additional;
 use super::run::{
@@ -120,12 +121,12 @@ impl RunReport {
     /// baseline makes a conformant run exit 1. With `--fail-on regression`
     /// (and a baseline) only a requirement that passed in the baseline and
     /// fails now makes it 1; an inconclusive run stays 3.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> Exit {
         if let Some(c) = self.regressions.as_ref().filter(|c| c.regressions_only) {
             return match self.verdict {
-                Verdict::Inconclusive => 3,
-                _ if c.regressed() => 1,
-                _ => 0,
+                Verdict::Inconclusive => Exit::Inconclusive,
+                _ if c.regressed() => Exit::Failed,
+                _ => Exit::Ok,
             };
         }
         match self.verdict {
@@ -133,11 +134,11 @@ impl RunReport {
                 if self.regressions.as_ref().is_some_and(|c| c.regressed())
                     || !additional::failed(&self.additional).is_empty() =>
             {
-                1
+                Exit::Failed
             }
-            Verdict::Conformant | Verdict::Partial => 0,
-            Verdict::NotConformant => 1,
-            Verdict::Inconclusive => 3,
+            Verdict::Conformant | Verdict::Partial => Exit::Ok,
+            Verdict::NotConformant => Exit::Failed,
+            Verdict::Inconclusive => Exit::Inconclusive,
         }
     }
 

@@ -77,7 +77,7 @@ fn a_failed_check_leaves_the_verdict_word_but_exits_1_and_is_named() {
     ));
     let r = RunReport::build(&info(), s, &[], Vec::new());
     assert_eq!(r.verdict, Verdict::Conformant);
-    assert_eq!(r.exit_code(), 1);
+    assert_eq!(r.exit_code().code(), 1);
     let why = r.verdict_explanation();
     assert!(
         why.ends_with(
@@ -97,7 +97,7 @@ fn a_passed_check_changes_nothing() {
         ScenarioStatus::Passed,
     ));
     let r = RunReport::build(&info(), s, &[], Vec::new());
-    assert_eq!((r.verdict, r.exit_code()), (Verdict::Conformant, 0));
+    assert_eq!((r.verdict, r.exit_code().code()), (Verdict::Conformant, 0));
     assert!(!r.verdict_explanation().contains("additional"));
     assert_eq!(r.additional[0].status, RequirementStatus::Passed);
 }
