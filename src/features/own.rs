@@ -126,14 +126,16 @@ pub fn load(dir: &Path) -> Result<Vec<gherkin::Feature>, OwnFeaturesError> {
 
 fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
+        // One file past the limit is enough to refuse the folder: a huge
+        // tree is not walked whole.
+        if out.len() > MAX_FILES {
+            return Ok(());
+        }
         let path = entry?.path();
         if path.is_dir() && depth < MAX_DEPTH {
             collect_files(&path, depth + 1, out)?;
         } else if path.extension().is_some_and(|e| e == "feature") && path.is_file() {
             out.push(path);
-            if out.len() > MAX_FILES {
-                return Ok(());
-            }
         }
     }
     Ok(())

@@ -148,3 +148,102 @@ fn check_ids_are_shaped_like_ids_and_never_the_catalogs() {
     assert_eq!(check_id(&tags(&["CRED-01", "lifecycle"])), None);
     assert_eq!(check_id(&tags(&["x-acme-01", "X", "X-"])), None);
 }
+
+#[test]
+fn a_file_of_exactly_the_size_limit_is_read() {
+    let pad = MAX_FILE_BYTES as usize - GOOD.len() - 2;
+    let exact = format!("{GOOD}#{}\n", "x".repeat(pad));
+    assert_eq!(exact.len() as u64, MAX_FILE_BYTES);
+    assert!(load(folder(&[("exact.feature", &exact)]).path()).is_ok());
+}
+
+#[test]
+fn at_most_max_files_are_read_and_one_more_is_refused() {
+    let names: Vec<String> = (0..=MAX_FILES)
+        .map(|i| format!("f{i:03}.feature"))
+        .collect();
+    let text = |i: usize| GOOD.replace("X-ACME-01", &format!("X-ACME-{i}"));
+    let texts: Vec<String> = (0..=MAX_FILES).map(text).collect();
+    let files: Vec<(&str, &str)> = names
+        .iter()
+        .map(String::as_str)
+        .zip(texts.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        load(folder(&files[..MAX_FILES]).path()).unwrap().len(),
+        MAX_FILES
+    );
+    let e = load(folder(&files).path()).unwrap_err();
+    assert_eq!(
+        e.title,
+        format!(
+            "{} .feature files; at most {MAX_FILES} are read",
+            MAX_FILES + 1
+        )
+    );
+    // Counting stops just past the limit: a huge folder is not walked whole.
+    let more: Vec<(&str, &str)> = files
+        .iter()
+        .copied()
+        .chain([("zz.feature", GOOD), ("zzz.feature", GOOD)])
+        .collect();
+    assert!(load(folder(&more).path())
+        .unwrap_err()
+        .title
+        .starts_with(&format!("{} .feature files", MAX_FILES + 1)));
+}
+
+#[test]
+fn twenty_problems_are_listed_and_the_rest_counted() {
+    let untagged = GOOD.replace("@X-ACME-01", "@smoke");
+    let names: Vec<String> = (0..21).map(|i| format!("f{i:02}.feature")).collect();
+    let twenty: Vec<(&str, &str)> = names[..20]
+        .iter()
+        .map(|n| (n.as_str(), untagged.as_str()))
+        .collect();
+    let e = load(folder(&twenty).path()).unwrap_err();
+    assert_eq!(
+        (
+            e.details.matches("  at ").count(),
+            e.details.contains("more")
+        ),
+        (20, false),
+        "{e}"
+    );
+    let all: Vec<(&str, &str)> = names
+        .iter()
+        .map(|n| (n.as_str(), untagged.as_str()))
+        .collect();
+    let e = load(folder(&all).path()).unwrap_err();
+    assert!(e.title.starts_with("21 problem(s)"), "{e}");
+    assert_eq!(e.details.matches("  at ").count(), 20, "{e}");
+    assert!(e.details.ends_with("  … and 1 more\n"), "{e}");
+}
+
+#[test]
+fn sub_folders_are_read_eight_deep_and_no_deeper() {
+    let at = |depth: usize| format!("{}a.feature", "d/".repeat(depth));
+    let (eight, nine) = (at(8), at(9));
+    let found =
+        load(folder(&[("top.feature", GOOD), (&eight, &GOOD.replace("01", "08"))]).path()).unwrap();
+    assert_eq!(found.len(), 2);
+    let found =
+        load(folder(&[("top.feature", GOOD), (&nine, &GOOD.replace("01", "09"))]).path()).unwrap();
+    assert_eq!(found.len(), 1, "a file nine folders down is not read");
+}
+
+#[test]
+fn counting_stops_past_the_limit_in_sub_folders_too() {
+    let names: Vec<String> = (0..MAX_FILES + 5)
+        .map(|i| format!("s{}/f{i:03}.feature", i % 3))
+        .collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), GOOD)).collect();
+    let e = load(folder(&files).path()).unwrap_err();
+    assert_eq!(
+        e.title,
+        format!(
+            "{} .feature files; at most {MAX_FILES} are read",
+            MAX_FILES + 1
+        )
+    );
+}
