@@ -216,13 +216,6 @@ impl Endpoint {
     pub fn key(&self) -> String {
         format!("{} {}", self.method, self.route)
     }
-
-    /// The route with axum's parameter syntax is the same (`{name}`).
-    pub fn path_parameters(&self) -> impl Iterator<Item = &'static str> {
-        self.route
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-    }
 }
 
 /// The media type of a `Content-Type` value, without parameters and
@@ -242,12 +235,6 @@ pub fn find(method: &str, path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
         .iter()
         .find(|e| e.method.eq_ignore_ascii_case(method) && e.matches_path(path))
-}
-
-/// The endpoint whose route fits a path, whatever the method (the first of
-/// the table: the certified PSA endpoint where two share a route).
-pub fn for_path(path: &str) -> Option<&'static Endpoint> {
-    ENDPOINTS.iter().find(|e| e.matches_path(path))
 }
 
 #[cfg(test)]
@@ -301,10 +288,6 @@ mod tests {
         assert_eq!(
             unique.len(),
             ENDPOINTS.iter().filter(|e| e.certified_psa).count()
-        );
-        assert_eq!(
-            TICKET_INFO.path_parameters().collect::<Vec<_>>(),
-            ["customPsaTicketId"]
         );
     }
 

@@ -11,28 +11,28 @@
 //! the certification board. [`app`] is the commands; [`exit`] their one exit
 //! status and error.
 
-pub mod api;
+pub(crate) mod api;
 pub mod app;
 pub mod attest;
-pub mod board;
+pub(crate) mod board;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod exit;
-pub mod features;
+pub(crate) mod features;
 pub mod http;
-pub mod interrupt;
-pub mod jackson;
+pub(crate) mod interrupt;
+pub(crate) mod jackson;
 pub mod launch;
 pub mod mock;
-pub mod net;
-pub mod nulls;
-pub mod openapi;
-pub mod output;
+pub(crate) mod net;
+pub(crate) mod nulls;
+pub(crate) mod openapi;
+pub(crate) mod output;
 pub mod psa_mock;
-pub mod redact;
+pub(crate) mod redact;
 pub mod report;
 pub mod schema;
 pub mod selftest;
-pub mod suite;
+pub(crate) mod suite;
 mod target_file;

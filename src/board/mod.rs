@@ -25,7 +25,6 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-pub use config::ConfigError;
 pub use error::BoardError;
 use model::Board;
 

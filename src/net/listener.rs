@@ -49,15 +49,6 @@ impl Endpoint {
         Endpoint { listener, tls }
     }
 
-    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.listener.local_addr()
-    }
-
-    /// Whether it serves HTTPS.
-    pub fn is_tls(&self) -> bool {
-        self.tls.is_some()
-    }
-
     /// Serves `app` until `shutdown` completes; calls in flight are
     /// answered first.
     pub async fn serve(self, app: Router, shutdown: impl Future<Output = ()> + Send + 'static) {

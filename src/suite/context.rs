@@ -23,7 +23,6 @@ pub struct RunContext {
     /// A password that is surely not the configured one.
     pub wrong_password: Secret,
     pub monitor: Monitor,
-    pub strict: bool,
     /// Held by each `@lifecycle` scenario for its whole run, so the
     /// scenarios that change or compare the lifecycle tickets never overlap.
     pub lifecycle_lock: Arc<tokio::sync::Mutex<()>>,

@@ -36,4 +36,4 @@ pub mod shared_sends;
 pub mod steps;
 pub mod world;
 
-pub use runner::{execute, execute_until, RunError};
+pub use runner::{execute_until, RunError};

@@ -74,19 +74,6 @@ impl RunError {
     }
 }
 
-/// Runs the suite as configured against `target` and returns its report
-/// (not yet written).
-pub async fn execute(config: &RunConfig, target: Target) -> Result<RunReport, RunError> {
-    execute_until(
-        config,
-        target,
-        Stop::never(),
-        Arc::new(super::events::Silent),
-    )
-    .await
-    .map(|(report, _)| report)
-}
-
 /// [`execute`], stopping early when `stop` is asked for: then the report
 /// covers what ran (see [`crate::interrupt::mark_interrupted`]) and comes
 /// with the signal.
@@ -134,7 +121,6 @@ pub async fn execute_until(
         wrong_key,
         wrong_password,
         monitor: Monitor::new(schemas, echo),
-        strict: config.strict,
         lifecycle_lock: Arc::default(),
         shared_sends: Default::default(),
         target,

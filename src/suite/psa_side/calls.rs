@@ -4,7 +4,8 @@
 //! checks, with its body and headers cut to a few KiB and its credentials
 //! shown by kind and length; every other call is *foreign* — kept as a
 //! [`ForeignCall`] line (peer, time, method, path, status), never judged.
-//! Both lists have a cap; what is cut is counted, and the reports say so.
+//! Both lists have a cap; what a kept call lost to the caps is noted
+//! in its scenario's evidence, and a call not kept is counted in the reports.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -178,8 +179,6 @@ pub struct Record {
     pub foreign: Vec<ForeignCall>,
     /// Every foreign call, the listed ones included.
     pub foreign_total: usize,
-    /// Bytes of kept calls cut to the caps.
-    pub bytes_cut: usize,
     /// Foreign calls that carried a token this N-central did not issue.
     pub unknown_tokens: usize,
 }
@@ -187,7 +186,6 @@ pub struct Record {
 impl Record {
     /// Keeps a call of the PSA, or counts it when the record is full.
     pub fn keep(&mut self, call: Call) {
-        self.bytes_cut += call.cut;
         if self.calls.len() < MAX_CALLS {
             self.calls.push(call);
         } else {

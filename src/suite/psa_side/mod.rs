@@ -33,7 +33,6 @@ use super::runner::RunError;
 use ncentral::HarnessNcentralServer;
 use world::PsaSideWorld;
 
-pub use run_wide::PROMPT_ANSWER;
 
 /// How long the run waits after its last scenario for late callbacks, so a
 /// callback sent twice or unasked is seen (CB-04).

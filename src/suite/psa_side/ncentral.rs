@@ -19,10 +19,10 @@ mod server;
 mod state;
 
 pub use super::calls::{
-    ticket_id_of, ticket_number_of, Bearer, Call, CallKind, ForeignCall, Record,
+    ticket_id_of, ticket_number_of, Bearer, Call, CallKind,
 };
 pub use server::HarnessNcentralServer;
-pub use state::{NcentralState, RecordSummary, Trap};
+pub use state::{NcentralState, Trap};
 
 #[cfg(test)]
 use {

@@ -1,7 +1,6 @@
 //! The harness's N-central as a server: started on a bound socket (plain or
 //! HTTPS), stopped when the run ends.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +11,6 @@ use crate::redact::{Redactor, Secret};
 /// The harness's N-central, serving until stopped.
 pub struct HarnessNcentralServer {
     pub state: Arc<NcentralState>,
-    address: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -27,7 +25,6 @@ impl HarnessNcentralServer {
         redactor: Redactor,
     ) -> std::io::Result<Self> {
         let listener = listener.into();
-        let address = listener.local_addr()?;
         let state = Arc::new(NcentralState::new(public_url, user_api_jwt, redactor));
         let app = axum::Router::new()
             .fallback(serve)
@@ -42,14 +39,9 @@ impl HarnessNcentralServer {
         });
         Ok(HarnessNcentralServer {
             state,
-            address,
             shutdown: Some(tx),
             task: Some(task),
         })
-    }
-
-    pub fn address(&self) -> SocketAddr {
-        self.address
     }
 
     /// Stops serving; calls in flight are answered first.

@@ -48,7 +48,6 @@ pub struct RecordSummary {
     pub foreign: Vec<ForeignCall>,
     pub foreign_total: usize,
     pub unknown_tokens: usize,
-    pub bytes_cut: usize,
 }
 
 /// The shared state: credentials, issued tokens, calls, traps.
@@ -121,7 +120,6 @@ impl NcentralState {
             foreign: r.foreign.clone(),
             foreign_total: r.foreign_total,
             unknown_tokens: r.unknown_tokens,
-            bytes_cut: r.bytes_cut,
         }
     }
 
