@@ -6,7 +6,7 @@
 
 /// One operation of N-central's API that the suite knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// `GET`, `POST`, … (upper case).
     pub method: &'static str,
     /// The route with `{braced}` path parameters, as N-central's OpenAPI
@@ -47,7 +47,7 @@ const fn psa(
     }
 }
 
-pub const STANDARD_PSA_ROOT: Endpoint = psa(
+pub(crate) const STANDARD_PSA_ROOT: Endpoint = psa(
     "GET",
     "/api/standard-psa",
     "standardPsaRoot",
@@ -55,7 +55,7 @@ pub const STANDARD_PSA_ROOT: Endpoint = psa(
     false,
     "standard-psa-links",
 );
-pub const CUSTOM_PSA_ROOT: Endpoint = psa(
+pub(crate) const CUSTOM_PSA_ROOT: Endpoint = psa(
     "GET",
     "/api/custom-psa",
     "customPsaRoot",
@@ -63,7 +63,7 @@ pub const CUSTOM_PSA_ROOT: Endpoint = psa(
     false,
     "custom-psa-links",
 );
-pub const CUSTOM_PSA_TICKETS_ROOT: Endpoint = psa(
+pub(crate) const CUSTOM_PSA_TICKETS_ROOT: Endpoint = psa(
     "GET",
     "/api/custom-psa/tickets",
     "customPsaTicketsRoot",
@@ -71,7 +71,7 @@ pub const CUSTOM_PSA_TICKETS_ROOT: Endpoint = psa(
     false,
     "custom-psa-tickets-links",
 );
-pub const VALIDATE_CREDENTIAL: Endpoint = psa(
+pub(crate) const VALIDATE_CREDENTIAL: Endpoint = psa(
     "POST",
     "/api/standard-psa/{psaType}/credential",
     "validatePsaCredentials",
@@ -79,7 +79,7 @@ pub const VALIDATE_CREDENTIAL: Endpoint = psa(
     true,
     "credential-validation",
 );
-pub const TICKET_INFO: Endpoint = psa(
+pub(crate) const TICKET_INFO: Endpoint = psa(
     "POST",
     "/api/custom-psa/tickets/{customPsaTicketId}",
     "getCustomTicketInfo",
@@ -87,7 +87,7 @@ pub const TICKET_INFO: Endpoint = psa(
     true,
     "ticket-info",
 );
-pub const AUTHENTICATE: Endpoint = Endpoint {
+pub(crate) const AUTHENTICATE: Endpoint = Endpoint {
     method: "POST",
     route: "/api/auth/authenticate",
     operation_id: "authenticate",
@@ -97,7 +97,7 @@ pub const AUTHENTICATE: Endpoint = Endpoint {
     ok_schema: Some("token-exchange"),
     certified_psa: false,
 };
-pub const CREATE_CUSTOM_TICKET: Endpoint = Endpoint {
+pub(crate) const CREATE_CUSTOM_TICKET: Endpoint = Endpoint {
     method: "POST",
     route: "/api/custom-psa/tickets",
     operation_id: "createCustomTicket",
@@ -107,7 +107,7 @@ pub const CREATE_CUSTOM_TICKET: Endpoint = Endpoint {
     ok_schema: Some("custom-psa-ticket-create-response"),
     certified_psa: false,
 };
-pub const TICKET_INFO_WITHOUT_PSA_CREDENTIALS: Endpoint = Endpoint {
+pub(crate) const TICKET_INFO_WITHOUT_PSA_CREDENTIALS: Endpoint = Endpoint {
     method: "GET",
     route: "/api/custom-psa/tickets/{customPsaTicketId}",
     operation_id: "getCustomTicketInfoWithoutPsaCreds",
@@ -139,14 +139,14 @@ const fn extended(
     }
 }
 
-pub const RESOLVE_CUSTOM_TICKET: Endpoint = extended(
+pub(crate) const RESOLVE_CUSTOM_TICKET: Endpoint = extended(
     "POST",
     "/api/custom-psa/tickets/{customPsaTicketId}/resolve",
     "resolveCustomTicket",
     "Resolve a custom PSA ticket in N-central.",
     "custom-psa-ticket-create-response",
 );
-pub const REOPEN_CUSTOM_TICKET: Endpoint = extended(
+pub(crate) const REOPEN_CUSTOM_TICKET: Endpoint = extended(
     "POST",
     "/api/custom-psa/tickets/{customPsaTicketId}/reopen",
     "reopenCustomTicket",
@@ -154,14 +154,14 @@ pub const REOPEN_CUSTOM_TICKET: Endpoint = extended(
     "custom-psa-ticket-create-response",
 );
 /// The refresh token travels as a `text/plain` body; no bearer token.
-pub const REFRESH: Endpoint = extended(
+pub(crate) const REFRESH: Endpoint = extended(
     "POST",
     "/api/auth/refresh",
     "refresh",
     "Obtain new access and refresh tokens with a valid refresh token.",
     "token-exchange",
 );
-pub const VALIDATE_TOKEN: Endpoint = extended(
+pub(crate) const VALIDATE_TOKEN: Endpoint = extended(
     "GET",
     "/api/auth/validate",
     "validate",
@@ -171,7 +171,7 @@ pub const VALIDATE_TOKEN: Endpoint = extended(
 
 /// Every endpoint, the five certified PSA endpoints first, in the order of
 /// REQUIREMENTS.md.
-pub static ENDPOINTS: &[Endpoint] = &[
+pub(crate) static ENDPOINTS: &[Endpoint] = &[
     STANDARD_PSA_ROOT,
     CUSTOM_PSA_ROOT,
     CUSTOM_PSA_TICKETS_ROOT,
@@ -187,14 +187,14 @@ pub static ENDPOINTS: &[Endpoint] = &[
 ];
 
 /// The five PSA endpoints of sections 1–8.
-pub fn certified_psa() -> impl Iterator<Item = &'static Endpoint> {
+pub(crate) fn certified_psa() -> impl Iterator<Item = &'static Endpoint> {
     ENDPOINTS.iter().filter(|e| e.certified_psa)
 }
 
 impl Endpoint {
     /// Whether a concrete path (without query) fits this route: the same
     /// segments, a `{parameter}` matching any one non-empty segment.
-    pub fn matches_path(&self, path: &str) -> bool {
+    pub(crate) fn matches_path(&self, path: &str) -> bool {
         let path = path.split('?').next().unwrap_or(path);
         let mut concrete = path.split('/');
         let mut pattern = self.route.split('/');
@@ -213,7 +213,7 @@ impl Endpoint {
     }
 
     /// `POST /api/standard-psa/{psaType}/credential`.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!("{} {}", self.method, self.route)
     }
 }
@@ -221,7 +221,7 @@ impl Endpoint {
 /// The media type of a `Content-Type` value, without parameters and
 /// lower-cased: a `charset` never matters (REQUIREMENTS.md, Conventions).
 /// `application/json;charset=UTF-8` → `application/json`.
-pub fn media_type(content_type: &str) -> String {
+pub(crate) fn media_type(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -231,7 +231,7 @@ pub fn media_type(content_type: &str) -> String {
 }
 
 /// The endpoint a request goes to, if the suite knows it.
-pub fn find(method: &str, path: &str) -> Option<&'static Endpoint> {
+pub(crate) fn find(method: &str, path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
         .iter()
         .find(|e| e.method.eq_ignore_ascii_case(method) && e.matches_path(path))

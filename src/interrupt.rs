@@ -125,7 +125,7 @@ impl Signals {
 }
 
 /// How far an interrupted run got.
-pub struct Interrupted {
+pub(crate) struct Interrupted {
     pub signal: Interrupt,
     /// Ids of the scenarios selected to run that did not finish.
     pub unfinished: HashSet<String>,
@@ -136,7 +136,7 @@ pub struct Interrupted {
 impl Interrupted {
     /// Adds to `scenarios` (those that finished) every `planned` one that did
     /// not, as skipped with the signal as the reason.
-    pub fn new(
+    pub(crate) fn new(
         signal: Interrupt,
         planned: Vec<ScenarioResult>,
         scenarios: &mut Vec<ScenarioResult>,
@@ -169,7 +169,7 @@ impl Interrupted {
 /// the reason first, and every requirement that did not
 /// finish — one of whose scenarios is in `unfinished`, or a run-wide check,
 /// which saw only part of the run — `untested` unless it already failed.
-pub fn mark_interrupted(
+pub(crate) fn mark_interrupted(
     report: &mut RunReport,
     signal: Interrupt,
     unfinished: &HashSet<String>,

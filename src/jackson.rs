@@ -8,7 +8,7 @@ use serde_json::Value;
 /// An `int`/`Integer` field: a JSON number (a fraction is truncated, as
 /// `ACCEPT_FLOAT_AS_INT` does by default) or a decimal string, within 32 bits.
 /// `None` for anything else (`true`, `"abc"`, an object, null, too large).
-pub fn int32(value: &Value) -> Option<i32> {
+pub(crate) fn int32(value: &Value) -> Option<i32> {
     match value {
         Value::Number(n) => n
             .as_i64()
@@ -25,7 +25,7 @@ pub fn int32(value: &Value) -> Option<i32> {
 
 /// A `String` field: a string, or a number or boolean written as text.
 /// `None` for null, an array or an object.
-pub fn text(value: &Value) -> Option<String> {
+pub(crate) fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(t) => Some(t.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -11,6 +11,8 @@
 //! the certification board. [`app`] is the commands; [`exit`] their one exit
 //! status and error.
 
+#![warn(unreachable_pub)]
+
 pub(crate) mod api;
 pub mod app;
 pub mod attest;

@@ -19,10 +19,11 @@ use serde_json::Value;
 
 /// N-central's OpenAPI 3.0.1 description of the PSA, authentication and
 /// root operations, unchanged (origin in `schemas/ncentral/README.md`).
-pub const NCENTRAL_OPENAPI: &str = include_str!("../schemas/ncentral/ncentral-openapi-psa.json");
+pub(crate) const NCENTRAL_OPENAPI: &str =
+    include_str!("../schemas/ncentral/ncentral-openapi-psa.json");
 
 /// Each response schema and the N-central component it describes.
-pub const NCENTRAL_COMPONENTS: &[(&str, &str)] = &[
+pub(crate) const NCENTRAL_COMPONENTS: &[(&str, &str)] = &[
     ("standard-psa-links", "LinksResponse"),
     ("custom-psa-links", "LinksResponse"),
     ("custom-psa-tickets-links", "LinksResponse"),
@@ -50,7 +51,7 @@ fn ncentral() -> &'static Value {
 
 /// The N-central component schema `name` describes; `None` for a request
 /// schema or one N-central does not document.
-pub fn component_of(name: &str) -> Option<&'static Value> {
+pub(crate) fn component_of(name: &str) -> Option<&'static Value> {
     let (_, component) = NCENTRAL_COMPONENTS.iter().find(|(n, _)| *n == name)?;
     ncentral()
         .pointer(&format!("/components/schemas/{component}"))
@@ -61,7 +62,7 @@ pub fn component_of(name: &str) -> Option<&'static Value> {
 /// demanded (in the schema's own `required`) nor required by N-central's
 /// component may also be `null`. Schemas that describe no N-central
 /// response are left as they are.
-pub fn apply(name: &str, schema: &mut Value) {
+pub(crate) fn apply(name: &str, schema: &mut Value) {
     if let Some(theirs) = component_of(name) {
         widen(schema, Some(theirs));
     }

@@ -9,11 +9,11 @@ use crate::schema::effective_schemas;
 
 /// psaType as the mock takes it: a number of at most 9 digits (anything
 /// else is a 400).
-pub const PSA_TYPE_PATTERN: &str = "^[0-9]{1,9}$";
+pub(crate) const PSA_TYPE_PATTERN: &str = "^[0-9]{1,9}$";
 
 /// A custom PSA ticket id: a decimal without leading zero, at most 19
 /// digits (anything else is a 400).
-pub const TICKET_ID_PATTERN: &str = "^[1-9][0-9]{0,18}$";
+pub(crate) const TICKET_ID_PATTERN: &str = "^[1-9][0-9]{0,18}$";
 
 /// One field of an offset: `Z` or `±HH:MM[:SS]` up to ±18:00.
 macro_rules! offset {
@@ -27,7 +27,7 @@ macro_rules! offset {
 /// ECMA-262 pattern so outside validators enforce it; the same rule as
 /// `schema::is_zoned_date_time`, which also refuses impossible calendar
 /// dates (`2024-02-30`) no pattern can.
-pub const ZONED_DATE_TIME_PATTERN: &str = concat!(
+pub(crate) const ZONED_DATE_TIME_PATTERN: &str = concat!(
     "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt]",
     "(?:(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?|23:59:60(?:\\.[0-9]{1,9})?)",
     "(?:[Zz]|",
@@ -69,7 +69,7 @@ fn components() -> Map<String, Value> {
 }
 
 /// `ticket-info` → `TicketInfo`.
-pub fn component_name(schema: &str) -> String {
+pub(crate) fn component_name(schema: &str) -> String {
     schema
         .split('-')
         .map(|w| {
@@ -205,7 +205,7 @@ fn reference_raw(component: &str) -> Value {
 }
 
 /// The OpenAPI 3.1 document, pretty-printed.
-pub fn document() -> String {
+pub(crate) fn document() -> String {
     let mut auth_responses = errors(&[
         ("401", "Invalid User-API JWT."),
         ("429", "Too many requests in flight."),

@@ -18,7 +18,7 @@ const FAILED: u8 = 2;
 static STDOUT: AtomicU8 = AtomicU8::new(OPEN);
 
 /// Writes to standard output; see the module documentation.
-pub fn out(args: std::fmt::Arguments<'_>) {
+pub(crate) fn out(args: std::fmt::Arguments<'_>) {
     if STDOUT.load(Ordering::SeqCst) != OPEN {
         return;
     }
@@ -38,14 +38,14 @@ pub fn out(args: std::fmt::Arguments<'_>) {
 
 /// Writes to standard error, ignoring failure: there is nowhere left to
 /// say anything.
-pub fn err(args: std::fmt::Arguments<'_>) {
+pub(crate) fn err(args: std::fmt::Arguments<'_>) {
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
 }
 
 /// The exit status once output is done: a success whose output could not
 /// be written (for a reason other than a closed pipe) becomes 3.
-pub fn final_status(exit: Exit) -> Exit {
+pub(crate) fn final_status(exit: Exit) -> Exit {
     if exit == Exit::Ok && STDOUT.load(Ordering::SeqCst) == FAILED {
         Exit::Inconclusive
     } else {

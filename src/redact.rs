@@ -14,7 +14,7 @@ use std::sync::{Arc, RwLock};
 use aho_corasick::{AhoCorasick, MatchKind};
 
 /// What a masked secret reads as.
-pub const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 
 /// A secret value. Its `Debug` and `Display` never show it; use
 /// [`Secret::expose`] where the value must go on the wire. It may carry the
@@ -42,7 +42,7 @@ impl PartialEq for Secret {
 impl Eq for Secret {}
 
 /// The variable a secret nobody named is written as in a replay.
-pub const UNNAMED_SECRET_VAR: &str = "SECRET";
+pub(crate) const UNNAMED_SECRET_VAR: &str = "SECRET";
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
@@ -86,7 +86,7 @@ impl fmt::Display for Secret {
 
 /// Secrets shorter than this are not masked: masking `"a"` would shred every
 /// report while protecting nothing. Config validation rejects such secrets.
-pub const MIN_SECRET_LEN: usize = 4;
+pub(crate) const MIN_SECRET_LEN: usize = 4;
 
 /// Masks every known secret in text. Cheap to clone; secrets learnt during a
 /// run (an exchanged access token) are added with [`Redactor::add`].
@@ -252,7 +252,7 @@ pub enum ReplayPart {
 /// and `\` escaped, and so are control characters and sometimes `/`),
 /// form-urlencoded and percent-encoded. The plain form comes first; no form
 /// is empty or repeated.
-pub fn wire_forms(value: &str) -> Vec<String> {
+pub(crate) fn wire_forms(value: &str) -> Vec<String> {
     let mut forms = vec![value.to_string()];
     if let Ok(quoted) = serde_json::to_string(value) {
         forms.push(quoted[1..quoted.len() - 1].to_string());
@@ -270,14 +270,14 @@ pub fn wire_forms(value: &str) -> Vec<String> {
 }
 
 /// What a JWT looks like: three base64url segments, the first a JSON object.
-pub const JWT_SHAPE: &str = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*";
+pub(crate) const JWT_SHAPE: &str = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*";
 
 /// Shows any JWT-shaped value (three base64url segments) by its first
 /// characters and length only. Used on headers, where the suite's own
 /// forged tokens and a target's echo of them would otherwise appear whole:
 /// a forged token is no secret, but one altered from the real token carries
 /// its header and claims.
-pub fn mask_token_shapes(text: &str) -> Cow<'_, str> {
+pub(crate) fn mask_token_shapes(text: &str) -> Cow<'_, str> {
     static JWT: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(JWT_SHAPE).expect("static regex"));
     JWT.replace_all(text, |c: &regex::Captures<'_>| {
@@ -288,7 +288,7 @@ pub fn mask_token_shapes(text: &str) -> Cow<'_, str> {
 
 /// How a masked credential reads: its kind and length, never its value
 /// (`<JWT, 120 chars>`).
-pub fn describe_credential(kind: &str, value: &str) -> String {
+pub(crate) fn describe_credential(kind: &str, value: &str) -> String {
     format!("<{kind}, {} chars>", value.chars().count())
 }
 
@@ -298,7 +298,7 @@ pub fn describe_credential(kind: &str, value: &str) -> String {
 /// whose name says it holds a credential (`token`, `accessToken`,
 /// `password`, `secret`, `jwt`, `apiKey`…). Each shows as its kind and
 /// length ([`describe_credential`]).
-pub fn mask_credential_shapes(text: &str) -> Cow<'_, str> {
+pub(crate) fn mask_credential_shapes(text: &str) -> Cow<'_, str> {
     static JWT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
             .expect("static regex")

@@ -20,12 +20,12 @@ pub enum VerifyInputError {
 }
 
 /// Files by name, with their bytes.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub(crate) type Files = BTreeMap<String, Vec<u8>>;
 
 /// The most a report set's files are read into memory, together: a real
 /// one holds a few MB; a folder holding more (a stray disk image beside the
 /// reports) must not take `verify` or `board` with it.
-pub const BUNDLE_READ_CAP: u64 = 256 * 1024 * 1024;
+pub(crate) const BUNDLE_READ_CAP: u64 = 256 * 1024 * 1024;
 
 /// Reads `path` — a report directory, or its `attestation.json` — into the
 /// envelope's bytes and every other regular file of the directory, at most

@@ -25,20 +25,16 @@ mod sign;
 mod statement;
 mod verify;
 
-pub use bundle::{read_bundle, Files, VerifyInputError, BUNDLE_READ_CAP};
-pub use sign::{
-    foreign_files, prepare_report, unchecked_requirements, write_attestation, SignError,
+pub use bundle::read_bundle;
+pub(crate) use sign::{foreign_files, prepare_report, unchecked_requirements, write_attestation};
+pub(crate) use statement::RunFacts;
+#[cfg(test)]
+use statement::{
+    feature_files, files_digest, signable_result, statement, PREDICATE_TYPE, STATEMENT_TYPE,
 };
-pub use statement::{
-    feature_files, files_digest, schema_files, sha256_hex, signable_result, statement,
-    ResourceDescriptor, RunFacts, Statement, TestResult, ATTESTATION_FILE, PREDICATE_TYPE,
-    STATEMENT_TYPE,
-};
-pub use verify::{signer, verify, Attested, Invalid};
-
-/// The report files CLI.md promises in `--out DIR`: a directory to be
-/// signed may hold these (from an earlier run) and nothing else.
-pub use crate::report::REPORT_FILES;
+pub use statement::{sha256_hex, Statement, ATTESTATION_FILE};
+pub use verify::verify;
+pub(crate) use verify::{signer, Invalid};
 
 #[cfg(test)]
 use {

@@ -13,7 +13,11 @@ use crate::report::{RunReport, REPORT_FILES};
 /// run's `attestation.json` (it would not match them), and either marks
 /// the report as signed by `key` — its pages name the key, so this comes
 /// before they are rendered — or says why the run cannot be signed.
-pub fn prepare_report(report: &mut RunReport, key: &PrivateKey, dir: &Path) -> Result<(), String> {
+pub(crate) fn prepare_report(
+    report: &mut RunReport,
+    key: &PrivateKey,
+    dir: &Path,
+) -> Result<(), String> {
     let _ = std::fs::remove_file(dir.join(ATTESTATION_FILE));
     signable_result(report)?;
     report.signed_by = Some(key.fingerprint());
@@ -22,7 +26,7 @@ pub fn prepare_report(report: &mut RunReport, key: &PrivateKey, dir: &Path) -> R
 
 /// Why signing failed after the run.
 #[derive(Debug, thiserror::Error)]
-pub enum SignError {
+pub(crate) enum SignError {
     #[error("not signed: {0}")]
     Refused(String),
     #[error("cannot read the report {path} to sign it: {source}")]
@@ -40,7 +44,7 @@ pub enum SignError {
 /// Signs the reports already written to `dir` (`written`) and writes
 /// `dir/attestation.json` — through a temporary file and a rename, so it is
 /// never left half-written.
-pub fn write_attestation(
+pub(crate) fn write_attestation(
     dir: &Path,
     written: &[PathBuf],
     facts: &RunFacts<'_>,
@@ -82,7 +86,7 @@ pub fn write_attestation(
 /// Before a signed run: `dir` must hold nothing but report files of an
 /// earlier run (which this run replaces), or `verify` would find files
 /// that were never attested. Returns the intruders.
-pub fn foreign_files(dir: &Path) -> Vec<String> {
+pub(crate) fn foreign_files(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -102,7 +106,7 @@ const RUN_WIDE: [&str; 3] = ["ERR-01", "ERR-02", "ERR-03"];
 /// (every MUST; with `strict` every SHOULD too) that the tag expression
 /// leaves without any scenario — the run would be partial, so it is refused
 /// before any request.
-pub fn unchecked_requirements(
+pub(crate) fn unchecked_requirements(
     profile: crate::catalog::Profile,
     strict: bool,
     tags: Option<&cucumber::gherkin::tagexpr::TagOperation>,

@@ -15,13 +15,13 @@ use crate::report::{RunReport, ScenarioStatus, Verdict};
 /// The file `run --sign-with` writes beside the reports.
 pub const ATTESTATION_FILE: &str = "attestation.json";
 /// in-toto Statement v1.
-pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+pub(crate) const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 /// The in-toto test-result predicate.
-pub const PREDICATE_TYPE: &str = "https://in-toto.io/attestation/test-result/v0.1";
+pub(crate) const PREDICATE_TYPE: &str = "https://in-toto.io/attestation/test-result/v0.1";
 
 /// A complete verdict's test-result `result`, or why the run cannot be
 /// signed.
-pub fn signable_result(report: &RunReport) -> Result<&'static str, String> {
+pub(crate) fn signable_result(report: &RunReport) -> Result<&'static str, String> {
     match report.verdict {
         Verdict::Conformant if report.counts.warned > 0 => Ok("WARNED"),
         Verdict::Conformant => Ok("PASSED"),
@@ -117,7 +117,7 @@ pub struct Statement {
 /// digest of the lines `<hex>  <path>\n` in path order, so that
 /// `LC_ALL=C sha256sum features/*.feature | sha256sum` reproduces it from
 /// a source checkout. Also returns each file's digest.
-pub fn files_digest(files: &[(String, &str)]) -> (String, BTreeMap<String, String>) {
+pub(crate) fn files_digest(files: &[(String, &str)]) -> (String, BTreeMap<String, String>) {
     let each: BTreeMap<String, String> = files
         .iter()
         .map(|(path, text)| (path.clone(), sha256_hex(text.as_bytes())))
@@ -141,7 +141,7 @@ fn embedded_descriptor(name: &str, files: &[(String, &str)]) -> ResourceDescript
 }
 
 /// The embedded feature files, by path.
-pub fn feature_files() -> Vec<(String, &'static str)> {
+pub(crate) fn feature_files() -> Vec<(String, &'static str)> {
     crate::features::FEATURES
         .iter()
         .map(|(path, text)| (path.to_string(), *text))
@@ -149,7 +149,7 @@ pub fn feature_files() -> Vec<(String, &'static str)> {
 }
 
 /// The embedded JSON Schemas, by path.
-pub fn schema_files() -> Vec<(String, &'static str)> {
+pub(crate) fn schema_files() -> Vec<(String, &'static str)> {
     crate::schema::SCHEMA_SOURCES
         .iter()
         .map(|(name, text)| (format!("schemas/{name}.json"), *text))
@@ -158,14 +158,17 @@ pub fn schema_files() -> Vec<(String, &'static str)> {
 
 /// The run's facts that are not the reports themselves.
 #[derive(Debug, Clone)]
-pub struct RunFacts<'a> {
+pub(crate) struct RunFacts<'a> {
     pub report: &'a RunReport,
     /// `ncentral` or `psa`.
     pub side: &'a str,
 }
 
 /// Builds the Statement over `files` (name, bytes), the reports as written.
-pub fn statement(facts: &RunFacts<'_>, files: &[(String, Vec<u8>)]) -> Result<Statement, String> {
+pub(crate) fn statement(
+    facts: &RunFacts<'_>,
+    files: &[(String, Vec<u8>)],
+) -> Result<Statement, String> {
     let report = facts.report;
     let result = signable_result(report)?;
     let mut subject: Vec<ResourceDescriptor> = files

@@ -136,7 +136,7 @@ pub fn verify(envelope: &[u8], files: &Files, key: &PublicKey) -> Result<Atteste
 /// and every report with it; `board`, which trusts several keys per
 /// vendor, picks the key here. An envelope that names none of them fails
 /// the `key` check; one that is no DSSE envelope the `envelope` check.
-pub fn signer<'k>(envelope: &[u8], keys: &'k [PublicKey]) -> Result<&'k PublicKey, Invalid> {
+pub(crate) fn signer<'k>(envelope: &[u8], keys: &'k [PublicKey]) -> Result<&'k PublicKey, Invalid> {
     let parsed: Envelope = serde_json::from_slice(envelope).map_err(|e| {
         invalid(
             ATTESTATION_FILE,

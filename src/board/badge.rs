@@ -30,7 +30,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The badge of vendor `name` with `status`.
-pub fn svg(name: &str, status: &str) -> String {
+pub(crate) fn svg(name: &str, status: &str) -> String {
     let (lw, rw) = (width(LABEL), width(status));
     let total = lw + rw;
     let title = escape(&format!("{name}: {LABEL} {status}"));

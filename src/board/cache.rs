@@ -20,20 +20,20 @@ use serde::{Deserialize, Serialize};
 use super::model::RunRecord;
 
 /// The cache file's name inside SITE.
-pub const CACHE_FILE: &str = ".board-cache.json";
+pub(crate) const CACHE_FILE: &str = ".board-cache.json";
 
 /// Entries written by another format or suite version are ignored.
 const FORMAT: &str = concat!("psa-conformance board cache 1, ", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Cache {
+pub(crate) struct Cache {
     format: String,
     entries: BTreeMap<String, Entry>,
 }
 
 /// One verified submission.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub stamp: String,
     pub attestation_sha256: String,
     pub run: RunRecord,
@@ -42,7 +42,7 @@ pub struct Entry {
 impl Cache {
     /// The cache in `site`, or an empty one when there is none or it
     /// cannot be read as one.
-    pub fn load(site: &Path) -> Cache {
+    pub(crate) fn load(site: &Path) -> Cache {
         std::fs::read(site.join(CACHE_FILE))
             .ok()
             .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
@@ -51,7 +51,7 @@ impl Cache {
     }
 
     /// A new cache of `entries` by submission path.
-    pub fn new(entries: BTreeMap<String, Entry>) -> Cache {
+    pub(crate) fn new(entries: BTreeMap<String, Entry>) -> Cache {
         Cache {
             format: FORMAT.into(),
             entries,
@@ -60,13 +60,13 @@ impl Cache {
 
     /// The cached run of submission `id`, if its folder's `stamp` and
     /// attestation digest are the cached ones.
-    pub fn hit(&self, id: &str, stamp: &str, attestation_sha256: &str) -> Option<&Entry> {
+    pub(crate) fn hit(&self, id: &str, stamp: &str, attestation_sha256: &str) -> Option<&Entry> {
         self.entries
             .get(id)
             .filter(|e| e.stamp == stamp && e.attestation_sha256 == attestation_sha256)
     }
 
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec(self).unwrap_or_default();
         bytes.push(b'\n');
         bytes
@@ -75,7 +75,7 @@ impl Cache {
 
 /// The stamp of every entry of `dir`: name, type, size, mtime and ctime
 /// (nanoseconds), in name order.
-pub fn stamp(dir: &Path) -> std::io::Result<String> {
+pub(crate) fn stamp(dir: &Path) -> std::io::Result<String> {
     let mut lines = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;

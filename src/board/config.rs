@@ -16,7 +16,7 @@ use crate::catalog::{self, Profile};
 
 /// A bad configuration: the file, the line, the key and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
+pub(crate) struct ConfigError {
     pub file: String,
     /// 1-based; 0 when the file could not be read at all.
     pub line: usize,
@@ -40,7 +40,7 @@ impl fmt::Display for ConfigError {
 }
 
 /// Which side a vendor's runs certify: the run model's own [`Side`].
-pub use crate::catalog::Side;
+pub(crate) use crate::catalog::Side;
 
 /// Whether requirement `id` is one of `side`'s (its profiles are that side's).
 fn side_owns(side: Side, id: &str) -> bool {
@@ -49,14 +49,14 @@ fn side_owns(side: Side, id: &str) -> bool {
 
 /// A public key trusted for a vendor (or, as a program key, for all).
 #[derive(Debug, Clone)]
-pub struct TrustedKey {
+pub(crate) struct TrustedKey {
     pub key: PublicKey,
     pub fingerprint: String,
 }
 
 /// One vendor of KEYS.toml.
 #[derive(Debug, Clone)]
-pub struct Vendor {
+pub(crate) struct Vendor {
     pub id: String,
     pub name: String,
     pub side: Side,
@@ -65,14 +65,14 @@ pub struct Vendor {
 }
 
 impl Vendor {
-    pub fn public_keys(&self) -> Vec<PublicKey> {
+    pub(crate) fn public_keys(&self) -> Vec<PublicKey> {
         self.keys.iter().map(|k| k.key).collect()
     }
 }
 
 /// One waiver of WAIVERS.toml.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waiver {
+pub(crate) struct Waiver {
     pub vendor: String,
     pub requirement: String,
     pub reason: String,
@@ -83,7 +83,7 @@ pub struct Waiver {
 
 impl Waiver {
     /// Whether the waiver still holds at `now`: through its expiry day, UTC.
-    pub fn in_force(&self, now: jiff::Timestamp) -> bool {
+    pub(crate) fn in_force(&self, now: jiff::Timestamp) -> bool {
         now.to_zoned(jiff::tz::TimeZone::UTC).date() <= self.expires
     }
 }
@@ -189,7 +189,7 @@ const KEYS_HINT: &str = "docs/BOARD.md, KEYS.toml, shows every key";
 const WAIVERS_HINT: &str = "docs/BOARD.md, WAIVERS.toml, shows every key";
 
 /// Whether `id` is a vendor id: `[a-z0-9][a-z0-9-]{0,62}`.
-pub fn is_vendor_id(id: &str) -> bool {
+pub(crate) fn is_vendor_id(id: &str) -> bool {
     let b = id.as_bytes();
     !b.is_empty()
         && b.len() <= 63
@@ -200,7 +200,7 @@ pub fn is_vendor_id(id: &str) -> bool {
 
 /// Reads KEYS.toml: the vendors, each with its own keys then the
 /// program's, by id.
-pub fn load_keys(path: &Path) -> Result<BTreeMap<String, Vendor>, ConfigError> {
+pub(crate) fn load_keys(path: &Path) -> Result<BTreeMap<String, Vendor>, ConfigError> {
     let text = read(path, "KEYS")?;
     let src = Source {
         file: path.display().to_string(),
@@ -297,7 +297,7 @@ fn key_path(base: &Path, given: &str) -> PathBuf {
 }
 
 /// Reads WAIVERS.toml against the vendors of KEYS.toml and the catalog.
-pub fn load_waivers(
+pub(crate) fn load_waivers(
     path: &Path,
     vendors: &BTreeMap<String, Vendor>,
 ) -> Result<Vec<Waiver>, ConfigError> {

@@ -7,7 +7,7 @@ use super::config::ConfigError;
 
 /// Why no board was written (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BoardError {
+pub(crate) enum BoardError {
     /// KEYS.toml or WAIVERS.toml.
     Config(ConfigError),
     /// A folder given on the command line: the flag, the path, the cause.

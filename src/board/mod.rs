@@ -9,31 +9,31 @@
 //! the [`model`]; [`pages`] and [`badge`] only format it; [`site`] writes
 //! the files.
 
-pub mod badge;
-pub mod cache;
-pub mod config;
+pub(crate) mod badge;
+pub(crate) mod cache;
+pub(crate) mod config;
 mod error;
-pub mod model;
-pub mod pages;
-pub mod rules;
-pub mod scan;
-pub mod site;
-pub mod verify;
+pub(crate) mod model;
+pub(crate) mod pages;
+pub(crate) mod rules;
+pub(crate) mod scan;
+pub(crate) mod site;
+pub(crate) mod verify;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-pub use error::BoardError;
+pub(crate) use error::BoardError;
 use model::Board;
 
 /// The board's JSON Schema, shipped by `schemas --out` as `board.json`.
-pub const BOARD_SCHEMA: &str = include_str!("../../schemas/board.json");
+pub(crate) const BOARD_SCHEMA: &str = include_str!("../../schemas/board.json");
 
 /// What `board` was asked for, validated.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub submissions: PathBuf,
     pub keys: PathBuf,
     pub waivers: Option<PathBuf>,
@@ -45,7 +45,7 @@ pub struct Options {
 
 /// What a build did.
 #[derive(Debug)]
-pub struct Built {
+pub(crate) struct Built {
     pub board: Board,
     /// Verified runs taken from the cache, not re-hashed.
     pub cached: usize,
@@ -54,7 +54,7 @@ pub struct Built {
 
 /// Builds the board and writes the site. Every input is checked before
 /// the first file is written.
-pub fn build(o: &Options) -> Result<Built, BoardError> {
+pub(crate) fn build(o: &Options) -> Result<Built, BoardError> {
     let vendors = config::load_keys(&o.keys)?;
     let waivers = match &o.waivers {
         Some(path) => config::load_waivers(path, &vendors)?,
@@ -105,7 +105,7 @@ pub fn build(o: &Options) -> Result<Built, BoardError> {
 
 impl Built {
     /// What the command prints: the statuses, the counts, where the site is.
-    pub fn summary(&self, out: &std::path::Path) -> String {
+    pub(crate) fn summary(&self, out: &std::path::Path) -> String {
         let b = &self.board;
         let statuses: Vec<String> = b
             .statuses

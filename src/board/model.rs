@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::report::RequirementStatus;
+pub(crate) use crate::report::RequirementStatus;
 
 /// A requirement's level, as `summary.json` writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Level {
+pub(crate) enum Level {
     #[serde(rename = "MUST")]
     Must,
     #[serde(rename = "SHOULD")]
@@ -19,7 +19,7 @@ pub enum Level {
 
 /// One requirement's result in one run, as its `summary.json` says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequirementResult {
+pub(crate) struct RequirementResult {
     pub id: String,
     pub level: Level,
     pub status: RequirementStatus,
@@ -28,7 +28,7 @@ pub struct RequirementResult {
 /// A verified submission: the facts of its signed `summary.json` and its
 /// attestation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunRecord {
+pub(crate) struct RunRecord {
     /// The submission's folder, relative to `--submissions`, `/`-separated.
     pub id: String,
     pub vendor: String,
@@ -51,7 +51,7 @@ pub struct RunRecord {
 
 impl RunRecord {
     /// The requirement's status in this run, if the run reports it.
-    pub fn status_of(&self, id: &str) -> Option<RequirementStatus> {
+    pub(crate) fn status_of(&self, id: &str) -> Option<RequirementStatus> {
         self.requirements
             .iter()
             .find(|r| r.id == id)
@@ -59,7 +59,7 @@ impl RunRecord {
     }
 
     /// The requirements that failed, in the report's order.
-    pub fn failing(&self) -> Vec<String> {
+    pub(crate) fn failing(&self) -> Vec<String> {
         self.requirements
             .iter()
             .filter(|r| r.status == RequirementStatus::Failed)
@@ -70,7 +70,7 @@ impl RunRecord {
 
 /// A submission that does not count, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rejected {
+pub(crate) struct Rejected {
     /// The first folder level under `--submissions` (maybe no vendor of
     /// KEYS.toml: reason `unknown-vendor`).
     pub vendor: String,
@@ -84,7 +84,7 @@ pub struct Rejected {
 
 /// `board.json`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Board {
+pub(crate) struct Board {
     /// `--now`, RFC 3339 UTC.
     pub generated_at: String,
     pub generator: Generator,
@@ -98,14 +98,14 @@ pub struct Board {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Generator {
+pub(crate) struct Generator {
     pub name: &'static str,
     pub version: &'static str,
 }
 
 /// One vendor's row and page.
 #[derive(Debug, Clone, Serialize)]
-pub struct VendorView {
+pub(crate) struct VendorView {
     pub id: String,
     pub name: String,
     pub side: String,
@@ -129,7 +129,7 @@ pub struct VendorView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct WaiverView {
+pub(crate) struct WaiverView {
     pub requirement: String,
     pub reason: String,
     /// The last day it holds (UTC), `YYYY-MM-DD`.
@@ -140,7 +140,7 @@ pub struct WaiverView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RunView {
+pub(crate) struct RunView {
     pub id: String,
     pub started_at: String,
     /// Whole days between `started_at` and `generated_at`.
@@ -166,7 +166,7 @@ pub struct RunView {
 
 /// One alarm of `board.json` `alarms[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Alarm {
+pub(crate) struct Alarm {
     /// `rejected-submission`, `regression`, `waiver-expired`,
     /// `waiver-unneeded`, `flaky` or `wrong-side`.
     pub kind: &'static str,

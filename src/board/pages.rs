@@ -96,11 +96,11 @@ fn cell(status: Option<&str>, waived: bool) -> (&'static str, &'static str) {
 }
 
 /// The vendor page's file name under `vendors/`.
-pub fn vendor_href(id: &str) -> String {
+pub(crate) fn vendor_href(id: &str) -> String {
     format!("vendors/{}.html", url_path(id))
 }
 
-pub fn index(board: &Board) -> String {
+pub(crate) fn index(board: &Board) -> String {
     let rows = board
         .vendors
         .iter()
@@ -163,7 +163,7 @@ pub fn index(board: &Board) -> String {
     })
 }
 
-pub fn vendor(board: &Board, v: &VendorView) -> String {
+pub(crate) fn vendor(board: &Board, v: &VendorView) -> String {
     let runs = v
         .runs
         .iter()

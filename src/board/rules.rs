@@ -14,7 +14,7 @@ use super::model::{
 
 /// What a board is computed for.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub now: Timestamp,
     pub max_age_days: u32,
     pub history: u32,
@@ -33,7 +33,7 @@ fn started(run: &RunRecord) -> Timestamp {
 }
 
 /// The whole board.
-pub fn decide(
+pub(crate) fn decide(
     vendors: &BTreeMap<String, Vendor>,
     mut runs: Vec<&RunRecord>,
     rejected: Vec<Rejected>,
@@ -90,7 +90,7 @@ pub fn decide(
 }
 
 /// Every status, best first.
-pub const STATUSES: [&str; 5] = [
+pub(crate) const STATUSES: [&str; 5] = [
     "accepted",
     "accepted-with-waivers",
     "not-accepted",
@@ -99,7 +99,7 @@ pub const STATUSES: [&str; 5] = [
 ];
 
 /// Every alarm kind, in the order a vendor's alarms are listed.
-pub const ALARM_KINDS: [&str; 6] = [
+pub(crate) const ALARM_KINDS: [&str; 6] = [
     "rejected-submission",
     "wrong-side",
     "regression",
@@ -319,7 +319,7 @@ fn run_view(r: &RunRecord, counted: bool, s: &Settings) -> RunView {
 }
 
 /// A `/`-separated path with each segment percent-encoded for a URL.
-pub fn url_path(path: &str) -> String {
+pub(crate) fn url_path(path: &str) -> String {
     path.split('/')
         .map(|seg| percent_encoding::utf8_percent_encode(seg, SEGMENT).to_string())
         .collect::<Vec<_>>()

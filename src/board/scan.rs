@@ -10,7 +10,7 @@ use crate::attest::ATTESTATION_FILE;
 
 /// One folder to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// The first folder level under the submissions folder (empty for a set
     /// lying in the submissions folder itself).
     pub vendor: String,
@@ -23,7 +23,7 @@ pub struct Candidate {
 
 /// Every submission under `root`, by path. An unreadable sub-folder is
 /// skipped; an unreadable `root` is the caller's usage error.
-pub fn submissions(root: &Path) -> std::io::Result<Vec<Candidate>> {
+pub(crate) fn submissions(root: &Path) -> std::io::Result<Vec<Candidate>> {
     std::fs::read_dir(root)?;
     let mut found = Vec::new();
     let mut stack = vec![(root.to_path_buf(), Vec::<String>::new())];

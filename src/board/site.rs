@@ -37,7 +37,7 @@ fn existing_ancestor(out: &Path) -> PathBuf {
 
 /// Checks that SITE is (or can become) a folder we can write, leaving
 /// nothing behind.
-pub fn check_writable(out: &Path) -> Result<(), BoardError> {
+pub(crate) fn check_writable(out: &Path) -> Result<(), BoardError> {
     if out.exists() && !out.is_dir() {
         return Err(unwritable(out, "it exists and is not a folder".into()));
     }
@@ -59,7 +59,7 @@ pub fn check_writable(out: &Path) -> Result<(), BoardError> {
 }
 
 /// `to` as a URL relative to `from` (both folders), ending in `/`.
-pub fn relative_url(from: &Path, to: &Path) -> String {
+pub(crate) fn relative_url(from: &Path, to: &Path) -> String {
     let absolute = |p: &Path| {
         let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let at = existing_ancestor(&p);
@@ -88,7 +88,7 @@ pub fn relative_url(from: &Path, to: &Path) -> String {
 }
 
 /// Every file of the site, by path relative to it.
-pub fn render(board: &Board, cache: &Cache) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render(board: &Board, cache: &Cache) -> Vec<(String, Vec<u8>)> {
     let mut json = serde_json::to_string_pretty(board).unwrap_or_default();
     json.push('\n');
     let mut files = vec![
@@ -110,7 +110,7 @@ pub fn render(board: &Board, cache: &Cache) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Writes the site into `out`.
-pub fn write(out: &Path, board: &Board, cache: &Cache) -> Result<(), BoardError> {
+pub(crate) fn write(out: &Path, board: &Board, cache: &Cache) -> Result<(), BoardError> {
     let files = render(board, cache);
     for sub in ["vendors", "badges"] {
         let dir = out.join(sub);

@@ -17,7 +17,7 @@ use crate::attest::{self, Invalid, ATTESTATION_FILE};
 
 /// What checking one submission gave.
 #[derive(Debug)]
-pub enum Checked {
+pub(crate) enum Checked {
     /// Verified; the cache entry to keep, and whether it came from the
     /// cache.
     Verified(Box<Entry>, bool),
@@ -62,7 +62,7 @@ fn reason_of(problems: &[Invalid]) -> &'static str {
 }
 
 /// Checks one submission, reusing `cache` when its folder is unchanged.
-pub fn check(c: &Candidate, vendors: &BTreeMap<String, Vendor>, cache: &Cache) -> Checked {
+pub(crate) fn check(c: &Candidate, vendors: &BTreeMap<String, Vendor>, cache: &Cache) -> Checked {
     let reject = |reason: &str, detail: String| {
         Checked::Rejected(Rejected {
             vendor: c.vendor.clone(),

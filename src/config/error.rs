@@ -50,7 +50,7 @@ pub enum ConfigError {
 /// A secret from the environment variable a target file names (`key` in
 /// `path`): missing, empty or shorter than [`MIN_SECRET_LEN`] is an error
 /// naming the variable and the key, never the value.
-pub fn secret_from_env(
+pub(crate) fn secret_from_env(
     env: &dyn Fn(&str) -> Option<String>,
     path: &Path,
     var: &str,
@@ -69,7 +69,8 @@ pub fn secret_from_env(
 }
 
 /// Environment lookups from a fixed map, for tests.
-pub fn env_from(
+#[cfg(test)]
+pub(crate) fn env_from(
     map: std::collections::BTreeMap<String, String>,
 ) -> impl Fn(&str) -> Option<String> {
     move |k| map.get(k).cloned()

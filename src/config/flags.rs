@@ -9,13 +9,14 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use super::error::ConfigError;
 
 /// How to list the N-central mock's faults.
-pub const MOCK_FAULTS_HINT: &str = "`psa-conformance mock --list-faults` lists them";
+pub(crate) const MOCK_FAULTS_HINT: &str = "`psa-conformance mock --list-faults` lists them";
 /// How to list the reference PSA's faults.
-pub const PSA_FAULTS_HINT: &str = "`psa-conformance mock --side psa --list-faults` lists them";
+pub(crate) const PSA_FAULTS_HINT: &str =
+    "`psa-conformance mock --side psa --list-faults` lists them";
 
 /// One value of a `clap::ValueEnum` table (a fault, a style), or a usage
 /// error that lists the names it could have been.
-pub fn parse_name<T: clap::ValueEnum>(
+pub(crate) fn parse_name<T: clap::ValueEnum>(
     flag: &str,
     name: &str,
     hint: &str,
@@ -38,7 +39,7 @@ pub fn parse_name<T: clap::ValueEnum>(
 }
 
 /// [`parse_name`] for a repeated flag.
-pub fn parse_names<T: clap::ValueEnum>(
+pub(crate) fn parse_names<T: clap::ValueEnum>(
     flag: &str,
     names: &[String],
     hint: &str,
@@ -47,16 +48,16 @@ pub fn parse_names<T: clap::ValueEnum>(
 }
 
 /// Largest `--concurrency`.
-pub const MAX_CONCURRENCY: usize = 64;
+pub(crate) const MAX_CONCURRENCY: usize = 64;
 /// Largest `--timeout`, in seconds.
-pub const MAX_TIMEOUT_SECS: f64 = 600.0;
+pub(crate) const MAX_TIMEOUT_SECS: f64 = 600.0;
 /// Largest `--repeat-features`.
-pub const MAX_REPEAT_FEATURES: usize = 100;
+pub(crate) const MAX_REPEAT_FEATURES: usize = 100;
 
 /// Makes sure reports can be written to `dir` before anything is sent:
 /// creates it (as the run would) and writes and removes a probe file there.
 /// A run that cannot leave its reports must not spend the target's time.
-pub fn check_out_dir(dir: &Path) -> Result<(), ConfigError> {
+pub(crate) fn check_out_dir(dir: &Path) -> Result<(), ConfigError> {
     let unwritable = |at: &Path, cause: std::io::Error| {
         let hint = match file_in_the_way(dir) {
             Some(file) => format!(

@@ -13,11 +13,11 @@ use super::error::ConfigError;
 
 /// Largest target file read (1 MiB). A target file is a few hundred bytes;
 /// anything larger is refused before it is parsed.
-pub const TARGET_FILE_CAP: u64 = 1024 * 1024;
+pub(crate) const TARGET_FILE_CAP: u64 = 1024 * 1024;
 
 /// Longest URL a target file may give (bytes). Servers commonly refuse a
 /// request line beyond 8 KiB; a base URL needs far less.
-pub const URL_CAP: usize = 4096;
+pub(crate) const URL_CAP: usize = 4096;
 
 /// Longest piece of a value quoted back in an error (characters).
 const SHOWN_CAP: usize = 80;
@@ -25,7 +25,7 @@ const SHOWN_CAP: usize = 80;
 /// Reads a target file as UTF-8 text, at most [`TARGET_FILE_CAP`] bytes:
 /// a larger file (or an endless one, `/dev/zero`) is refused after reading
 /// one byte past the cap, never held whole.
-pub fn read_target_file(path: &Path) -> Result<String, ConfigError> {
+pub(crate) fn read_target_file(path: &Path) -> Result<String, ConfigError> {
     let unreadable = |source| ConfigError::TargetUnreadable {
         path: path.to_path_buf(),
         source,
@@ -55,7 +55,7 @@ pub fn read_target_file(path: &Path) -> Result<String, ConfigError> {
 
 /// `text` for an error message: quoted, and cut to [`SHOWN_CAP`]
 /// characters with the full length said when longer.
-pub fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     if text.chars().count() <= SHOWN_CAP {
         return format!("{text:?}");
     }
@@ -65,7 +65,7 @@ pub fn shown(text: &str) -> String {
 
 /// A message from a parser, each line cut to a few hundred characters (the
 /// TOML parser quotes the offending line, which may be the whole file).
-pub fn bounded_message(message: &str) -> String {
+pub(crate) fn bounded_message(message: &str) -> String {
     const LINE_CAP: usize = 200;
     message
         .lines()
@@ -85,7 +85,7 @@ pub fn bounded_message(message: &str) -> String {
 /// An absolute `http://` or `https://` URL with a host, as `key` of the
 /// target file. Checked on the text as written: the URL parser reads
 /// `http:///x` and `http:/x` as host `x`, which no one meant.
-pub fn http_url(key: &str, text: &str) -> Result<Url, String> {
+pub(crate) fn http_url(key: &str, text: &str) -> Result<Url, String> {
     if text.len() > URL_CAP {
         return Err(format!(
             "{key} is {} bytes long; at most {URL_CAP} are accepted",

@@ -20,18 +20,17 @@ mod psa_side;
 mod run_config;
 mod tls;
 
-pub use crate::http::TlsSettings;
-pub use error::{env_from, secret_from_env, ConfigError};
-pub use flags::{
-    check_out_dir, parse_name, parse_names, parse_tags, MAX_CONCURRENCY, MAX_REPEAT_FEATURES,
-    MAX_TIMEOUT_SECS, MOCK_FAULTS_HINT, PSA_FAULTS_HINT,
-};
-pub use lifecycle::LifecycleTickets;
-pub use ncentral_side::{
-    load_target, AuthMode, PsaCredentials, RateLimitSettings, Target, UNKNOWN_TICKET_ID,
-};
-pub use psa_side::{load_psa_target, HarnessNcentral, PsaTarget, PushAuth};
+pub(crate) use crate::http::TlsSettings;
+pub(crate) use error::ConfigError;
+pub use flags::parse_tags;
+pub(crate) use flags::{check_out_dir, parse_name, parse_names, MOCK_FAULTS_HINT, PSA_FAULTS_HINT};
+pub(crate) use lifecycle::LifecycleTickets;
+pub use ncentral_side::Target;
+pub(crate) use ncentral_side::{AuthMode, PsaCredentials, RateLimitSettings, UNKNOWN_TICKET_ID};
+pub(crate) use psa_side::{HarnessNcentral, PsaTarget, PushAuth};
 pub use run_config::{RunConfig, TargetSource};
+#[cfg(test)]
+use {error::env_from, ncentral_side::load_target};
 
 #[cfg(test)]
 mod tests;

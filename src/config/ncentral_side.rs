@@ -56,7 +56,7 @@ impl Default for RateLimitSettings {
 /// A well-formed ticket id no target is expected to know (it fits a 32-bit
 /// integer, so no implementation refuses it as out of range): the default
 /// of `custom_psa.unknown_ticket_id`.
-pub const UNKNOWN_TICKET_ID: &str = "999999937";
+pub(crate) const UNKNOWN_TICKET_ID: &str = "999999937";
 
 /// Everything the suite needs to know about the implementation under test.
 #[derive(Debug, Clone)]
@@ -149,7 +149,7 @@ fn default_psa_type() -> StringOrNumber {
 }
 
 /// Reads and validates a target file.
-pub fn load_target(
+pub(crate) fn load_target(
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Target, ConfigError> {

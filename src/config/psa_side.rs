@@ -81,7 +81,7 @@ impl PsaTarget {
 
 /// Adds to `redactor` what a URL may carry as a credential: the password of
 /// its userinfo and every value of its query.
-pub fn url_secrets(url: &Url, redactor: &Redactor) {
+pub(super) fn url_secrets(url: &Url, redactor: &Redactor) {
     let values = url
         .password()
         .map(str::to_string)
@@ -93,8 +93,8 @@ pub fn url_secrets(url: &Url, redactor: &Redactor) {
 }
 
 /// Defaults of `[ncentral]`, from docs/PSA-SIDE.md.
-pub const DEFAULT_CALLBACK_TIMEOUT_SECS: u64 = 30;
-pub const DEFAULT_ANSWER_TIMEOUT_SECS: u64 = 30;
+pub(super) const DEFAULT_CALLBACK_TIMEOUT_SECS: u64 = 30;
+pub(super) const DEFAULT_ANSWER_TIMEOUT_SECS: u64 = 30;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,7 +138,7 @@ struct NcentralTable {
 }
 
 /// Reads and validates the target file of `run --side psa`.
-pub fn load_psa_target(
+pub(crate) fn load_psa_target(
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<PsaTarget, ConfigError> {

@@ -14,10 +14,10 @@ use futures::stream;
 
 use crate::catalog::Profile;
 
-pub mod own;
+pub(crate) mod own;
 
 /// Every feature file: (path relative to the project root, text).
-pub const FEATURES: &[(&str, &str)] = &[
+pub(crate) const FEATURES: &[(&str, &str)] = &[
     (
         "features/discovery.feature",
         include_str!("../../features/discovery.feature"),
@@ -69,13 +69,13 @@ pub const FEATURES: &[(&str, &str)] = &[
 ];
 
 /// Parses the embedded features and expands scenario outlines.
-pub fn parse_all() -> Vec<Result<gherkin::Feature, ParseError>> {
+pub(crate) fn parse_all() -> Vec<Result<gherkin::Feature, ParseError>> {
     parse_repeated(1)
 }
 
 /// The embedded features `times` times over (copies named
 /// `features/x.feature#2`…), for measuring how a run scales.
-pub fn parse_repeated(times: usize) -> Vec<Result<gherkin::Feature, ParseError>> {
+pub(crate) fn parse_repeated(times: usize) -> Vec<Result<gherkin::Feature, ParseError>> {
     (1..=times.max(1))
         .flat_map(|copy| {
             FEATURES
@@ -105,7 +105,7 @@ pub fn parse_repeated(times: usize) -> Vec<Result<gherkin::Feature, ParseError>>
 /// The features of a run: [`parse_repeated`] and the run's `own` features
 /// (`--features`), narrowed to the scenarios `only` names (`--rerun-failed`)
 /// when it is given.
-pub fn for_run(
+pub(crate) fn for_run(
     times: usize,
     only: Option<&std::collections::BTreeSet<String>>,
     own: &[gherkin::Feature],
@@ -125,12 +125,12 @@ pub fn for_run(
 }
 
 /// Features parsed once ([`parse_repeated`]), fed to cucumber as they are.
-pub type ParsedFeatures = Vec<Result<gherkin::Feature, ParseError>>;
+pub(crate) type ParsedFeatures = Vec<Result<gherkin::Feature, ParseError>>;
 
 /// A cucumber parser that hands on features already parsed, so a run
 /// parses them once: for counting, and for running.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct EmbeddedFeatures;
+pub(crate) struct EmbeddedFeatures;
 
 impl Parser<ParsedFeatures> for EmbeddedFeatures {
     type Cli = cucumber::cli::Empty;
@@ -142,7 +142,7 @@ impl Parser<ParsedFeatures> for EmbeddedFeatures {
 }
 
 /// `features/credential.feature:12`: how reports name a scenario.
-pub fn scenario_id(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
+pub(crate) fn scenario_id(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
     let path = feature
         .path
         .as_ref()
@@ -153,7 +153,7 @@ pub fn scenario_id(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> 
 
 /// Whether a scenario runs, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
+pub(crate) enum Selection {
     Run,
     /// Listed as skipped with this reason.
     Skip(String),
@@ -164,7 +164,7 @@ pub enum Selection {
 /// What the target is configured for, which decides whether a scenario
 /// applies to it at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Applicability {
+pub(crate) struct Applicability {
     /// The target exchanges a User-API JWT (`@token-exchange` scenarios).
     pub token_exchange: bool,
     /// `[lifecycle] pending_ticket_id` is set (`@lifecycle-pending`).
@@ -179,20 +179,20 @@ pub struct Applicability {
 }
 
 /// Why a `@push-auth` scenario does not apply.
-pub const NO_PUSH_AUTH: &str =
+pub(crate) const NO_PUSH_AUTH: &str =
     "the target file sets no [push_auth]: N-central sends its pushes without authentication";
 /// Why a `@callback-style` scenario does not apply.
-pub const NO_CALLBACK: &str =
+pub(crate) const NO_CALLBACK: &str =
     "the PSA answers CREATE with its ticket in the body, so it never calls back";
 
 /// Why a `@lifecycle-pending` scenario does not apply.
-pub const NO_PENDING_TICKET: &str = "the target file names no [lifecycle] pending_ticket_id (a ticket waiting for its PSA ticket, which the run may link)";
+pub(crate) const NO_PENDING_TICKET: &str = "the target file names no [lifecycle] pending_ticket_id (a ticket waiting for its PSA ticket, which the run may link)";
 /// Why a `@lifecycle-resolvable` scenario does not apply.
-pub const NO_RESOLVABLE_TICKET: &str = "the target file names no [lifecycle] resolvable_ticket_id (an open ticket the run may resolve and reopen)";
+pub(crate) const NO_RESOLVABLE_TICKET: &str = "the target file names no [lifecycle] resolvable_ticket_id (an open ticket the run may resolve and reopen)";
 
 /// Decides a scenario's fate from the profile, the tag expression and what
 /// the target is configured for (`None`: not known, as in `list`).
-pub fn select(
+pub(crate) fn select(
     feature: &gherkin::Feature,
     scenario: &gherkin::Scenario,
     profile: Profile,

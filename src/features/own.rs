@@ -17,9 +17,9 @@ use cucumber::gherkin::{self, GherkinEnv};
 use regex::Regex;
 
 /// At most this many `.feature` files are read from the folder.
-pub const MAX_FILES: usize = 200;
+pub(crate) const MAX_FILES: usize = 200;
 /// A feature file larger than this is refused, not read.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// How deep into sub-folders the files are looked for.
 const MAX_DEPTH: usize = 8;
 
@@ -42,7 +42,7 @@ pub struct OwnFeaturesError {
 
 /// The ID tag of an additional check among `tags` (without `@`): the one
 /// tag shaped like an ID that names no requirement of the catalog.
-pub fn check_id<'a>(tags: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
+pub(crate) fn check_id<'a>(tags: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
     tags.into_iter()
         .map(String::as_str)
         .find(|t| CHECK_ID.is_match(t) && crate::catalog::find(t).is_none())
@@ -52,7 +52,7 @@ pub fn check_id<'a>(tags: impl IntoIterator<Item = &'a String>) -> Option<&'a st
 /// parses it and checks each scenario's ID tag. The features keep the path
 /// they were read from, which names their scenarios in every report
 /// (`examples/features/acme.feature:7`).
-pub fn load(dir: &Path) -> Result<Vec<gherkin::Feature>, OwnFeaturesError> {
+pub(crate) fn load(dir: &Path) -> Result<Vec<gherkin::Feature>, OwnFeaturesError> {
     let fail = |title: String, details: String, hint: &str| OwnFeaturesError {
         dir: dir.display().to_string(),
         title,

@@ -20,7 +20,7 @@ use super::replay::ClientDefaults;
 use super::request::{ClientBuildError, ClientSettings, On429, RequestSpec, USER_AGENT};
 
 /// The recording HTTP client of a run.
-pub struct HttpClient {
+pub(crate) struct HttpClient {
     client: reqwest::Client,
     base: Url,
     settings: ClientSettings,
@@ -43,7 +43,7 @@ impl std::fmt::Debug for HttpClient {
 impl HttpClient {
     /// What a replay command needs to send like this client: its
     /// `User-Agent` and TLS settings.
-    pub fn replay_defaults(&self) -> ClientDefaults {
+    pub(crate) fn replay_defaults(&self) -> ClientDefaults {
         ClientDefaults {
             user_agent: Some(USER_AGENT.to_string()),
             insecure: self.settings.tls.insecure_skip_verify,
@@ -51,7 +51,7 @@ impl HttpClient {
         }
     }
 
-    pub fn new(base: Url, settings: ClientSettings) -> Result<Self, ClientBuildError> {
+    pub(crate) fn new(base: Url, settings: ClientSettings) -> Result<Self, ClientBuildError> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
@@ -92,12 +92,12 @@ impl HttpClient {
         })
     }
 
-    pub fn base_url(&self) -> &Url {
+    pub(crate) fn base_url(&self) -> &Url {
         &self.base
     }
 
     /// The absolute URL of a path below the base URL.
-    pub fn url_for(&self, path: &str) -> String {
+    pub(crate) fn url_for(&self, path: &str) -> String {
         let base = self.base.as_str().trim_end_matches('/');
         format!("{base}{path}")
     }
@@ -113,7 +113,7 @@ impl HttpClient {
     /// Sends a request, waiting out 429s when the spec asks for it:
     /// `Retry-After` when given, else 2 s, 5 s, 10 s, within the client's
     /// total 429 budget. Every wait is kept in the exchange as evidence.
-    pub async fn send(&self, spec: &RequestSpec) -> Exchange {
+    pub(crate) async fn send(&self, spec: &RequestSpec) -> Exchange {
         // From the first attempt on the wire: waiting for a permit of the
         // run's own bound is not the target's time.
         let mut started: Option<Instant> = None;
@@ -172,7 +172,7 @@ impl HttpClient {
     /// once, bypassing the per-endpoint bound, and stops starting new ones
     /// after the first 429. For rate-limit scenarios only. Each exchange
     /// comes with the time from the start of the burst to its answer.
-    pub async fn burst(
+    pub(crate) async fn burst(
         &self,
         spec: &RequestSpec,
         concurrency: usize,
@@ -306,7 +306,7 @@ fn classify(e: &reqwest::Error) -> TransportError {
 }
 
 /// An error and its sources on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

@@ -12,7 +12,7 @@ use crate::redact::Redactor;
 
 /// The request as sent.
 #[derive(Debug, Clone)]
-pub struct SentRequest {
+pub(crate) struct SentRequest {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
@@ -21,7 +21,7 @@ pub struct SentRequest {
 
 /// The response as received (body read up to the cap).
 #[derive(Debug, Clone)]
-pub struct ReceivedResponse {
+pub(crate) struct ReceivedResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -31,7 +31,7 @@ pub struct ReceivedResponse {
 
 impl ReceivedResponse {
     /// The first value of a header, matched case-insensitively.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -39,17 +39,17 @@ impl ReceivedResponse {
     }
 
     /// The media type without parameters, lower-cased (`application/json`).
-    pub fn media_type(&self) -> Option<String> {
+    pub(crate) fn media_type(&self) -> Option<String> {
         self.header("content-type").map(crate::api::media_type)
     }
 
     /// The body parsed as JSON.
-    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+    pub(crate) fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::from_slice(&self.body)
     }
 
     /// The start of the body as text, for messages.
-    pub fn body_preview(&self, max_chars: usize) -> String {
+    pub(crate) fn body_preview(&self, max_chars: usize) -> String {
         let text = String::from_utf8_lossy(&self.body);
         let mut preview: String = text.chars().take(max_chars).collect();
         if text.chars().count() > max_chars || self.truncated {
@@ -63,7 +63,7 @@ impl ReceivedResponse {
 /// finding about the target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum TransportErrorKind {
+pub(crate) enum TransportErrorKind {
     /// Connection refused, DNS failure, TLS handshake failure.
     Connect,
     /// No answer within the per-request timeout.
@@ -75,7 +75,7 @@ pub enum TransportErrorKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct TransportError {
+pub(crate) struct TransportError {
     pub kind: TransportErrorKind,
     pub message: String,
 }
@@ -90,7 +90,7 @@ pub struct WaitedOut {
 
 /// One request/response pair with its timing.
 #[derive(Debug, Clone)]
-pub struct Exchange {
+pub(crate) struct Exchange {
     pub request: SentRequest,
     pub outcome: Result<ReceivedResponse, TransportError>,
     /// When the request was sent (or, for a callback, received).
@@ -104,12 +104,12 @@ pub struct Exchange {
 }
 
 impl Exchange {
-    pub fn response(&self) -> Option<&ReceivedResponse> {
+    pub(crate) fn response(&self) -> Option<&ReceivedResponse> {
         self.outcome.as_ref().ok()
     }
 
     /// `GET /api/standard-psa → 200`, for messages.
-    pub fn summary_line(&self) -> String {
+    pub(crate) fn summary_line(&self) -> String {
         let path = url::Url::parse(&self.request.url)
             .map(|u| u.path().to_string())
             .unwrap_or_else(|_| self.request.url.clone());
@@ -124,7 +124,7 @@ impl Exchange {
 
     /// The exchange with every secret masked and bodies cut to `max_body`
     /// characters: the only form in which an exchange reaches a report.
-    pub fn redacted(
+    pub(crate) fn redacted(
         &self,
         redactor: &Redactor,
         max_body: usize,
@@ -201,7 +201,7 @@ impl Exchange {
 
 /// Longest body text kept as sent (redacted, not reformatted) for
 /// evidence.har; a longer body keeps its first characters and its size.
-pub const WIRE_BODY_CHARS: usize = 64 * 1024;
+pub(crate) const WIRE_BODY_CHARS: usize = 64 * 1024;
 
 fn wire_body(redactor: &Redactor, bytes: &[u8]) -> WireBody {
     let head = &bytes[..bytes.len().min(WIRE_BODY_CHARS)];

@@ -14,17 +14,22 @@ mod polite;
 mod replay;
 mod request;
 
-pub use client::{error_chain, HttpClient};
-pub use exchange::{
-    Exchange, ExchangeRecord, ReceivedResponse, SentRequest, TransportError, TransportErrorKind,
-    WaitedOut, WireBodies, WireBody, WIRE_BODY_CHARS,
+pub(crate) use client::{error_chain, HttpClient};
+pub(crate) use exchange::{
+    Exchange, ExchangeRecord, ReceivedResponse, SentRequest, TransportErrorKind, WireBody,
+    WIRE_BODY_CHARS,
 };
-pub use polite::{
-    endpoint_key, parse_retry_after, BACKOFF, CIRCUIT_BREAKER_FAILURES, MAX_429_RETRIES,
-    MIN_429_WAIT, RATE_LIMIT_BREAKER,
+pub use polite::endpoint_key;
+pub(crate) use polite::{parse_retry_after, BACKOFF};
+pub(crate) use replay::{ClientDefaults, ACCESS_TOKEN_VAR, FORGED_TOKEN_VAR, REFRESH_TOKEN_VAR};
+pub(crate) use request::{
+    ClientBuildError, ClientSettings, On429, RequestSpec, TlsSettings, USER_AGENT,
 };
-pub use replay::{curl, ClientDefaults, ACCESS_TOKEN_VAR, FORGED_TOKEN_VAR, REFRESH_TOKEN_VAR};
-pub use request::{ClientBuildError, ClientSettings, On429, RequestSpec, TlsSettings, USER_AGENT};
+#[cfg(test)]
+pub(crate) use {
+    exchange::{TransportError, WaitedOut},
+    polite::MIN_429_WAIT,
+};
 
 #[cfg(test)]
 use {reqwest::Method, std::time::Duration};

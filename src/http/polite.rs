@@ -10,7 +10,7 @@ use reqwest::Method;
 use tokio::sync::Semaphore;
 
 /// Backoff steps when a 429 carries no usable `Retry-After`.
-pub const BACKOFF: [Duration; 3] = [
+pub(crate) const BACKOFF: [Duration; 3] = [
     Duration::from_secs(2),
     Duration::from_secs(5),
     Duration::from_secs(10),
@@ -20,11 +20,11 @@ pub const BACKOFF: [Duration; 3] = [
 /// retry budget, later requests stop waiting: their 429 is returned at once
 /// (their scenarios are inconclusive, rate-limited). A target that limits
 /// everything costs a few budgets, not one per request.
-pub const RATE_LIMIT_BREAKER: usize = 3;
+pub(crate) const RATE_LIMIT_BREAKER: usize = 3;
 
 /// After this many transport failures in a row the client stops sending:
 /// a target that stopped answering costs a few timeouts, not hundreds.
-pub const CIRCUIT_BREAKER_FAILURES: usize = 5;
+pub(crate) const CIRCUIT_BREAKER_FAILURES: usize = 5;
 
 /// The in-flight bound of one endpoint. It starts at the configured
 /// concurrency and drops by one on every 429, down to one: a target that
@@ -72,7 +72,7 @@ pub fn endpoint_key(method: &Method, path: &str) -> String {
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     let wait = if let Ok(secs) = value.parse::<u64>() {
         Duration::from_secs(secs)
@@ -89,10 +89,10 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 /// The shortest wait after a 429, whatever `Retry-After` says.
-pub const MIN_429_WAIT: Duration = Duration::from_secs(1);
+pub(crate) const MIN_429_WAIT: Duration = Duration::from_secs(1);
 
 /// The most retries of one request after 429s, whatever the waits add up to.
-pub const MAX_429_RETRIES: usize = 8;
+pub(crate) const MAX_429_RETRIES: usize = 8;
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) as time since the epoch.
 fn httpdate_parse(value: &str) -> Option<Duration> {

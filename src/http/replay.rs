@@ -11,7 +11,7 @@ use crate::redact::{Redactor, ReplayPart};
 
 /// A request as sent, borrowed (the exchange's request).
 #[derive(Debug, Clone, Copy)]
-pub struct SentRequest<'a> {
+pub(crate) struct SentRequest<'a> {
     pub method: &'a str,
     pub url: &'a str,
     pub headers: &'a [(String, String)],
@@ -20,13 +20,13 @@ pub struct SentRequest<'a> {
 
 /// The variable an access token the target issued during the run is
 /// written as (the reproduce block says how to get one).
-pub const ACCESS_TOKEN_VAR: &str = "NCENTRAL_ACCESS_TOKEN";
+pub(crate) const ACCESS_TOKEN_VAR: &str = "NCENTRAL_ACCESS_TOKEN";
 /// The variable a refresh token the target issued is written as.
-pub const REFRESH_TOKEN_VAR: &str = "NCENTRAL_REFRESH_TOKEN";
+pub(crate) const REFRESH_TOKEN_VAR: &str = "NCENTRAL_REFRESH_TOKEN";
 
 /// The variable a JWT the harness forged (or altered) is written as: no
 /// report shows a whole token of any kind, and a replay makes a fresh one.
-pub const FORGED_TOKEN_VAR: &str = "FORGED_JWT";
+pub(crate) const FORGED_TOKEN_VAR: &str = "FORGED_JWT";
 
 /// Runs of one byte at least this long are written as `head -c N
 /// /dev/zero | tr …` rather than spelt out (a 1 MiB body stays one line).
@@ -34,7 +34,7 @@ const LONG_RUN: usize = 256;
 
 /// What the client adds to every request besides the headers it was given.
 #[derive(Debug, Clone, Default)]
-pub struct ClientDefaults {
+pub(crate) struct ClientDefaults {
     /// The `User-Agent` the client sends unless a header sets one.
     pub user_agent: Option<String>,
     /// Certificate verification was switched off (`-k`).
@@ -74,7 +74,11 @@ fn parts(redactor: &Redactor, bytes: &[u8]) -> Vec<ReplayPart> {
 }
 
 /// The `curl` command line (bash) that sends `request` again.
-pub fn curl(request: SentRequest<'_>, redactor: &Redactor, defaults: &ClientDefaults) -> String {
+pub(crate) fn curl(
+    request: SentRequest<'_>,
+    redactor: &Redactor,
+    defaults: &ClientDefaults,
+) -> String {
     let mut args: Vec<String> = vec!["curl -sS -i -g --path-as-is".into()];
     if defaults.insecure {
         args.push("-k".into());

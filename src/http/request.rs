@@ -7,11 +7,11 @@ use std::time::Duration;
 use reqwest::Method;
 
 /// The `User-Agent` the client sends.
-pub const USER_AGENT: &str = concat!("psa-conformance/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("psa-conformance/", env!("CARGO_PKG_VERSION"));
 
 /// How to treat a 429 answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum On429 {
+pub(crate) enum On429 {
     /// Wait (`Retry-After`, else 2 s, 5 s, 10 s) and retry; the 429 is kept
     /// as evidence, never counted as a failure.
     WaitAndRetry,
@@ -21,7 +21,7 @@ pub enum On429 {
 
 /// A request to send. Secrets may be in it; it is never printed as is.
 #[derive(Clone)]
-pub struct RequestSpec {
+pub(crate) struct RequestSpec {
     pub method: Method,
     /// Path (and query) below the base URL, already percent-encoded.
     pub path: String,
@@ -33,7 +33,7 @@ pub struct RequestSpec {
 impl RequestSpec {
     /// `POST /api/auth/authenticate` with the User-API JWT as bearer: the
     /// token exchange of N-central.
-    pub fn token_exchange(user_api_jwt: &crate::redact::Secret) -> Self {
+    pub(crate) fn token_exchange(user_api_jwt: &crate::redact::Secret) -> Self {
         RequestSpec {
             method: Method::POST,
             path: "/api/auth/authenticate".into(),
@@ -61,7 +61,7 @@ pub struct TlsSettings {
 
 /// Client settings.
 #[derive(Debug, Clone)]
-pub struct ClientSettings {
+pub(crate) struct ClientSettings {
     pub timeout: Duration,
     /// Requests in flight at once per endpoint.
     pub per_endpoint: usize,

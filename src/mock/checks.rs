@@ -23,11 +23,11 @@ use super::state::MockState;
 use super::tokens::TokenKind;
 
 /// Largest request body read; larger is 413.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub(super) const BODY_LIMIT: usize = 64 * 1024;
 
 /// Largest request body the N-central style reads (Spring sets no limit on a
 /// JSON body; the mock keeps one so its memory stays bounded).
-pub const SPRING_BODY_LIMIT: usize = 4 * 1024 * 1024;
+pub(super) const SPRING_BODY_LIMIT: usize = 4 * 1024 * 1024;
 impl MockState {
     /// Checks the bearer token (AUTH-01..03).
     pub(super) fn authenticate(

@@ -42,11 +42,11 @@ use super::options::Style;
 use super::state::{MockState, PsaTicket, Shared};
 
 /// The ticket-info status of a ticket linked to its PSA ticket.
-pub const LINKED: &str = "CREATE_TICKET_CREATED_IN_PSA";
+pub(super) const LINKED: &str = "CREATE_TICKET_CREATED_IN_PSA";
 /// The ticket-info status of a resolved ticket.
-pub const RESOLVED: &str = "RESOLVE_TICKET_RESOLVED_IN_PSA";
+pub(super) const RESOLVED: &str = "RESOLVE_TICKET_RESOLVED_IN_PSA";
 /// The ticket-info status of a reopened ticket.
-pub const REOPENED: &str = "REOPEN_TICKET_REOPENED_IN_PSA";
+pub(super) const REOPENED: &str = "REOPEN_TICKET_REOPENED_IN_PSA";
 
 impl MockState {
     /// A ticket's status now: its fixture's, or the last change's.

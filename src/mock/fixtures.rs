@@ -7,7 +7,7 @@ use super::tokens::{TokenAuthority, TokenKind, ACCESS_EXPIRY_SECS};
 use crate::redact::Secret;
 
 /// One custom PSA ticket.
-pub struct Ticket {
+pub(super) struct Ticket {
     pub id: &'static str,
     pub title: &'static str,
     pub details: &'static str,
@@ -120,7 +120,7 @@ const NCENTRAL: &[Ticket] = &[
 ];
 
 /// The tickets a style knows, the first one being the target's ticket.
-pub fn for_style(style: Style) -> &'static [Ticket] {
+pub(super) fn for_style(style: Style) -> &'static [Ticket] {
     match style {
         Style::Canonical => CANONICAL,
         Style::Alternate => ALTERNATE,
@@ -130,7 +130,7 @@ pub fn for_style(style: Style) -> &'static [Ticket] {
 
 /// The tickets a style lets profile extended change: (pending, resolvable),
 /// its last two, both int32 ids as N-central's create request needs.
-pub fn lifecycle_ids(style: Style) -> (&'static str, &'static str) {
+pub(super) fn lifecycle_ids(style: Style) -> (&'static str, &'static str) {
     let tickets = for_style(style);
     let n = tickets.len();
     (tickets[n - 2].id, tickets[n - 1].id)
@@ -138,7 +138,7 @@ pub fn lifecycle_ids(style: Style) -> (&'static str, &'static str) {
 
 /// Whether a path parameter is a custom PSA ticket id (`^[1-9][0-9]*$`,
 /// at most 19 digits: a Java `long`).
-pub fn well_formed_id(id: &str) -> bool {
+pub(super) fn well_formed_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('0')
         && id.len() <= 19
@@ -146,13 +146,13 @@ pub fn well_formed_id(id: &str) -> bool {
 }
 
 /// A random secret of this process, recognisable by its prefix.
-pub fn random_secret(prefix: &str) -> String {
+pub(super) fn random_secret(prefix: &str) -> String {
     format!("{prefix}-{:032x}", rand::random::<u128>())
 }
 
 /// Fresh credentials for one mock instance: tokens signed by `tokens`, a
 /// random integration key and PSA password, the tickets of `style`.
-pub fn credentials(tokens: &TokenAuthority, style: Style) -> MockCredentials {
+pub(super) fn credentials(tokens: &TokenAuthority, style: Style) -> MockCredentials {
     MockCredentials {
         user_api_jwt: Secret::new(tokens.issue(TokenKind::UserApi, "psa-conformance", 86400 * 365)),
         access_token: Secret::new(tokens.issue(

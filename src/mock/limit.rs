@@ -24,7 +24,7 @@ impl Default for RateLimit {
 
 /// How long an endpoint stays limited once it has answered 429 (faults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sticky {
+pub(super) enum Sticky {
     /// For this long, whatever arrives.
     For(Duration),
     /// For the rest of the server's life.
@@ -42,12 +42,12 @@ struct EndpointState {
 
 /// Counts requests per endpoint.
 #[derive(Clone, Default)]
-pub struct Limiter {
+pub(super) struct Limiter {
     endpoints: Arc<Mutex<HashMap<String, EndpointState>>>,
 }
 
 /// Holds an in-flight slot; frees it when dropped.
-pub struct Slot {
+pub(super) struct Slot {
     limiter: Limiter,
     endpoint: String,
 }
@@ -68,7 +68,12 @@ impl Drop for Slot {
 impl Limiter {
     /// Admits a request, or says no (`None`). `sticky` keeps an endpoint
     /// limited once it has said no (a fault).
-    pub fn admit(&self, endpoint: &str, limit: RateLimit, sticky: Option<Sticky>) -> Option<Slot> {
+    pub(super) fn admit(
+        &self,
+        endpoint: &str,
+        limit: RateLimit,
+        sticky: Option<Sticky>,
+    ) -> Option<Slot> {
         self.admit_at(Instant::now(), endpoint, limit, sticky)
     }
 

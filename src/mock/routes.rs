@@ -48,7 +48,7 @@ where
 }
 
 /// The mock's router.
-pub fn router(state: Arc<MockState>) -> Router {
+pub(super) fn router(state: Arc<MockState>) -> Router {
     // The POST endpoints, also served for PUT, PATCH and DELETE under the
     // `wrong-method-200` fault.
     let post_like = |endpoint: &Endpoint| {

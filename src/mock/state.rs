@@ -16,13 +16,13 @@ use super::tokens::TokenAuthority;
 
 /// The PSA ticket a custom PSA ticket was linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PsaTicket {
+pub(super) struct PsaTicket {
     pub number: String,
     pub url: String,
 }
 
 /// Shared state of one mock server.
-pub struct MockState {
+pub(super) struct MockState {
     pub(super) options: MockOptions,
     pub(super) tokens: TokenAuthority,
     /// Signs "issued" tokens under the `issued-token-rejected` fault.
@@ -41,7 +41,7 @@ pub struct MockState {
 pub(super) type Shared = State<Arc<MockState>>;
 
 impl MockState {
-    pub fn new(options: MockOptions) -> Self {
+    pub(super) fn new(options: MockOptions) -> Self {
         let signing: [u8; 32] = rand::random();
         let tokens = TokenAuthority::new(&signing);
         let rogue: [u8; 32] = rand::random();
@@ -57,7 +57,7 @@ impl MockState {
         }
     }
 
-    pub fn credentials(&self) -> &MockCredentials {
+    pub(super) fn credentials(&self) -> &MockCredentials {
         &self.credentials
     }
 

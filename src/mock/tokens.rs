@@ -40,15 +40,15 @@ impl std::fmt::Debug for TokenAuthority {
 }
 
 /// Access tokens live this long (seconds), as N-central's do.
-pub const ACCESS_EXPIRY_SECS: u64 = 3600;
+pub(super) const ACCESS_EXPIRY_SECS: u64 = 3600;
 /// Refresh tokens live this long (seconds).
-pub const REFRESH_EXPIRY_SECS: u64 = 90000;
+pub(super) const REFRESH_EXPIRY_SECS: u64 = 90000;
 
 /// An `X-ACCESS-EXPIRY-OVERRIDE` / `X-REFRESH-EXPIRY-OVERRIDE` value,
 /// `(number)(s|m|h)` (`120s`, `5m`, `1h`), in seconds, capped at `max`
 /// (N-central: "cannot be longer than the system-wide setting"). `None`
 /// when it is not of that form or is zero.
-pub fn expiry_override(value: &str, max: u64) -> Option<u64> {
+pub(super) fn expiry_override(value: &str, max: u64) -> Option<u64> {
     let value = value.trim();
     let unit = value.chars().last()?;
     let factor = match unit {

@@ -24,12 +24,12 @@ use super::ServerTls;
 
 /// TLS handshakes under way at once; further connections wait to be
 /// accepted.
-pub const HANDSHAKES_IN_FLIGHT: usize = 128;
+pub(super) const HANDSHAKES_IN_FLIGHT: usize = 128;
 /// Longest a TLS handshake may take before its connection is closed.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A bound socket and how it serves: plain HTTP, or HTTPS.
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     listener: TcpListener,
     tls: Option<ServerTls>,
 }
@@ -45,13 +45,17 @@ impl From<TcpListener> for Endpoint {
 
 impl Endpoint {
     /// Serves HTTPS with `tls` when given, plain HTTP otherwise.
-    pub fn new(listener: TcpListener, tls: Option<ServerTls>) -> Self {
+    pub(crate) fn new(listener: TcpListener, tls: Option<ServerTls>) -> Self {
         Endpoint { listener, tls }
     }
 
     /// Serves `app` until `shutdown` completes; calls in flight are
     /// answered first.
-    pub async fn serve(self, app: Router, shutdown: impl Future<Output = ()> + Send + 'static) {
+    pub(crate) async fn serve(
+        self,
+        app: Router,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) {
         match self.tls {
             None => serve_on(self.listener, app, shutdown).await,
             Some(tls) => match TlsListener::new(self.listener, tls) {

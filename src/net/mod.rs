@@ -6,5 +6,5 @@
 mod listener;
 mod server_tls;
 
-pub use listener::Endpoint;
-pub use server_tls::{ServerTls, TlsSource, SELF_SIGNED_CA_FILE};
+pub(crate) use listener::Endpoint;
+pub(crate) use server_tls::{ServerTls, TlsSource, SELF_SIGNED_CA_FILE};

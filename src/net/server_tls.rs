@@ -16,7 +16,7 @@ use rustls::ServerConfig;
 
 /// The file, in the reports directory, that holds the CA a client trusts
 /// to reach a listener with a generated certificate.
-pub const SELF_SIGNED_CA_FILE: &str = "ncentral-ca.pem";
+pub(crate) const SELF_SIGNED_CA_FILE: &str = "ncentral-ca.pem";
 
 /// Largest certificate or key file read.
 const PEM_FILE_CAP: u64 = 1024 * 1024;

@@ -29,7 +29,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How a PSA calls back, bent by the faults.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Behaviour {
+pub(super) struct Behaviour {
     /// The User-API JWT itself is the bearer (no exchange).
     pub jwt_as_bearer: bool,
     /// A 429 is given up.
@@ -40,7 +40,7 @@ pub struct Behaviour {
 
 /// One link callback: N-central's ticket id and the PSA ticket it belongs to.
 #[derive(Debug, Clone)]
-pub struct Link {
+pub(super) struct Link {
     pub psa_custom_ticket_id: i64,
     pub ticket_number: String,
     pub ticket_url: String,
@@ -48,7 +48,7 @@ pub struct Link {
 
 /// How one callback ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(super) enum Outcome {
     /// N-central answered 2xx.
     Linked,
     /// Given up: the last status N-central answered, or none (no answer).
@@ -77,7 +77,7 @@ struct Tokens {
 /// The PSA's client of one N-central: its credentials and the tokens it was
 /// issued, shared by every callback.
 #[derive(Debug)]
-pub struct Caller {
+pub(super) struct Caller {
     client: Client,
     /// A PEM file of the CA the N-central's certificate must chain to (the
     /// only one trusted then), read when a call is made — the harness may
@@ -92,7 +92,7 @@ pub struct Caller {
 
 impl Caller {
     /// A caller of the N-central at `base` (with or without a trailing slash).
-    pub fn new(
+    pub(super) fn new(
         base: &str,
         user_api_jwt: Secret,
         integration_key: Option<Secret>,
@@ -133,7 +133,7 @@ impl Caller {
     }
 
     /// Sends one link callback, retrying as a well-behaved PSA does.
-    pub async fn link(&self, link: &Link) -> Outcome {
+    pub(super) async fn link(&self, link: &Link) -> Outcome {
         let body = json!({
             "psaCustomTicketId": link.psa_custom_ticket_id,
             "ticketNumber": link.ticket_number,

@@ -30,7 +30,7 @@ type Shared = State<Arc<PsaState>>;
 const MAX_BODY: usize = 1024 * 1024;
 
 /// The path N-central pushes to.
-pub const PUSH_PATH: &str = "/ncentral/tickets";
+pub(super) const PUSH_PATH: &str = "/ncentral/tickets";
 
 /// The keys a push may carry; any other is ignored (PUSH-05).
 const KNOWN_KEYS: [&str; 7] = [
@@ -44,7 +44,7 @@ const KNOWN_KEYS: [&str; 7] = [
 ];
 
 /// The router of one instance.
-pub fn router(state: Arc<PsaState>) -> Router {
+pub(super) fn router(state: Arc<PsaState>) -> Router {
     Router::new()
         .route(PUSH_PATH, post(push).put(push))
         .route("/tickets/{number}", get(ticket_page))

@@ -16,14 +16,14 @@ const FIRST_NUMBER: u64 = 1001;
 
 /// The header pushes must carry, and its exact value.
 #[derive(Debug, Clone)]
-pub struct PushAuth {
+pub(super) struct PushAuth {
     pub header: String,
     pub value: Secret,
 }
 
 /// A ticket of the PSA.
 #[derive(Debug, Clone)]
-pub struct Ticket {
+pub(super) struct Ticket {
     pub ncentral_id: i64,
     pub number: String,
     pub title: String,
@@ -33,7 +33,7 @@ pub struct Ticket {
 
 /// The tickets, by number and by N-central id.
 #[derive(Debug)]
-pub struct Tickets {
+pub(super) struct Tickets {
     by_number: HashMap<String, Ticket>,
     by_ncentral: HashMap<i64, String>,
     next: u64,
@@ -49,28 +49,28 @@ impl Tickets {
     }
 
     /// The PSA ticket already made for this N-central ticket.
-    pub fn for_ncentral(&self, id: i64) -> Option<&Ticket> {
+    pub(super) fn for_ncentral(&self, id: i64) -> Option<&Ticket> {
         self.by_ncentral
             .get(&id)
             .and_then(|n| self.by_number.get(n))
     }
 
-    pub fn get_mut(&mut self, number: &str) -> Option<&mut Ticket> {
+    pub(super) fn get_mut(&mut self, number: &str) -> Option<&mut Ticket> {
         self.by_number.get_mut(number)
     }
 
-    pub fn get(&self, number: &str) -> Option<&Ticket> {
+    pub(super) fn get(&self, number: &str) -> Option<&Ticket> {
         self.by_number.get(number)
     }
 
     /// Whether any push named this N-central ticket.
-    pub fn knows_ncentral(&self, id: i64) -> bool {
+    pub(super) fn knows_ncentral(&self, id: i64) -> bool {
         self.by_ncentral.contains_key(&id)
     }
 
     /// A new PSA ticket for an N-central ticket; the latest one is the one
     /// the N-central id then names.
-    pub fn create(&mut self, ncentral_id: i64, title: &str, details: &str) -> Ticket {
+    pub(super) fn create(&mut self, ncentral_id: i64, title: &str, details: &str) -> Ticket {
         let number = self.next_number();
         let ticket = Ticket {
             ncentral_id,
@@ -85,7 +85,7 @@ impl Tickets {
     }
 
     /// The next number, taken (for a ticket, or for a fault's phantom).
-    pub fn next_number(&mut self) -> String {
+    pub(super) fn next_number(&mut self) -> String {
         let n = self.next;
         self.next += 1;
         format!("PSA-{n}")
@@ -94,7 +94,7 @@ impl Tickets {
 
 /// One instance's state, shared by its handlers and callback tasks.
 #[derive(Debug)]
-pub struct PsaState {
+pub(super) struct PsaState {
     pub style: AnswerStyle,
     pub faults: BTreeSet<PsaFault>,
     pub push_auth: Option<PushAuth>,
@@ -108,7 +108,7 @@ pub struct PsaState {
 }
 
 impl PsaState {
-    pub fn new(
+    pub(super) fn new(
         style: AnswerStyle,
         faults: BTreeSet<PsaFault>,
         push_auth: Option<PushAuth>,
@@ -126,23 +126,23 @@ impl PsaState {
         }
     }
 
-    pub fn has(&self, fault: PsaFault) -> bool {
+    pub(super) fn has(&self, fault: PsaFault) -> bool {
         self.faults.contains(&fault)
     }
 
     /// The tickets (a poisoned lock still holds consistent data: every
     /// change is one insert).
-    pub fn tickets(&self) -> MutexGuard<'_, Tickets> {
+    pub(super) fn tickets(&self) -> MutexGuard<'_, Tickets> {
         self.tickets.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The absolute URL of a PSA ticket.
-    pub fn ticket_url(&self, number: &str) -> String {
+    pub(super) fn ticket_url(&self, number: &str) -> String {
         format!("{}/tickets/{number}", self.base_url)
     }
 
     /// True once: the first time the `callback-unasked` phantom is due.
-    pub fn take_unasked(&self) -> bool {
+    pub(super) fn take_unasked(&self) -> bool {
         !self.unasked_sent.swap(true, Ordering::SeqCst)
     }
 }

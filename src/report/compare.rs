@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-pub use super::model::Comparison;
+pub(crate) use super::model::Comparison;
 use super::model::RequirementStatus;
 use super::summary::Summary;
 
 /// How a baseline differs from this run in side or profile, when it does:
 /// `side psa, profile psa; this run is side ncentral, profile full`.
-pub fn baseline_mismatch(baseline: &Summary, side: &str, profile: &str) -> Option<String> {
+pub(crate) fn baseline_mismatch(baseline: &Summary, side: &str, profile: &str) -> Option<String> {
     (baseline.side != side || baseline.profile != profile).then(|| {
         format!(
             "side {}, profile {}; this run is side {side}, profile {profile}",
@@ -22,7 +22,7 @@ pub fn baseline_mismatch(baseline: &Summary, side: &str, profile: &str) -> Optio
 /// `--rerun-failed`: the scenarios that failed or warned in a summary of
 /// the same side and profile. Run-wide checks are made again over whatever
 /// the rerun sends; they name no scenario of their own.
-pub fn scenarios_to_rerun(
+pub(crate) fn scenarios_to_rerun(
     summary: &Summary,
     side: &str,
     profile: &str,

@@ -18,7 +18,7 @@ use super::model::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus};
 /// implementation, npm `ctrf` 0.3, call it so).
 const SPEC_VERSION: &str = "0.0.0";
 
-pub fn render(run: &RunReport) -> String {
+pub(super) fn render(run: &RunReport) -> String {
     let start = run
         .started_at
         .parse::<jiff::Timestamp>()

@@ -26,7 +26,7 @@ use super::model::{DisplayOutcome, RunReport, ScenarioResult, ScenarioStatus, St
 /// The `uri` of the run-wide checks, which belong to no feature file.
 const RUN_WIDE_URI: &str = "run-wide";
 
-pub fn render(run: &RunReport) -> String {
+pub(super) fn render(run: &RunReport) -> String {
     let mut features: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();
     for s in &run.scenarios {
         let uri = feature_uri(s);

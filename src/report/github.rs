@@ -14,13 +14,13 @@ use std::path::Path;
 use super::model::{RequirementStatus, RunReport, ScenarioResult, ScenarioStatus};
 
 /// Annotations of one kind GitHub shows per step.
-pub const MAX_ANNOTATIONS: usize = 10;
+pub(crate) const MAX_ANNOTATIONS: usize = 10;
 /// The most a step summary may hold.
-pub const MAX_SUMMARY_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_SUMMARY_BYTES: u64 = 1024 * 1024;
 
 /// What a run under GitHub Actions hands the workflow.
 #[derive(Debug, Default)]
-pub struct Publication {
+pub(crate) struct Publication {
     /// Workflow commands, one a line, for standard output.
     pub annotations: Vec<String>,
     /// Why the step summary could not be appended to, if it could not.
@@ -30,7 +30,7 @@ pub struct Publication {
 /// Under GitHub Actions, appends the step summary and returns the
 /// annotations to print; elsewhere does nothing. A summary that cannot be
 /// written is reported, not fatal: the reports are already on disk.
-pub fn publish(run: &RunReport) -> Publication {
+pub(crate) fn publish(run: &RunReport) -> Publication {
     if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
         return Publication::default();
     }
@@ -53,7 +53,7 @@ pub fn publish(run: &RunReport) -> Publication {
 /// The workflow commands for the failed (`error`), warned and
 /// inconclusive (`warning`) requirements, at most [`MAX_ANNOTATIONS`] of
 /// each kind.
-pub fn annotations(run: &RunReport) -> Vec<String> {
+pub(crate) fn annotations(run: &RunReport) -> Vec<String> {
     let mut out = Vec::new();
     for (kind, statuses) in [
         ("error", &[RequirementStatus::Failed][..]),
@@ -123,7 +123,7 @@ pub fn annotations(run: &RunReport) -> Vec<String> {
 
 /// Appends `markdown` to the step summary at `path`, cut so the file stays
 /// within [`MAX_SUMMARY_BYTES`].
-pub fn append_summary(path: &Path, markdown: &str) -> std::io::Result<()> {
+pub(crate) fn append_summary(path: &Path, markdown: &str) -> std::io::Result<()> {
     let used = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let room = usize::try_from(MAX_SUMMARY_BYTES.saturating_sub(used)).unwrap_or(usize::MAX);
     let text = if markdown.len() < room {

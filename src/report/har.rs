@@ -11,7 +11,7 @@ use crate::http::{ExchangeRecord, WireBody};
 use super::model::RunReport;
 
 /// The HAR document of a run, as pretty JSON.
-pub fn render(run: &RunReport) -> String {
+pub(super) fn render(run: &RunReport) -> String {
     let mut pages = Vec::new();
     let mut entries = Vec::new();
     // Run-wide checks show copies of other scenarios' exchanges: each

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use super::model::{DisplayOutcome, RunReport, ScenarioResult};
 
-pub fn render(run: &RunReport) -> String {
+pub(super) fn render(run: &RunReport) -> String {
     let mut suites: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();
     for s in &run.scenarios {
         let file =

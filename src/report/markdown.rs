@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::model::{RequirementStatus, RunReport};
 
-pub fn render(run: &RunReport) -> String {
+pub(super) fn render(run: &RunReport) -> String {
     let mut md = String::new();
     let icon = match run.verdict {
         super::model::Verdict::Conformant => "✅",

@@ -4,11 +4,11 @@
 //! GitHub annotations.
 //! This facade writes them all; the model imports none of them.
 
-pub mod compare;
+pub(crate) mod compare;
 mod coverage;
 mod ctrf;
 mod cucumber;
-pub mod github;
+pub(crate) mod github;
 mod har;
 mod html;
 mod junit;
@@ -17,11 +17,11 @@ mod markdown;
 mod model;
 mod reproduce;
 mod summary;
-pub mod terminal;
+pub(crate) mod terminal;
 
-pub use listener::{ForeignCallRecord, ListenerReport};
+pub(crate) use listener::{ForeignCallRecord, ListenerReport};
 pub use model::*;
-pub use summary::{Summary, SummaryRequirement, SummaryScenario};
+pub(crate) use summary::Summary;
 
 use std::path::Path;
 

@@ -10,7 +10,7 @@ use crate::http::{ExchangeRecord, ACCESS_TOKEN_VAR, FORGED_TOKEN_VAR, REFRESH_TO
 
 /// At most this many distinct requests are replayed: the last ones, which
 /// decided the outcome.
-pub const MAX_COMMANDS: usize = 8;
+pub(super) const MAX_COMMANDS: usize = 8;
 
 /// How to send a scenario's decisive requests again.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -113,7 +113,7 @@ impl Reproduce {
 
 /// The variable the User-API JWT is read from when a replay needs a fresh
 /// access token (CLI.md's example target file names it so).
-pub const USER_API_JWT_VAR: &str = "NCENTRAL_USER_API_JWT";
+pub(super) const USER_API_JWT_VAR: &str = "NCENTRAL_USER_API_JWT";
 
 /// `NCENTRAL_ACCESS_TOKEN=$(curl … /api/auth/authenticate …)` toward the
 /// origin the exchanges went to.

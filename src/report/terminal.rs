@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::model::{DisplayOutcome, RequirementStatus, RunReport, ScenarioStatus};
 
 /// The end-of-run text.
-pub fn render(run: &RunReport, quiet: bool) -> String {
+pub(crate) fn render(run: &RunReport, quiet: bool) -> String {
     let mut out = String::new();
     // What the harness's N-central saw comes first, quiet or not.
     if let Some(l) = &run.listener {
@@ -115,7 +115,7 @@ pub fn render(run: &RunReport, quiet: bool) -> String {
 
 /// A one-line progress display on stderr — scenarios done of the total and
 /// failures so far — shown only when stderr is a terminal.
-pub struct Progress {
+pub(crate) struct Progress {
     total: usize,
     done: std::sync::atomic::AtomicUsize,
     failed: std::sync::atomic::AtomicUsize,
@@ -123,7 +123,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn new(total: usize, quiet: bool) -> Self {
+    pub(crate) fn new(total: usize, quiet: bool) -> Self {
         use std::io::IsTerminal as _;
         Progress {
             total,
@@ -134,7 +134,7 @@ impl Progress {
     }
 
     /// Counts one finished scenario.
-    pub fn tick(&self, failed: bool) {
+    pub(crate) fn tick(&self, failed: bool) {
         use std::sync::atomic::Ordering;
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         let failures = if failed {
@@ -151,7 +151,7 @@ impl Progress {
     }
 
     /// Clears the progress line.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if self.enabled {
             eprint!("\r\x1b[2K");
         }

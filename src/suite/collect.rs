@@ -21,7 +21,7 @@ use super::finding::{Finding, FindingKind, HARNESS_PREFIX};
 
 /// What a scenario's World kept that its result shows: either side's World
 /// ([`super::world::PsaWorld`], [`super::psa_side::world::PsaSideWorld`]).
-pub trait ScenarioRecord {
+pub(crate) trait ScenarioRecord {
     /// When the scenario started.
     fn started(&self) -> std::time::Instant;
     /// Its exchanges, in the order they happened.
@@ -51,7 +51,7 @@ pub(crate) fn default_replay() -> ClientDefaults {
 }
 
 /// Longest body kept per exchange in a report.
-pub const EVIDENCE_BODY_CHARS: usize = 4000;
+pub(crate) const EVIDENCE_BODY_CHARS: usize = 4000;
 
 fn tags_with_at(tags: &[String]) -> Vec<String> {
     tags.iter().map(|t| format!("@{t}")).collect()
@@ -107,7 +107,7 @@ pub(crate) fn base(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> 
 
 /// Every scenario a run selects, not yet run: what an interrupted run lists
 /// for the ones it did not finish, and the progress bar's total.
-pub fn planned(
+pub(crate) fn planned(
     features: &crate::features::ParsedFeatures,
     profile: catalog::Profile,
     tags: Option<&cucumber::gherkin::tagexpr::TagOperation>,
@@ -127,7 +127,7 @@ pub fn planned(
 }
 
 /// A scenario the run decided not to execute, with the reason.
-pub fn skipped(
+pub(crate) fn skipped(
     feature: &gherkin::Feature,
     scenario: &gherkin::Scenario,
     reason: String,
@@ -139,7 +139,7 @@ pub fn skipped(
 }
 
 /// A scenario cucumber ran, from the `after` hook.
-pub fn finished<W: ScenarioRecord>(
+pub(crate) fn finished<W: ScenarioRecord>(
     feature: &gherkin::Feature,
     scenario: &gherkin::Scenario,
     outcome: &ScenarioFinished,
@@ -202,7 +202,7 @@ pub fn finished<W: ScenarioRecord>(
 }
 
 /// A check over every exchange of the run (ERR-01/02/03).
-pub fn run_wide(
+pub(crate) fn run_wide(
     id: &str,
     name: &str,
     tags: Vec<String>,

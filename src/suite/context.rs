@@ -12,7 +12,7 @@ use crate::schema::SchemaSet;
 use super::echo::{Echo, EchoCheck};
 
 /// What every scenario of one run shares.
-pub struct RunContext {
+pub(crate) struct RunContext {
     pub target: Target,
     pub access_token: Secret,
     pub client: HttpClient,
@@ -32,7 +32,7 @@ pub struct RunContext {
 
 /// Checks every exchange of the run: 5xx (ERR-02), echoed secrets (ERR-03),
 /// 4xx without an ErrorResponse (ERR-01).
-pub struct Monitor {
+pub(crate) struct Monitor {
     pub(crate) findings: Mutex<MonitorFindings>,
     schemas: SchemaSet,
     /// The ERR-03 rule: which secrets each answer echoes.
@@ -59,12 +59,12 @@ impl Monitor {
     }
 
     /// The secrets ERR-03 could not check, by role and length.
-    pub fn secrets_not_checked(&self) -> Vec<String> {
+    pub(crate) fn secrets_not_checked(&self) -> Vec<String> {
         self.echo.not_checkable()
     }
 
     /// Looks at one exchange.
-    pub fn observe(&self, exchange: &Exchange) {
+    pub(crate) fn observe(&self, exchange: &Exchange) {
         let Some(r) = exchange.response() else { return };
         let echoes = self.echo.observe(exchange);
         let mut f = self.findings.lock().unwrap_or_else(|e| e.into_inner());
@@ -88,7 +88,7 @@ impl Monitor {
 /// Learns, as secrets, the access and refresh tokens a token-exchange or
 /// refresh answer issues, so no report shows them whatever the scenario
 /// does next.
-pub fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
+pub(crate) fn learn_issued_tokens(exchange: &Exchange, redactor: &Redactor) {
     let url = exchange.request.url.split('?').next().unwrap_or_default();
     if !url.ends_with("/api/auth/authenticate") && !url.ends_with("/api/auth/refresh") {
         return;

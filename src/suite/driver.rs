@@ -65,7 +65,7 @@ pub(crate) struct Drive<C> {
 }
 
 /// What cucumber reported, before it becomes a report.
-pub struct ScenariosOutcome {
+pub(crate) struct ScenariosOutcome {
     pub scenarios: Vec<ScenarioResult>,
     pub parse_errors: Vec<String>,
     /// Set when a signal stopped the run before every scenario finished.

@@ -18,7 +18,7 @@ use crate::http::Exchange;
 use crate::redact::{self, Secret};
 
 /// Secrets shorter than this cannot be told from ordinary words.
-pub const MIN_CHECKABLE_LEN: usize = 8;
+pub(crate) const MIN_CHECKABLE_LEN: usize = 8;
 
 /// One watched secret.
 struct Watched {
@@ -31,13 +31,13 @@ struct Watched {
 
 /// Where an echo was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     Headers,
     Body,
 }
 
 impl Place {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Place::Headers => "response headers",
             Place::Body => "response body",
@@ -47,7 +47,7 @@ impl Place {
 
 /// A secret of the run found in an answer to a request that carried it.
 #[derive(Debug, Clone)]
-pub struct Echo {
+pub(crate) struct Echo {
     /// Index of the secret in the check's list.
     secret: usize,
     pub role: String,
@@ -56,7 +56,7 @@ pub struct Echo {
 
 /// The secrets ERR-03 watches, and what the run has seen of them.
 #[derive(Default)]
-pub struct EchoCheck {
+pub(crate) struct EchoCheck {
     secrets: Vec<Watched>,
     /// Secrets seen in an answer to a request that did not carry them.
     coincidental: Mutex<BTreeSet<usize>>,
@@ -81,7 +81,7 @@ fn occurs_as_word(text: &str, needle: &str) -> bool {
 
 impl EchoCheck {
     /// Watches these secrets, each named by its role.
-    pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a Secret)>) -> Self {
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a Secret)>) -> Self {
         let mut check = EchoCheck::default();
         for (role, secret) in secrets {
             let value = secret.expose();
@@ -98,7 +98,7 @@ impl EchoCheck {
     }
 
     /// The secrets too short to check, by role and length, for the reports.
-    pub fn not_checkable(&self) -> Vec<String> {
+    pub(crate) fn not_checkable(&self) -> Vec<String> {
         self.secrets
             .iter()
             .filter(|w| w.len < MIN_CHECKABLE_LEN)
@@ -152,7 +152,7 @@ impl EchoCheck {
     /// request carried and the answer repeats) and remembers secrets the
     /// answer holds although the request never carried them. The token
     /// exchange's own answer is exempt: issuing tokens is its job.
-    pub fn observe(&self, exchange: &Exchange) -> Vec<Echo> {
+    pub(crate) fn observe(&self, exchange: &Exchange) -> Vec<Echo> {
         if exchange.request.url.ends_with("/api/auth/authenticate") {
             return Vec::new();
         }
@@ -179,7 +179,7 @@ impl EchoCheck {
 
     /// Whether a candidate echo still stands: its secret was never seen in
     /// an answer to a request that did not carry it.
-    pub fn stands(&self, echo: &Echo) -> bool {
+    pub(crate) fn stands(&self, echo: &Echo) -> bool {
         !self
             .coincidental
             .lock()
@@ -189,7 +189,7 @@ impl EchoCheck {
 
     /// The echoes of one exchange that stand as of now (for a scenario's
     /// own check; the run-wide check judges again at the end of the run).
-    pub fn echoes_in(&self, exchange: &Exchange) -> Vec<Echo> {
+    pub(crate) fn echoes_in(&self, exchange: &Exchange) -> Vec<Echo> {
         self.observe(exchange)
             .into_iter()
             .filter(|e| self.stands(e))

@@ -11,7 +11,7 @@ use super::finding::Finding;
 
 /// What is wrong with an error answer.
 #[derive(Debug, Clone)]
-pub enum ErrorBodyProblem {
+pub(crate) enum ErrorBodyProblem {
     /// Not `application/json` (any charset).
     NotJson { content_type: Option<String> },
     /// Labelled JSON, but does not parse.
@@ -24,7 +24,7 @@ pub enum ErrorBodyProblem {
 
 impl ErrorBodyProblem {
     /// One line for a run-wide list of offenders.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             ErrorBodyProblem::NotJson { content_type } => {
                 format!(
@@ -41,7 +41,7 @@ impl ErrorBodyProblem {
     }
 
     /// A step's finding: title, actual vs expected, where.
-    pub fn finding(&self, r: &ReceivedResponse, exchange: String) -> Finding {
+    pub(crate) fn finding(&self, r: &ReceivedResponse, exchange: String) -> Finding {
         let f = match self {
             ErrorBodyProblem::NotJson { .. } | ErrorBodyProblem::Unparsable => {
                 Finding::failure("the error answer is not JSON")
@@ -79,7 +79,7 @@ impl ErrorBodyProblem {
 
 /// Checks one answer; `Ok` when it is an `ErrorResponse` whose `status`
 /// equals the HTTP status.
-pub fn check(schemas: &SchemaSet, r: &ReceivedResponse) -> Result<(), ErrorBodyProblem> {
+pub(crate) fn check(schemas: &SchemaSet, r: &ReceivedResponse) -> Result<(), ErrorBodyProblem> {
     if r.media_type().as_deref() != Some("application/json") {
         return Err(ErrorBodyProblem::NotJson {
             content_type: r.header("content-type").map(str::to_string),

@@ -16,6 +16,6 @@ pub trait RunEvents: Send + Sync {
 }
 
 /// Hears nothing: for runs nobody watches (benchmarks, the kill matrix).
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl RunEvents for Silent {}

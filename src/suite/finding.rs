@@ -14,7 +14,7 @@ use std::fmt;
 
 /// Whose problem a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingKind {
+pub(crate) enum FindingKind {
     /// The target broke a requirement.
     Failure,
     /// The harness could not check (network, configuration, a suite bug).
@@ -26,21 +26,21 @@ pub enum FindingKind {
 
 /// How a harness finding's text begins, for its reader (the run tells the
 /// kinds apart by [`FindingKind`], not by this text).
-pub const HARNESS_PREFIX: &str = "harness error: ";
+pub(crate) const HARNESS_PREFIX: &str = "harness error: ";
 
 /// How a not-tested finding's text begins, likewise.
-pub const NOT_TESTED_PREFIX: &str = "not tested: ";
+pub(crate) const NOT_TESTED_PREFIX: &str = "not tested: ";
 
 /// What a step returns: the `Result` of its check. Cucumber's generated
 /// step code calls [`StepOutcome::unwrap_or_else`] on it; a failed check
 /// then unwinds with the [`Finding`] itself as the payload, which
 /// [`crate::suite::collect`] reads back typed.
 #[must_use]
-pub struct StepOutcome(pub Result<(), Finding>);
+pub(crate) struct StepOutcome(pub Result<(), Finding>);
 
 impl StepOutcome {
     /// Runs a step's check (an `async` block using `?`) to its outcome.
-    pub async fn of(check: impl std::future::Future<Output = Result<(), Finding>>) -> Self {
+    pub(crate) async fn of(check: impl std::future::Future<Output = Result<(), Finding>>) -> Self {
         StepOutcome(check.await)
     }
 
@@ -48,7 +48,7 @@ impl StepOutcome {
     /// value (`.unwrap_or_else(|e| panic!("{}", e))`). Instead of panicking
     /// with the text, a failed check unwinds with the typed [`Finding`].
     #[track_caller]
-    pub fn unwrap_or_else<F: FnOnce(Finding)>(self, _as_text: F) {
+    pub(crate) fn unwrap_or_else<F: FnOnce(Finding)>(self, _as_text: F) {
         if let Err(finding) = self.0 {
             std::panic::panic_any(finding);
         }
@@ -64,11 +64,11 @@ impl From<Result<(), Finding>> for StepOutcome {
 /// A failed check. Its fields live behind one box, so a step's
 /// `Result<(), Finding>` stays a pointer wide.
 #[derive(Debug, Clone)]
-pub struct Finding(Box<FindingData>);
+pub(crate) struct Finding(Box<FindingData>);
 
 /// What a [`Finding`] says.
 #[derive(Debug, Clone)]
-pub struct FindingData {
+pub(crate) struct FindingData {
     pub kind: FindingKind,
     pub title: String,
     pub expected: Option<String>,
@@ -82,7 +82,7 @@ pub struct FindingData {
 
 impl Finding {
     /// A finding about the target.
-    pub fn failure(title: impl Into<String>) -> Self {
+    pub(crate) fn failure(title: impl Into<String>) -> Self {
         Finding(Box::new(FindingData {
             kind: FindingKind::Failure,
             title: title.into(),
@@ -95,40 +95,40 @@ impl Finding {
     }
 
     /// A problem of the harness, not of the target.
-    pub fn harness(title: impl Into<String>) -> Self {
+    pub(crate) fn harness(title: impl Into<String>) -> Self {
         let mut f = Finding::failure(title);
         f.0.kind = FindingKind::Harness;
         f
     }
 
     /// The check could not be made on this target; nothing is wrong with it.
-    pub fn not_tested(title: impl Into<String>) -> Self {
+    pub(crate) fn not_tested(title: impl Into<String>) -> Self {
         let mut f = Finding::failure(title);
         f.0.kind = FindingKind::NotTested;
         f
     }
 
-    pub fn expected(mut self, v: impl Into<String>) -> Self {
+    pub(crate) fn expected(mut self, v: impl Into<String>) -> Self {
         self.0.expected = Some(v.into());
         self
     }
 
-    pub fn actual(mut self, v: impl Into<String>) -> Self {
+    pub(crate) fn actual(mut self, v: impl Into<String>) -> Self {
         self.0.actual = Some(v.into());
         self
     }
 
-    pub fn at(mut self, v: impl Into<String>) -> Self {
+    pub(crate) fn at(mut self, v: impl Into<String>) -> Self {
         self.0.at = Some(v.into());
         self
     }
 
-    pub fn exchange(mut self, v: impl Into<String>) -> Self {
+    pub(crate) fn exchange(mut self, v: impl Into<String>) -> Self {
         self.0.exchange = Some(v.into());
         self
     }
 
-    pub fn hint(mut self, v: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, v: impl Into<String>) -> Self {
         self.0.hint = Some(v.into());
         self
     }

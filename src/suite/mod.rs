@@ -21,19 +21,19 @@
 //! - [`psa_side`]: the vendor's side (`run --side psa`): the harness's own
 //!   N-central, the PSA-side World and runner, its run-wide checks.
 
-pub mod collect;
-pub mod context;
+pub(crate) mod collect;
+pub(crate) mod context;
 pub(crate) mod driver;
-pub mod echo;
-pub mod error_body;
-pub mod events;
-pub mod finding;
-pub mod own_steps;
+pub(crate) mod echo;
+pub(crate) mod error_body;
+pub(crate) mod events;
+pub(crate) mod finding;
+pub(crate) mod own_steps;
 pub(crate) mod panic_guard;
-pub mod psa_side;
-pub mod runner;
-pub mod shared_sends;
-pub mod steps;
-pub mod world;
+pub(crate) mod psa_side;
+pub(crate) mod runner;
+pub(crate) mod shared_sends;
+pub(crate) mod steps;
+pub(crate) mod world;
 
-pub use runner::{execute_until, RunError};
+pub(crate) use runner::{execute_until, RunError};

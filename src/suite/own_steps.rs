@@ -21,7 +21,11 @@ const LISTED: usize = 20;
 
 /// Checks the steps of `features` against `side`'s definitions; `dir` is
 /// the folder as given to `--features`, for the message.
-pub fn check(features: &[gherkin::Feature], side: Side, dir: &str) -> Result<(), OwnFeaturesError> {
+pub(crate) fn check(
+    features: &[gherkin::Feature],
+    side: Side,
+    dir: &str,
+) -> Result<(), OwnFeaturesError> {
     let problems = match side {
         Side::Ncentral => problems::<PsaWorld>(features, side),
         Side::Psa => problems::<PsaSideWorld>(features, side),

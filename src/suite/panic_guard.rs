@@ -14,7 +14,7 @@ static ACTIVE_RUNS: AtomicUsize = AtomicUsize::new(0);
 static INSTALL: Once = Once::new();
 
 /// Marks a run as finished when dropped.
-pub struct Guard;
+pub(crate) struct Guard;
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -23,7 +23,7 @@ impl Drop for Guard {
 }
 
 /// Marks a run as active, installing the hook once per process.
-pub fn register() -> Guard {
+pub(crate) fn register() -> Guard {
     INSTALL.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {

@@ -77,7 +77,7 @@ impl RunError {
 /// [`execute`], stopping early when `stop` is asked for: then the report
 /// covers what ran (see [`crate::interrupt::mark_interrupted`]) and comes
 /// with the signal.
-pub async fn execute_until(
+pub(crate) async fn execute_until(
     config: &RunConfig,
     target: Target,
     mut stop: Stop,
@@ -153,7 +153,7 @@ pub async fn execute_until(
 }
 
 /// What the target is configured for, as scenario selection needs it.
-pub fn applicability(target: &Target) -> Applicability {
+pub(crate) fn applicability(target: &Target) -> Applicability {
     Applicability {
         token_exchange: matches!(target.auth, AuthMode::Exchange { .. }),
         pending_ticket: target.lifecycle.pending_ticket_id.is_some(),
@@ -165,7 +165,7 @@ pub fn applicability(target: &Target) -> Applicability {
 /// The notice a run that will change tickets prints before its first
 /// request: which tickets, and how. `None` when no selected scenario
 /// changes any.
-pub fn lifecycle_notice(config: &RunConfig, target: &Target) -> Option<String> {
+pub(crate) fn lifecycle_notice(config: &RunConfig, target: &Target) -> Option<String> {
     let applies = applicability(target);
     let tags = config.tags.as_ref().map(|(_, op)| op.clone());
     let (mut pending, mut resolvable) = (false, false);

@@ -26,7 +26,7 @@ pub(crate) struct SharedSend {
 
 /// One cell per key (the request set and where it goes), per run.
 #[derive(Default)]
-pub struct SharedSends {
+pub(crate) struct SharedSends {
     cells: Mutex<HashMap<String, Arc<OnceCell<SharedSend>>>>,
 }
 

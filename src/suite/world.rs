@@ -16,7 +16,7 @@ use crate::suite::finding::Finding;
 
 /// Which `Authorization` header a request carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthChoice {
+pub(crate) enum AuthChoice {
     /// `Bearer <the run's access token>`.
     Valid,
     /// No header at all.
@@ -27,7 +27,7 @@ pub enum AuthChoice {
 
 /// Which `INTEGRATION-KEY` header a request carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyChoice {
+pub(crate) enum KeyChoice {
     /// The configured key on POST requests, none on GET (the seed's rule).
     Default,
     Missing,
@@ -36,7 +36,7 @@ pub enum KeyChoice {
 
 /// The body a request carries.
 #[derive(Clone, PartialEq, Eq)]
-pub enum BodyChoice {
+pub(crate) enum BodyChoice {
     /// Valid PSA credentials on POST, nothing on other methods.
     Default,
     /// Exactly these bytes (may be empty).
@@ -54,7 +54,7 @@ impl fmt::Debug for BodyChoice {
 
 /// The request under construction. `Given` steps change it; `When` sends it.
 #[derive(Debug, Clone)]
-pub struct RequestDraft {
+pub(crate) struct RequestDraft {
     pub auth: AuthChoice,
     pub key: KeyChoice,
     pub body: BodyChoice,
@@ -66,7 +66,7 @@ pub struct RequestDraft {
 
 /// Which PSA credentials a default body carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialsChoice {
+pub(crate) enum CredentialsChoice {
     /// The configured credentials of the endpoint's section.
     Valid,
     /// The configured username with a wrong password.
@@ -88,7 +88,7 @@ impl Default for RequestDraft {
 /// One scenario's state.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
-pub struct PsaWorld {
+pub(crate) struct PsaWorld {
     ctx: Option<Arc<RunContext>>,
     pub draft: RequestDraft,
     pub exchanges: Vec<Exchange>,
@@ -118,7 +118,7 @@ pub struct PsaWorld {
 
 /// Access and refresh token of one exchange.
 #[derive(Clone)]
-pub struct OwnTokens {
+pub(crate) struct OwnTokens {
     pub access: crate::redact::Secret,
     pub refresh: crate::redact::Secret,
 }
@@ -159,7 +159,11 @@ impl PsaWorld {
 
     /// Joins the world to its run (the `before` hook does this), with the
     /// tags of its feature and scenario.
-    pub fn attach<'a>(&mut self, ctx: Arc<RunContext>, tags: impl IntoIterator<Item = &'a String>) {
+    pub(crate) fn attach<'a>(
+        &mut self,
+        ctx: Arc<RunContext>,
+        tags: impl IntoIterator<Item = &'a String>,
+    ) {
         self.ctx = Some(ctx);
         self.started = Instant::now();
         self.dropped_connection_is_a_finding = tags
@@ -168,7 +172,7 @@ impl PsaWorld {
     }
 
     /// The run this scenario belongs to.
-    pub fn ctx(&self) -> Result<&Arc<RunContext>, Finding> {
+    pub(crate) fn ctx(&self) -> Result<&Arc<RunContext>, Finding> {
         self.ctx
             .as_ref()
             .ok_or_else(|| Finding::harness("the scenario was not attached to a run"))
@@ -177,7 +181,7 @@ impl PsaWorld {
     /// Replaces `{psaType}`, `{customPsaTicketId}`/`{ticketId}`,
     /// `{unknownTicketId}`, `{pendingTicketId}` and `{resolvableTicketId}`
     /// in a path template with the target's values.
-    pub fn expand_path(&self, template: &str) -> Result<String, Finding> {
+    pub(crate) fn expand_path(&self, template: &str) -> Result<String, Finding> {
         let t = &self.ctx()?.target;
         let lifecycle = |name: &str, id: &Option<String>, reason: &str| {
             if template.contains(name) {
@@ -208,7 +212,7 @@ impl PsaWorld {
     }
 
     /// Builds the request the draft describes.
-    pub fn build_request(&self, method: Method, path: &str) -> Result<RequestSpec, Finding> {
+    pub(crate) fn build_request(&self, method: Method, path: &str) -> Result<RequestSpec, Finding> {
         let ctx = self.ctx()?;
         let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
         match &self.draft.auth {
@@ -261,7 +265,7 @@ impl PsaWorld {
     }
 
     /// `{"username": …, "password": …}` for the endpoint the path names.
-    pub fn credentials_body(&self, path: &str) -> Result<String, Finding> {
+    pub(crate) fn credentials_body(&self, path: &str) -> Result<String, Finding> {
         let ctx = self.ctx()?;
         let creds = if path.starts_with("/api/custom-psa") {
             &ctx.target.custom_psa
@@ -277,7 +281,7 @@ impl PsaWorld {
 
     /// Replaces `{username}` and `{password}` in a body text; the password
     /// JSON-escaped, since it lands inside a JSON string.
-    pub fn expand_body(&self, text: &str) -> Result<String, Finding> {
+    pub(crate) fn expand_body(&self, text: &str) -> Result<String, Finding> {
         let ctx = self.ctx()?;
         let escaped = serde_json::to_string(ctx.target.standard_psa.password.expose())
             .map_err(|e| Finding::harness(e.to_string()))?;
@@ -291,7 +295,7 @@ impl PsaWorld {
 
     /// Sends a request, keeps the exchange, and feeds the run-wide monitors
     /// (ERR-02: no 5xx; ERR-03: no echoed secret).
-    pub async fn send(&mut self, spec: RequestSpec) -> Result<(), Finding> {
+    pub(crate) async fn send(&mut self, spec: RequestSpec) -> Result<(), Finding> {
         let ctx = self.ctx()?.clone();
         let exchange = ctx.client.send(&spec).await;
         crate::suite::context::learn_issued_tokens(&exchange, &ctx.redactor);
@@ -319,7 +323,7 @@ impl PsaWorld {
     }
 
     /// The last exchange, which must have a response.
-    pub fn last_response(&self) -> Result<&ReceivedResponse, Finding> {
+    pub(crate) fn last_response(&self) -> Result<&ReceivedResponse, Finding> {
         let exchange = self
             .exchanges
             .last()
@@ -341,7 +345,7 @@ impl PsaWorld {
     }
 
     /// The last exchange.
-    pub fn last_exchange(&self) -> Result<&Exchange, Finding> {
+    pub(crate) fn last_exchange(&self) -> Result<&Exchange, Finding> {
         self.exchanges
             .last()
             .ok_or_else(|| Finding::harness("no request was sent before this check"))

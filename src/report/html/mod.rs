@@ -28,7 +28,7 @@ use super::model::RunReport;
 use page::Page;
 
 /// The whole page.
-pub fn render(run: &RunReport, summary_json: &str) -> String {
+pub(super) fn render(run: &RunReport, summary_json: &str) -> String {
     let page = Page::new(run, summary_json);
     // Rendering into a String fails only if a value's Display does, and
     // none of these can; the page then still says what happened.

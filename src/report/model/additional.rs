@@ -10,7 +10,7 @@ use super::scenario::ScenarioResult;
 
 /// The ID of the additional check a scenario belongs to: a scenario of
 /// one's own names one ID, and no requirement of the catalog.
-pub fn check_of(scenario: &ScenarioResult) -> Option<&str> {
+pub(crate) fn check_of(scenario: &ScenarioResult) -> Option<&str> {
     match scenario.requirements.as_slice() {
         [id] if catalog::find(id).is_none() => Some(id),
         _ => None,
@@ -18,7 +18,7 @@ pub fn check_of(scenario: &ScenarioResult) -> Option<&str> {
 }
 
 /// The additional checks among `scenarios`, in order of first appearance.
-pub fn checks(scenarios: &[ScenarioResult], strict: bool) -> Vec<AdditionalCheck> {
+pub(crate) fn checks(scenarios: &[ScenarioResult], strict: bool) -> Vec<AdditionalCheck> {
     let mut ids: Vec<&str> = Vec::new();
     for id in scenarios.iter().filter_map(check_of) {
         if !ids.contains(&id) {
@@ -48,7 +48,7 @@ pub fn checks(scenarios: &[ScenarioResult], strict: bool) -> Vec<AdditionalCheck
 }
 
 /// The additional checks that failed: each makes the exit status 1.
-pub fn failed(checks: &[AdditionalCheck]) -> Vec<&str> {
+pub(crate) fn failed(checks: &[AdditionalCheck]) -> Vec<&str> {
     checks
         .iter()
         .filter(|c| c.status == RequirementStatus::Failed)

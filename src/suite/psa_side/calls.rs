@@ -16,19 +16,19 @@ use crate::http::Exchange;
 use crate::redact::describe_credential;
 
 /// Calls of the PSA kept at most (the rest are counted, not kept).
-pub const MAX_CALLS: usize = 1000;
+pub(crate) const MAX_CALLS: usize = 1000;
 /// Foreign calls listed at most (the rest are counted).
-pub const MAX_FOREIGN: usize = 100;
+pub(crate) const MAX_FOREIGN: usize = 100;
 /// Bytes of a body kept per call (reports show 4,000 characters).
-pub const KEPT_BODY: usize = 4096;
+pub(crate) const KEPT_BODY: usize = 4096;
 /// Bytes of one header value, of one path, of one body member kept.
-pub const KEPT_HEADER: usize = 512;
-pub const KEPT_PATH: usize = 512;
-pub const KEPT_MEMBER: usize = 4096;
+pub(crate) const KEPT_HEADER: usize = 512;
+pub(crate) const KEPT_PATH: usize = 512;
+pub(crate) const KEPT_MEMBER: usize = 4096;
 
 /// What a call to the harness's N-central was.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallKind {
+pub(crate) enum CallKind {
     /// `POST /api/auth/authenticate`.
     Authenticate,
     /// `POST /api/auth/refresh`.
@@ -52,7 +52,7 @@ pub enum CallKind {
 
 impl CallKind {
     /// Whether the call tells N-central the PSA's ticket for one of its own.
-    pub fn links(&self) -> bool {
+    pub(crate) fn links(&self) -> bool {
         match self {
             CallKind::Link => true,
             CallKind::Legacy { action } => action.eq_ignore_ascii_case("create"),
@@ -61,14 +61,14 @@ impl CallKind {
     }
 
     /// Whether the call is to the current API (a bearer token is required).
-    pub fn current_api(&self) -> bool {
+    pub(crate) fn current_api(&self) -> bool {
         !matches!(self, CallKind::Legacy { .. } | CallKind::Other)
     }
 }
 
 /// Which credential a call carried as its bearer token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bearer {
+pub(crate) enum Bearer {
     None,
     /// An `Authorization` header that is present but not `Bearer <token>`
     /// in UTF-8: refused, never read as "none".
@@ -89,7 +89,7 @@ pub enum Bearer {
 }
 
 impl Bearer {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Bearer::None => "no bearer token".into(),
             Bearer::Malformed => "a malformed Authorization header".into(),
@@ -104,7 +104,7 @@ impl Bearer {
     }
 
     /// Whether the token is a credential of this run.
-    pub fn of_this_run(&self) -> bool {
+    pub(crate) fn of_this_run(&self) -> bool {
         matches!(
             self,
             Bearer::UserApiJwt | Bearer::Access { .. } | Bearer::RefreshToken
@@ -113,7 +113,7 @@ impl Bearer {
 
     /// How an `Authorization` value carrying this bearer reads in the
     /// evidence: its kind and length, never the value.
-    pub fn masked(&self, value: &[u8]) -> String {
+    pub(crate) fn masked(&self, value: &[u8]) -> String {
         let text = String::from_utf8_lossy(value);
         let token = text
             .trim()
@@ -136,7 +136,7 @@ impl Bearer {
 
 /// One call the PSA made, as recorded.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     /// Time since the harness's N-central started.
     pub at: Duration,
     pub kind: CallKind,
@@ -160,7 +160,7 @@ pub struct Call {
 /// A call that carried no credential of this run: answered as N-central
 /// would, listed, never judged.
 #[derive(Debug, Clone)]
-pub struct ForeignCall {
+pub(crate) struct ForeignCall {
     pub peer: Option<SocketAddr>,
     pub at: Duration,
     pub method: String,
@@ -172,7 +172,7 @@ pub struct ForeignCall {
 
 /// The bounded record of every call.
 #[derive(Debug, Default)]
-pub struct Record {
+pub(crate) struct Record {
     pub calls: Vec<Call>,
     /// Calls of the PSA beyond [`MAX_CALLS`]: counted, not kept.
     pub calls_not_kept: usize,
@@ -185,7 +185,7 @@ pub struct Record {
 
 impl Record {
     /// Keeps a call of the PSA, or counts it when the record is full.
-    pub fn keep(&mut self, call: Call) {
+    pub(crate) fn keep(&mut self, call: Call) {
         if self.calls.len() < MAX_CALLS {
             self.calls.push(call);
         } else {
@@ -194,7 +194,7 @@ impl Record {
     }
 
     /// Lists a foreign call, or counts it when the list is full.
-    pub fn foreign(&mut self, call: ForeignCall) {
+    pub(crate) fn foreign(&mut self, call: ForeignCall) {
         self.foreign_total += 1;
         if call.why == WHY_UNKNOWN_TOKEN {
             self.unknown_tokens += 1;
@@ -206,14 +206,14 @@ impl Record {
 }
 
 /// Why a foreign call is not the PSA's.
-pub const WHY_NO_CREDENTIAL: &str = "no credential of this run";
-pub const WHY_UNKNOWN_TOKEN: &str = "a token N-central did not issue in this run";
-pub const WHY_MALFORMED: &str = "a malformed Authorization header";
-pub const WHY_LEGACY_UNPUSHED: &str =
+pub(crate) const WHY_NO_CREDENTIAL: &str = "no credential of this run";
+pub(crate) const WHY_UNKNOWN_TOKEN: &str = "a token N-central did not issue in this run";
+pub(crate) const WHY_MALFORMED: &str = "a malformed Authorization header";
+pub(crate) const WHY_LEGACY_UNPUSHED: &str =
     "an older-form call without a token, for no ticket N-central pushed in this run";
 
 /// The route of a call: what it is and which ticket its path names.
-pub fn route(method: &str, path: &str) -> (CallKind, Option<String>) {
+pub(crate) fn route(method: &str, path: &str) -> (CallKind, Option<String>) {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     match (method, segments.as_slice()) {
         ("POST", ["api", "auth", "authenticate"]) => (CallKind::Authenticate, None),
@@ -241,13 +241,13 @@ pub fn route(method: &str, path: &str) -> (CallKind, Option<String>) {
 
 /// `psaCustomTicketId` as N-central's Jackson reads an int32
 /// ([`crate::jackson::int32`]).
-pub fn ticket_id_of(value: &Value) -> Option<i64> {
+pub(crate) fn ticket_id_of(value: &Value) -> Option<i64> {
     crate::jackson::int32(value).map(i64::from)
 }
 
 /// A callback's `ticketNumber` as N-central's Jackson reads a `String`: a
 /// string, or a number or boolean as text; `None` when absent or blank.
-pub fn ticket_number_of(body: Option<&Value>) -> Option<String> {
+pub(crate) fn ticket_number_of(body: Option<&Value>) -> Option<String> {
     body.and_then(|b| b.get("ticketNumber"))
         .and_then(crate::jackson::text)
         .filter(|n| !n.trim().is_empty())
@@ -257,7 +257,7 @@ pub fn ticket_number_of(body: Option<&Value>) -> Option<String> {
 /// read (`psaCustomTicketId`, `ticketNumber`, `ticketUrl`), in full and as
 /// kept, when the body is a JSON object.
 #[derive(Debug, Default)]
-pub struct CallbackBody {
+pub(crate) struct CallbackBody {
     pub full: Option<Value>,
     /// Each member longer than [`KEPT_MEMBER`] kept as a note of its length.
     pub kept: Option<Value>,
@@ -266,7 +266,7 @@ pub struct CallbackBody {
 }
 
 /// Reads the members of a callback body, without keeping any other.
-pub fn callback_fields(bytes: &[u8]) -> CallbackBody {
+pub(crate) fn callback_fields(bytes: &[u8]) -> CallbackBody {
     #[derive(serde::Deserialize)]
     #[allow(non_snake_case)]
     struct Fields {
@@ -317,7 +317,7 @@ pub fn callback_fields(bytes: &[u8]) -> CallbackBody {
 }
 
 /// At most `max` bytes of `bytes`; the bytes cut.
-pub fn cut_bytes(bytes: &[u8], max: usize) -> (Vec<u8>, usize) {
+pub(crate) fn cut_bytes(bytes: &[u8], max: usize) -> (Vec<u8>, usize) {
     if bytes.len() <= max {
         (bytes.to_vec(), 0)
     } else {
@@ -326,7 +326,7 @@ pub fn cut_bytes(bytes: &[u8], max: usize) -> (Vec<u8>, usize) {
 }
 
 /// At most `max` bytes of `text`, on a character boundary.
-pub fn cut_text(text: &str, max: usize) -> String {
+pub(crate) fn cut_text(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }
@@ -338,7 +338,7 @@ pub fn cut_text(text: &str, max: usize) -> String {
 }
 
 /// Whether a header carries a credential by its name.
-pub fn credential_header(name: &str) -> bool {
+pub(crate) fn credential_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
         "auth", "token", "key", "secret", "cookie", "password", "session",
@@ -349,7 +349,7 @@ pub fn credential_header(name: &str) -> bool {
 
 /// A request header as the evidence keeps it: a credential header by its
 /// kind and length, others cut to [`KEPT_HEADER`]; the bytes cut.
-pub fn kept_header(name: &str, value: &[u8], bearer: &Bearer) -> (String, usize) {
+pub(crate) fn kept_header(name: &str, value: &[u8], bearer: &Bearer) -> (String, usize) {
     if name.eq_ignore_ascii_case("authorization") {
         return (bearer.masked(value), 0);
     }

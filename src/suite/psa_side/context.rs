@@ -14,7 +14,7 @@ use crate::redact::{Redactor, Secret};
 use super::ncentral::{self, NcentralState};
 
 /// What every scenario of a PSA-side run shares.
-pub struct PsaRunContext {
+pub(crate) struct PsaRunContext {
     pub target: PsaTarget,
     /// Sends the pushes to `push_url`.
     pub push_client: HttpClient,
@@ -32,7 +32,7 @@ pub struct PsaRunContext {
 
 /// Which push auth a push carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PushAuthChoice {
+pub(crate) enum PushAuthChoice {
     /// The configured header and value (none when `[push_auth]` is unset).
     Configured,
     /// No push auth header.
@@ -44,7 +44,7 @@ pub enum PushAuthChoice {
 /// The push N-central sends for `action` about `ticket`, as the guide
 /// describes it: `customTags` under `tags_key` (PUSH-06 spells it
 /// `customTag`), with keys no PSA knows when `extra_keys` (PUSH-05).
-pub fn push_body(
+pub(crate) fn push_body(
     action: &str,
     ticket: i64,
     psa_number: Option<&str>,
@@ -74,13 +74,13 @@ const TICKET_STRIDE: i64 = 97;
 
 impl PsaRunContext {
     /// A fresh N-central ticket id: an int32, never used before in this run.
-    pub fn next_ticket_id(&self) -> i64 {
+    pub(crate) fn next_ticket_id(&self) -> i64 {
         self.next_ticket.fetch_add(TICKET_STRIDE, Ordering::Relaxed)
     }
 
     /// A push of `body` to `push_url`, with the configured method and the
     /// push auth `auth` asks for. A 429 is the PSA's answer, not waited out.
-    pub fn push_spec(&self, body: Vec<u8>, auth: PushAuthChoice) -> RequestSpec {
+    pub(crate) fn push_spec(&self, body: Vec<u8>, auth: PushAuthChoice) -> RequestSpec {
         let mut headers = vec![
             ("Content-Type".to_string(), "application/json".to_string()),
             ("Accept".to_string(), "application/json".to_string()),
@@ -106,7 +106,7 @@ impl PsaRunContext {
 
     /// Sends one push and records it for the run-wide checks. The ticket it
     /// names counts as pushed from before it is sent.
-    pub async fn send_push(&self, spec: &RequestSpec) -> Exchange {
+    pub(crate) async fn send_push(&self, spec: &RequestSpec) -> Exchange {
         let body: Option<serde_json::Value> = spec
             .body
             .as_deref()

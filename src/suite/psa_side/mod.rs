@@ -7,13 +7,13 @@
 //! as the N-central side — reports, verdicts and exit codes stay as they are.
 
 mod answers;
-pub mod calls;
-pub mod context;
-pub mod ncentral;
-pub mod run_wide;
-pub mod world;
+pub(crate) mod calls;
+pub(crate) mod context;
+pub(crate) mod ncentral;
+pub(crate) mod run_wide;
+pub(crate) mod world;
 
-pub use context::PsaRunContext;
+pub(crate) use context::PsaRunContext;
 
 use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
@@ -33,16 +33,15 @@ use super::runner::RunError;
 use ncentral::HarnessNcentralServer;
 use world::PsaSideWorld;
 
-
 /// How long the run waits after its last scenario for late callbacks, so a
 /// callback sent twice or unasked is seen (CB-04).
-pub const SETTLE: Duration = Duration::from_millis(1500);
+pub(crate) const SETTLE: Duration = Duration::from_millis(1500);
 
 /// Runs the PSA side against `target`. `listener` is the harness's
 /// N-central's socket when the caller already bound one (the built-in
 /// reference PSA was told its address); otherwise `[ncentral] listen` is
 /// bound here.
-pub async fn execute_until(
+pub(crate) async fn execute_until(
     config: &RunConfig,
     target: PsaTarget,
     listener: Option<tokio::net::TcpListener>,

@@ -18,11 +18,9 @@ mod serve;
 mod server;
 mod state;
 
-pub use super::calls::{
-    ticket_id_of, ticket_number_of, Bearer, Call, CallKind,
-};
-pub use server::HarnessNcentralServer;
-pub use state::{NcentralState, Trap};
+pub(crate) use super::calls::{ticket_id_of, ticket_number_of, Bearer, Call, CallKind};
+pub(crate) use server::HarnessNcentralServer;
+pub(crate) use state::{NcentralState, Trap};
 
 #[cfg(test)]
 use {

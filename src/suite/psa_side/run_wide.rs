@@ -16,7 +16,7 @@ use super::calls::{ticket_number_of, Bearer, CallKind, MAX_CALLS};
 use super::context::PsaRunContext;
 
 /// Longest answer PUSH-10 accepts.
-pub const PROMPT_ANSWER: Duration = Duration::from_secs(5);
+pub(crate) const PROMPT_ANSWER: Duration = Duration::from_secs(5);
 
 /// One run-wide check: its id, what it asserts, its offenders, and how many
 /// things it looked at.
@@ -26,7 +26,7 @@ type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, (usize, &'a str));
 /// when the run selects them. A check that saw something passes or fails
 /// on it; when the record was full, a pass is `inconclusive` (the calls
 /// not kept were not seen).
-pub fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResult> {
+pub(crate) fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioResult> {
     let (slow, pushed, creates) = {
         let pushes = ctx.pushes.lock().unwrap_or_else(|e| e.into_inner());
         let slow: Vec<(String, Exchange)> = pushes
@@ -174,7 +174,7 @@ pub fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<ScenarioR
 
 /// What the harness's N-central saw, for the reports. `calls_due`: the PSA
 /// answered CREATE without its ticket, so callbacks were due.
-pub fn listener_report(ctx: &PsaRunContext, calls_due: bool) -> ListenerReport {
+pub(crate) fn listener_report(ctx: &PsaRunContext, calls_due: bool) -> ListenerReport {
     let seen = ctx.ncentral.summary();
     let listen = ctx.target.ncentral.listen;
     let public_url = ctx
@@ -245,7 +245,7 @@ pub fn listener_report(ctx: &PsaRunContext, calls_due: bool) -> ListenerReport {
 
 /// The warning a listener reachable from other hosts gets, before the
 /// first push and in every report; `None` on a loopback address.
-pub fn exposure_warning(listen: std::net::SocketAddr) -> Option<String> {
+pub(crate) fn exposure_warning(listen: std::net::SocketAddr) -> Option<String> {
     (!listen.ip().is_loopback()).then(|| {
         format!(
             "The harness's N-central listens on {listen}, reachable from other hosts: anyone who reaches it can call the token exchange (/api/auth/…), the callback routes (/api/custom-psa/tickets…) and the older PUT /dms/rest/custompsa/tickets/… route, which N-central accepts without a token. Calls without a credential of this run are answered as N-central would and listed as foreign, never judged; bind a loopback address behind a tunnel to keep strangers out."

@@ -14,12 +14,12 @@ use serde_json::Value;
 use crate::http::{Exchange, ReceivedResponse};
 use crate::suite::finding::Finding;
 
-pub use super::context::PushAuthChoice;
+pub(crate) use super::context::PushAuthChoice;
 use super::context::{push_body, PsaRunContext};
 
 /// How the PSA named its ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NamedBy {
+pub(crate) enum NamedBy {
     /// In the answer to CREATE (`externalTicketId`).
     Answer,
     /// By a callback to N-central (`ticketNumber`).
@@ -28,7 +28,7 @@ pub enum NamedBy {
 
 /// The PSA's ticket for the scenario's N-central ticket.
 #[derive(Debug, Clone)]
-pub struct PsaTicket {
+pub(crate) struct PsaTicket {
     pub number: String,
     pub by: NamedBy,
 }
@@ -37,7 +37,7 @@ pub struct PsaTicket {
 /// with an `externalTicketId` key. Any other 2xx — empty, or a body that
 /// names no `externalTicketId` — leaves the ticket pending in N-central
 /// until the PSA calls back, as N-central reads it.
-pub fn ticket_answer(response: &ReceivedResponse) -> Option<Value> {
+pub(crate) fn ticket_answer(response: &ReceivedResponse) -> Option<Value> {
     serde_json::from_slice::<Value>(&response.body)
         .ok()
         .filter(|v| v.get("externalTicketId").is_some())
@@ -46,7 +46,7 @@ pub fn ticket_answer(response: &ReceivedResponse) -> Option<Value> {
 /// One scenario's state.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
-pub struct PsaSideWorld {
+pub(crate) struct PsaSideWorld {
     ctx: Option<Arc<PsaRunContext>>,
     pub started: Instant,
     /// Pushes and callbacks in the order they happened; filled from
@@ -119,7 +119,7 @@ impl PsaSideWorld {
     }
 
     /// Joins the world to its run (the `before` hook does this).
-    pub fn attach<'a>(
+    pub(crate) fn attach<'a>(
         &mut self,
         ctx: Arc<PsaRunContext>,
         tags: impl IntoIterator<Item = &'a String>,
@@ -130,14 +130,14 @@ impl PsaSideWorld {
     }
 
     /// The run this scenario belongs to.
-    pub fn ctx(&self) -> Result<Arc<PsaRunContext>, Finding> {
+    pub(crate) fn ctx(&self) -> Result<Arc<PsaRunContext>, Finding> {
         self.ctx
             .clone()
             .ok_or_else(|| Finding::harness("the scenario was not attached to a run"))
     }
 
     /// The scenario's N-central ticket.
-    pub fn ticket(&self) -> Result<i64, Finding> {
+    pub(crate) fn ticket(&self) -> Result<i64, Finding> {
         self.ticket.ok_or_else(|| {
             Finding::harness(
                 "no N-central ticket yet (a step `Given a new N-central ticket` is missing)",
@@ -146,7 +146,7 @@ impl PsaSideWorld {
     }
 
     /// A fresh N-central ticket for this scenario.
-    pub fn new_ticket(&mut self) -> Result<i64, Finding> {
+    pub(crate) fn new_ticket(&mut self) -> Result<i64, Finding> {
         let id = self.ctx()?.next_ticket_id();
         self.ticket = Some(id);
         self.tickets.push(id);
@@ -157,13 +157,17 @@ impl PsaSideWorld {
     /// The push N-central sends for `action` ([`super::context::push_body`]),
     /// with this scenario's spelling of the tags key, and extra keys for the
     /// twin ticket.
-    pub fn push_body(&self, action: &str, ticket: i64, psa_number: Option<&str>) -> Value {
+    pub(crate) fn push_body(&self, action: &str, ticket: i64, psa_number: Option<&str>) -> Value {
         let extra_keys = self.twin == Some(ticket);
         push_body(action, ticket, psa_number, &self.tags_key, extra_keys)
     }
 
     /// Sends one push with this body and push auth; keeps the exchange.
-    pub async fn push(&mut self, body: Vec<u8>, auth: PushAuthChoice) -> Result<(), Finding> {
+    pub(crate) async fn push(
+        &mut self,
+        body: Vec<u8>,
+        auth: PushAuthChoice,
+    ) -> Result<(), Finding> {
         let ctx = self.ctx()?;
         let spec = ctx.push_spec(body, auth);
         let at = ctx.ncentral.now();
@@ -173,7 +177,11 @@ impl PsaSideWorld {
     }
 
     /// Sends the standard push for `action` about the scenario's ticket.
-    pub async fn push_action(&mut self, action: &str, auth: PushAuthChoice) -> Result<(), Finding> {
+    pub(crate) async fn push_action(
+        &mut self,
+        action: &str,
+        auth: PushAuthChoice,
+    ) -> Result<(), Finding> {
         let ticket = self.ticket()?;
         let number = self.psa_ticket.as_ref().map(|t| t.number.clone());
         let body = self.push_body(action, ticket, number.as_deref());
@@ -181,7 +189,7 @@ impl PsaSideWorld {
     }
 
     /// The last push.
-    pub fn last_push(&self) -> Result<&Exchange, Finding> {
+    pub(crate) fn last_push(&self) -> Result<&Exchange, Finding> {
         self.timeline
             .last()
             .map(|(_, e)| e)
@@ -191,7 +199,7 @@ impl PsaSideWorld {
     /// Merges the calls the PSA made about this scenario's tickets (and,
     /// in a serial scenario, the token calls made meanwhile) with its
     /// pushes, in the order they happened.
-    pub fn gather_evidence(&mut self) {
+    pub(crate) fn gather_evidence(&mut self) {
         let Some(ctx) = self.ctx.clone() else {
             return;
         };

@@ -13,7 +13,7 @@ use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{AuthChoice, PsaWorld};
 
 /// A JWT-shaped string: three base64url segments, random content, HS256 header.
-pub fn random_jwt() -> String {
+pub(crate) fn random_jwt() -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     let claims = serde_json::json!({
         "sub": format!("forged-{:08x}", rand::random::<u32>()),
@@ -28,7 +28,7 @@ pub fn random_jwt() -> String {
 
 /// An unsigned `alg: none` JWT carrying the claims of `model` (a real token,
 /// when it is a JWT) or plausible access-token claims.
-pub fn alg_none_jwt(model: &str) -> String {
+pub(crate) fn alg_none_jwt(model: &str) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = model
         .split('.')
@@ -46,7 +46,7 @@ pub fn alg_none_jwt(model: &str) -> String {
 
 /// The token with its signature altered, or, when it is no JWT, its last
 /// character changed: the same claims, no longer authentic.
-pub fn altered_signature(token: &str) -> String {
+pub(crate) fn altered_signature(token: &str) -> String {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() == 3 && !parts[2].is_empty() {
         let mut sig: Vec<u8> = URL_SAFE_NO_PAD
@@ -103,7 +103,7 @@ async fn exchange_token(w: &mut PsaWorld) -> StepOutcome {
 }
 
 /// AUTH-06: `tokens.access.type` is `Bearer`, in any case (`bearer`, `BEARER`).
-pub fn check_token_type(body: &serde_json::Value) -> Result<(), Finding> {
+pub(crate) fn check_token_type(body: &serde_json::Value) -> Result<(), Finding> {
     match body.pointer("/tokens/access/type") {
         Some(serde_json::Value::String(t)) if t.eq_ignore_ascii_case("bearer") => Ok(()),
         other => Err(

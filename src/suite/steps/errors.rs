@@ -46,7 +46,7 @@ async fn no_echo(w: &mut PsaWorld) -> StepOutcome {
 /// ERR-03 over a scenario's exchanges, by the run's echo rule. An answer
 /// that never came proves nothing: the check cannot be made, so it does
 /// not pass.
-pub fn check_no_echo(
+pub(crate) fn check_no_echo(
     exchanges: &[Exchange],
     echo: &EchoCheck,
     redactor: &Redactor,
@@ -87,7 +87,7 @@ pub fn check_no_echo(
 
 /// Whether an answer holds `secret` (in any of its wire forms) as a whole
 /// word, in a header or the body: ERR-03's notion of "the secret itself".
-pub fn answer_reveals(r: &ReceivedResponse, secret: &str) -> bool {
+pub(crate) fn answer_reveals(r: &ReceivedResponse, secret: &str) -> bool {
     fn is_word(c: char) -> bool {
         c.is_alphanumeric() || c == '_'
     }
@@ -111,7 +111,7 @@ pub fn answer_reveals(r: &ReceivedResponse, secret: &str) -> bool {
 /// target says anyway, not a leak. A key too short to tell from ordinary
 /// text (under [`crate::suite::echo::MIN_CHECKABLE_LEN`]) is not checked; the
 /// reports list it as not checkable.
-pub fn check_key_not_revealed(
+pub(crate) fn check_key_not_revealed(
     wrong_key_answer: &ReceivedResponse,
     plain: Option<&ReceivedResponse>,
     key: &str,

@@ -31,13 +31,13 @@ fn pending_id(w: &PsaWorld) -> Result<i64, Finding> {
 }
 
 /// A valid `CustomPsaTicketCreateRequest` for the pending ticket.
-pub fn create_request(id: i64) -> Value {
+pub(crate) fn create_request(id: i64) -> Value {
     let (number, url) = psa_ticket();
     json!({ "psaCustomTicketId": id, "ticketNumber": number, "ticketUrl": url })
 }
 
 /// One invalid create request of LIFE-02: what is wrong, and the body.
-pub fn invalid_create_requests(id: i64) -> Vec<(&'static str, Value)> {
+pub(crate) fn invalid_create_requests(id: i64) -> Vec<(&'static str, Value)> {
     let valid = create_request(id);
     let without = |key: &str| {
         let mut v = valid.clone();

@@ -15,17 +15,17 @@
 //!   the PSA (PUSH-01..10) and the calls it makes back (CB-01..06).
 //! - [`catalog`]: every step phrase above, read from these files (`list --steps`).
 
-pub mod auth;
-pub mod callback;
-pub mod catalog;
-pub mod errors;
-pub mod evidence;
-pub mod extra_keys;
-pub mod lifecycle;
-pub mod psa;
-pub mod push;
-pub mod rate_limit;
-pub mod request;
-pub mod response;
-pub mod robustness;
-pub mod tokens;
+pub(crate) mod auth;
+pub(crate) mod callback;
+pub(crate) mod catalog;
+pub(crate) mod errors;
+pub(crate) mod evidence;
+pub(crate) mod extra_keys;
+pub(crate) mod lifecycle;
+pub(crate) mod psa;
+pub(crate) mod push;
+pub(crate) mod rate_limit;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod robustness;
+pub(crate) mod tokens;

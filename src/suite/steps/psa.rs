@@ -53,7 +53,7 @@ fn says_invalid(flag: &Value) -> bool {
 /// CRED-02: a wrong PSA password is never reported valid. Passes on a 4xx,
 /// or on a 2xx whose body says "not valid"; anything else — a 5xx, a
 /// redirect, a 2xx that says valid in any type or says nothing — fails.
-pub fn check_not_reported_valid(r: &ReceivedResponse) -> Result<(), Finding> {
+pub(crate) fn check_not_reported_valid(r: &ReceivedResponse) -> Result<(), Finding> {
     let expected = "a 4xx, or 2xx with isPsaCredentialsValid false";
     if (400..500).contains(&r.status) {
         return Ok(());
@@ -101,7 +101,7 @@ pub fn check_not_reported_valid(r: &ReceivedResponse) -> Result<(), Finding> {
 
 /// The ticket members a body carries, anywhere: in a JSON body at any
 /// depth (with a value other than null), in any other body as text.
-pub fn ticket_fields_in(r: &ReceivedResponse) -> Vec<&'static str> {
+pub(crate) fn ticket_fields_in(r: &ReceivedResponse) -> Vec<&'static str> {
     fn walk(v: &Value, found: &mut Vec<&'static str>) {
         match v {
             Value::Object(map) => {
@@ -135,7 +135,7 @@ pub fn ticket_fields_in(r: &ReceivedResponse) -> Vec<&'static str> {
 
 /// TCKT-08: wrong PSA credentials get a 4xx and no ticket data, whatever
 /// the body's type.
-pub fn check_no_ticket_data(r: &ReceivedResponse) -> Result<(), Finding> {
+pub(crate) fn check_no_ticket_data(r: &ReceivedResponse) -> Result<(), Finding> {
     let leaked = ticket_fields_in(r);
     if (400..500).contains(&r.status) && leaked.is_empty() {
         return Ok(());
@@ -164,7 +164,7 @@ pub fn check_no_ticket_data(r: &ReceivedResponse) -> Result<(), Finding> {
 /// gets no 5xx, no valid-credentials verdict and no ticket data. Any 2xx or
 /// 4xx that gives none of these passes: Spring accepts such a body and
 /// answers it like any wrong credentials.
-pub fn check_huge_body_answer(r: &ReceivedResponse) -> Result<(), Finding> {
+pub(crate) fn check_huge_body_answer(r: &ReceivedResponse) -> Result<(), Finding> {
     let expected = "400 or 413 (or an answer like any wrong credentials): no 5xx, no valid credentials, no ticket data";
     if r.status >= 500 {
         return Err(
@@ -197,7 +197,7 @@ pub fn check_huge_body_answer(r: &ReceivedResponse) -> Result<(), Finding> {
 /// Which endpoint an invalid body went to: what "like wrong credentials"
 /// means differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialEndpoint {
+pub(crate) enum CredentialEndpoint {
     /// `POST /api/standard-psa/{psaType}/credential` (CRED-04).
     Credential,
     /// `POST /api/custom-psa/tickets/{customPsaTicketId}` (TCKT-07).
@@ -209,7 +209,7 @@ pub enum CredentialEndpoint {
 /// string, may instead be answered like any wrong credentials (CRED-02's
 /// rule on the credential endpoint, TCKT-08's on the ticket endpoint).
 /// `strict` (the SHOULD) wants 400 for those too.
-pub fn check_invalid_bodies_refused(
+pub(crate) fn check_invalid_bodies_refused(
     endpoint: CredentialEndpoint,
     answers: &[(&InvalidBody, Option<&ReceivedResponse>)],
     strict: bool,

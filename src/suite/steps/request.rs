@@ -88,7 +88,7 @@ async fn send(w: &mut PsaWorld, method: String, template: String) -> StepOutcome
 
 /// One invalid credential body of CRED-04 and TCKT-07.
 #[derive(Debug, Clone, Copy)]
-pub struct InvalidBody {
+pub(crate) struct InvalidBody {
     /// What is wrong with it, as reports name it.
     pub case: &'static str,
     /// The body; `{username}` and `{password}` are the endpoint's
@@ -120,7 +120,7 @@ const fn coerced(case: &'static str, text: &'static str) -> InvalidBody {
 
 /// The invalid bodies CRED-04 and TCKT-07 both send: one list, so the two
 /// requirements try exactly the same set.
-pub const INVALID_CREDENTIAL_BODIES: &[InvalidBody] = &[
+pub(crate) const INVALID_CREDENTIAL_BODIES: &[InvalidBody] = &[
     body("no username", r#"{"password": "{password}"}"#),
     body("no password", r#"{"username": "{username}"}"#),
     body(
@@ -248,12 +248,12 @@ async fn validate_for_type(w: &mut PsaWorld, psa_type: String) -> StepOutcome {
 }
 
 /// `POST /api/custom-psa/tickets/{id}` with the id encoded once.
-pub fn ticket_path(id: &str) -> String {
+pub(crate) fn ticket_path(id: &str) -> String {
     format!("/api/custom-psa/tickets/{}", encode_segment(id))
 }
 
 /// `POST /api/standard-psa/{psaType}/credential` with the type encoded once.
-pub fn credential_path(psa_type: &str) -> String {
+pub(crate) fn credential_path(psa_type: &str) -> String {
     format!("/api/standard-psa/{}/credential", encode_segment(psa_type))
 }
 
@@ -269,7 +269,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// but the unreserved ones is encoded, a `%` that starts no escape too.
 /// So `%2e%2e%2f` is sent as `%2e%2e%2f`, never `%252e%252e%252f`, and
 /// `1' OR '1'='1` as `1%27%20OR%20%271%27%3D%271`.
-pub fn encode_segment(segment: &str) -> String {
+pub(crate) fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     let mut rest = segment;
     while let Some(i) = rest.find('%') {

@@ -9,7 +9,7 @@ use crate::suite::finding::{Finding, StepOutcome};
 use crate::suite::world::{BodyChoice, PsaWorld};
 
 /// One mebibyte.
-pub const MIB: usize = 1024 * 1024;
+pub(crate) const MIB: usize = 1024 * 1024;
 
 #[given("the body is a 1 MiB JSON document with a huge username")]
 async fn huge_body(w: &mut PsaWorld) -> StepOutcome {

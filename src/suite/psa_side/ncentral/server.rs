@@ -9,7 +9,7 @@ use super::state::NcentralState;
 use crate::redact::{Redactor, Secret};
 
 /// The harness's N-central, serving until stopped.
-pub struct HarnessNcentralServer {
+pub(crate) struct HarnessNcentralServer {
     pub state: Arc<NcentralState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -18,7 +18,7 @@ pub struct HarnessNcentralServer {
 impl HarnessNcentralServer {
     /// Serves on `listener` (a bound socket, or a [`crate::net::Endpoint`]
     /// serving HTTPS); `public_url` is the base URL the PSA calls.
-    pub fn start(
+    pub(crate) fn start(
         listener: impl Into<crate::net::Endpoint>,
         public_url: &str,
         user_api_jwt: Secret,
@@ -45,7 +45,7 @@ impl HarnessNcentralServer {
     }
 
     /// Stops serving; calls in flight are answered first.
-    pub async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -25,7 +25,7 @@ const REFRESH_SECS: u64 = 86_400;
 
 /// How one ticket's first link callback is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trap {
+pub(crate) enum Trap {
     /// 429 with `Retry-After: 1` (CB-05).
     TooManyRequests,
     /// 401, and the access token it carried expires (CB-06).
@@ -42,7 +42,7 @@ struct Tokens {
 /// What the listener saw, for the reports: the foreign calls listed (at
 /// most [`crate::suite::psa_side::calls::MAX_FOREIGN`]) and the counts.
 #[derive(Debug, Clone, Default)]
-pub struct RecordSummary {
+pub(crate) struct RecordSummary {
     pub calls: usize,
     pub calls_not_kept: usize,
     pub foreign: Vec<ForeignCall>,
@@ -51,7 +51,7 @@ pub struct RecordSummary {
 }
 
 /// The shared state: credentials, issued tokens, calls, traps.
-pub struct NcentralState {
+pub(crate) struct NcentralState {
     pub(super) user_api_jwt: Secret,
     /// `scheme://host:port` of `public_url`: what the recorded calls name.
     pub(super) public_origin: String,
@@ -96,12 +96,12 @@ impl NcentralState {
     }
 
     /// Reads the PSA's calls so far, in order, without copying them.
-    pub fn with_calls<R>(&self, read: impl FnOnce(&[Call]) -> R) -> R {
+    pub(crate) fn with_calls<R>(&self, read: impl FnOnce(&[Call]) -> R) -> R {
         read(&self.record.lock().unwrap_or_else(|e| e.into_inner()).calls)
     }
 
     /// The calls about one ticket, in order.
-    pub fn calls_for(&self, ticket: i64) -> Vec<Call> {
+    pub(crate) fn calls_for(&self, ticket: i64) -> Vec<Call> {
         self.with_calls(|calls| {
             calls
                 .iter()
@@ -112,7 +112,7 @@ impl NcentralState {
     }
 
     /// The counts of the record and the foreign calls listed.
-    pub fn summary(&self) -> RecordSummary {
+    pub(crate) fn summary(&self) -> RecordSummary {
         let r = self.record.lock().unwrap_or_else(|e| e.into_inner());
         RecordSummary {
             calls: r.calls.len() + r.calls_not_kept,
@@ -147,13 +147,13 @@ impl NcentralState {
     }
 
     /// Time since the harness's N-central started.
-    pub fn now(&self) -> Duration {
+    pub(crate) fn now(&self) -> Duration {
         self.started.elapsed()
     }
 
     /// Notes that N-central pushed this ticket, a CREATE or not (before
     /// the push is sent).
-    pub fn pushed(&self, ticket: i64, create: bool) {
+    pub(crate) fn pushed(&self, ticket: i64, create: bool) {
         *self
             .pushed
             .lock()
@@ -163,7 +163,7 @@ impl NcentralState {
     }
 
     /// Whether this ticket was ever pushed.
-    pub fn was_pushed(&self, ticket: i64) -> bool {
+    pub(crate) fn was_pushed(&self, ticket: i64) -> bool {
         self.pushed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -171,7 +171,7 @@ impl NcentralState {
     }
 
     /// How many CREATEs N-central pushed for this ticket.
-    pub fn creates_of(&self, ticket: i64) -> usize {
+    pub(crate) fn creates_of(&self, ticket: i64) -> usize {
         self.pushed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -181,7 +181,7 @@ impl NcentralState {
     }
 
     /// Sets a trap for the ticket's first link callback.
-    pub fn set_trap(&self, ticket: i64, trap: Trap) {
+    pub(crate) fn set_trap(&self, ticket: i64, trap: Trap) {
         self.traps
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -190,7 +190,7 @@ impl NcentralState {
 
     /// Waits until `accept` holds for the calls about `ticket`, or the
     /// deadline passes; the calls about it either way.
-    pub async fn wait_for(
+    pub(crate) async fn wait_for(
         &self,
         ticket: i64,
         deadline: Instant,
