@@ -1,10 +1,12 @@
 //! Helpers the integration tests share: the binary under test, its output
-//! as text, and the summary.json of a report directory. Each test crate
+//! as text, the summary.json of a report directory, and the mock as a
+//! process of its own. Each test crate
 //! uses some of them, so unused ones are allowed here.
 #![allow(dead_code)]
 
+use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The `psa-conformance` binary cargo built for these tests.
 pub fn bin() -> Command {
@@ -95,4 +97,76 @@ pub fn on_path(program: &str) -> Option<std::path::PathBuf> {
             std::fs::metadata(candidate)
                 .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         })
+}
+
+/// A `psa-conformance mock` process and what it printed; killed when
+/// dropped.
+pub struct MockProcess {
+    pub child: Child,
+    pub uri: String,
+    /// The `export NAME='value'` lines, in order.
+    pub exports: Vec<(String, String)>,
+    /// The user name of its `username …` line.
+    pub username: String,
+    /// The ready target file it printed between its marker lines.
+    pub target_file: String,
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `mock --listen 127.0.0.1:0` with `faults` and reads what it
+/// prints up to `Press Ctrl-C`.
+pub fn start_mock(faults: &[&str]) -> MockProcess {
+    let mut cmd = bin();
+    cmd.args(["mock", "--listen", "127.0.0.1:0"]);
+    for f in faults {
+        cmd.args(["--fault", f]);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut uri, mut exports, mut username) = (String::new(), Vec::new(), String::new());
+    let mut target_file = String::new();
+    let mut in_target = false;
+    for line in lines {
+        let line = line.unwrap();
+        match line.as_str() {
+            "# --- target file ---" => in_target = true,
+            "# --- end of target file ---" => in_target = false,
+            _ if in_target => {
+                target_file.push_str(&line);
+                target_file.push('\n');
+            }
+            _ => {}
+        }
+        if let Some(rest) = line.strip_prefix("psa-conformance reference mock listening on ") {
+            uri = rest.trim().to_string();
+        }
+        if let Some(rest) = line.trim().strip_prefix("export ") {
+            let (k, v) = rest.split_once('=').unwrap();
+            exports.push((k.to_string(), v.trim_matches('\'').to_string()));
+        }
+        if let Some(rest) = line.trim().strip_prefix("username ") {
+            username = rest.split_whitespace().next().unwrap().to_string();
+        }
+        if line.starts_with("Press Ctrl-C") {
+            break;
+        }
+    }
+    assert!(!uri.is_empty() && exports.len() == 4, "mock did not start");
+    MockProcess {
+        child,
+        uri,
+        exports,
+        username,
+        target_file,
+    }
 }
