@@ -170,3 +170,95 @@ pub fn start_mock(faults: &[&str]) -> MockProcess {
         target_file,
     }
 }
+
+/// Whether `program --version` runs and succeeds.
+pub fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The npm packages `.ci/run` installs (axe-core, the cucumber and CTRF
+/// tools), or `PSA_NODE_MODULES`.
+pub fn node_modules() -> std::path::PathBuf {
+    std::env::var_os("PSA_NODE_MODULES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/node_modules")
+        })
+}
+
+/// axe-core's `axe.min.js` when it and Chromium are there; otherwise what
+/// [`tool_available`] does for a missing tool (a failure under `CI=true`, a
+/// `SKIPPED` line elsewhere) and `None`.
+pub fn axe_core() -> Option<std::path::PathBuf> {
+    let axe = node_modules().join("axe-core/axe.min.js");
+    tool_available(
+        runs("chromium") && axe.exists(),
+        "chromium and the npm package axe-core",
+    )
+    .then_some(axe)
+}
+
+/// The page at `html` with axe-core (`axe`) injected (test-only: the pages
+/// and reports have no script of their own), rendered by headless
+/// Chromium; the violations axe finds, as JSON (`[]` for none).
+pub fn axe_violations(html: &Path, axe: &Path) -> String {
+    use std::time::{Duration, Instant};
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(!page.contains("<script"), "the page itself has no script");
+    let probe = r#"<script>axe.run(document,{resultTypes:["violations"]}).then(function(r){var p=document.createElement("pre");p.id="axe-result";p.textContent=JSON.stringify(r.violations.map(function(v){return {id:v.id,impact:v.impact,help:v.help,nodes:v.nodes.slice(0,5).map(function(n){return n.target.join(" ")})}}));document.body.appendChild(p);},function(e){var p=document.createElement("pre");p.id="axe-result";p.textContent="axe failed: "+e;document.body.appendChild(p);});</script>"#;
+    let injected = page.replace(
+        "</body>",
+        &format!(
+            "<script>{}</script>{probe}</body>",
+            std::fs::read_to_string(axe).unwrap()
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("axe.html");
+    std::fs::write(&file, injected).unwrap();
+    let dom_file = std::fs::File::create(dir.path().join("dom.html")).unwrap();
+    let mut child = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("p").display()
+        ))
+        .arg(format!("file://{}", file.display()))
+        .stdout(dom_file)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 2 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dom = std::fs::read(dir.path().join("dom.html")).unwrap();
+    let dom = String::from_utf8_lossy(&dom);
+    dom.split_once(r#"<pre id="axe-result">"#)
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(r, _)| r)
+        .unwrap_or_else(|| panic!("axe left no result in {}", html.display()))
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
