@@ -1,7 +1,7 @@
 //! Helpers the integration tests share: the binary under test, its output
-//! as text, the summary.json of a report directory, and the mock as a
-//! process of its own. Each test crate
-//! uses some of them, so unused ones are allowed here.
+//! as text, the summary.json of a report directory, the mock as a process
+//! of its own, axe-core through Chromium, and the check of a kill matrix.
+//! Each test crate uses some of them, so unused ones are allowed here.
 #![allow(dead_code)]
 
 use std::io::{BufRead as _, BufReader};
@@ -261,4 +261,61 @@ pub fn axe_violations(html: &Path, axe: &Path) -> String {
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
+}
+
+/// The kill matrix of one side's `faults` (`parallel` runs at a time, in
+/// `profile`): its Markdown must be `docs/{doc}` as committed (rewritten
+/// instead under `UPDATE_KILL_MATRIX`, the command the stale message names
+/// with `module`), and every fault must be caught — with a `bound`, also
+/// within it.
+pub async fn check_kill_matrix<F: psa_conformance::selftest::KillFault>(
+    faults: &[F],
+    profile: psa_conformance::catalog::Profile,
+    parallel: usize,
+    bound: Option<std::time::Duration>,
+    doc: &str,
+    module: &str,
+) {
+    use psa_conformance::selftest::{kill_matrix, render_matrix};
+    let rows = kill_matrix(faults, profile, parallel).await.unwrap();
+    let missed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.caught() || bound.is_some_and(|b| r.elapsed > b))
+        .map(|r| {
+            let style = r
+                .fault
+                .style()
+                .map(|s| format!(", {s} style"))
+                .unwrap_or_default();
+            format!(
+                "{} ({}{style}): exit {}, failed {:?}, {:.1} s",
+                r.fault,
+                r.fault.requirement(),
+                r.exit_code,
+                r.failed,
+                r.elapsed.as_secs_f64()
+            )
+        })
+        .collect();
+    let rendered = render_matrix(&rows);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(doc);
+    if std::env::var_os("UPDATE_KILL_MATRIX").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+    } else {
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == rendered,
+            "docs/{doc} is stale; run UPDATE_KILL_MATRIX=1 cargo test --test integration {module}::"
+        );
+    }
+    let within = if bound.is_some() {
+        " (or not in bounded time)"
+    } else {
+        ""
+    };
+    assert!(
+        missed.is_empty(),
+        "faults the suite does not catch{within}:\n  {}",
+        missed.join("\n  ")
+    );
 }
