@@ -13,22 +13,17 @@ use psa_support::*;
 
 #[test]
 fn an_independent_psa_calling_back_is_conformant_and_every_requirement_is_checked() {
-    let IndependentRun {
-        target,
-        out,
-        keep: _keep,
-        ..
-    } = independent_run("callback", true, "");
-    let o = run_psa(&target, &out, &["--strict"]);
+    let psa = independent_run("callback", true, "");
+    let o = psa.run(&["--strict"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(summary["verdict"], "conformant");
     assert_eq!(summary["side"], "psa");
     assert_eq!(summary["profile"], "psa");
     assert_all_passed(&summary);
     assert_eq!(summary["requirements"].as_array().unwrap().len(), 16);
     // The acceptance report shows the pushes and the callbacks in order.
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = std::fs::read_to_string(psa.out.join("report.html")).unwrap();
     let push = html
         .find("/ncentral/tickets")
         .expect("a push in the report");
@@ -37,39 +32,29 @@ fn an_independent_psa_calling_back_is_conformant_and_every_requirement_is_checke
         "a callback after the push"
     );
     assert!(html.contains("custom PSA; the harness played N-central"));
-    assert_no_secret(&o, &out);
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
 fn an_independent_psa_calling_back_in_the_older_form_after_a_status_body_is_conformant() {
     // 202 {"status": "accepted"} names no ticket: pending, as N-central
     // reads it; the callback comes as PUT /dms/rest/custompsa/tickets/create/{id}.
-    let IndependentRun {
-        target,
-        out,
-        keep: _keep,
-        ..
-    } = independent_run("callback-legacy", true, "");
-    let o = run_psa(&target, &out, &["--strict"]);
+    let psa = independent_run("callback-legacy", true, "");
+    let o = psa.run(&["--strict"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_all_passed(&summary);
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = std::fs::read_to_string(psa.out.join("report.html")).unwrap();
     assert!(html.contains("/dms/rest/custompsa/tickets/create/"));
-    assert_no_secret(&o, &out);
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
 fn an_independent_psa_answering_with_its_ticket_is_conformant_and_the_callbacks_do_not_apply() {
-    let IndependentRun {
-        target,
-        out,
-        keep: _keep,
-        ..
-    } = independent_run("body", false, "");
-    let o = run_psa(&target, &out, &[]);
+    let psa = independent_run("body", false, "");
+    let o = psa.run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(summary["verdict"], "conformant");
     for id in ["CB-01", "CB-02", "CB-03", "CB-05", "CB-06", "PUSH-09"] {
         assert_eq!(status_of(&summary, id), "not-applicable", "{id}");
@@ -77,7 +62,7 @@ fn an_independent_psa_answering_with_its_ticket_is_conformant_and_the_callbacks_
     for id in ["PUSH-01", "PUSH-02", "PUSH-03", "PUSH-07", "CB-04"] {
         assert_eq!(status_of(&summary, id), "passed", "{id}");
     }
-    assert_no_secret(&o, &out);
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
@@ -89,18 +74,13 @@ fn a_broken_independent_psa_is_caught_by_the_requirement_it_breaks() {
         // Later than the PUSH-07 scenario waits: the run-wide check sees it.
         ("callback", "renames", "PUSH-07", 0),
     ] {
-        let IndependentRun {
-            target,
-            out,
-            keep: _keep,
-            ..
-        } = independent_run(style, true, broken);
-        let o = run_psa(&target, &out, &[]);
+        let psa = independent_run(style, true, broken);
+        let o = psa.run(&[]);
         assert_eq!(o.status.code(), Some(exit), "{broken}: {}", text(&o));
-        let summary = summary_of(&out);
+        let summary = summary_of(&psa.out);
         let expected = if exit == 1 { "failed" } else { "warned" };
         assert_eq!(status_of(&summary, requirement), expected, "{broken}");
-        assert_no_secret(&o, &out);
+        assert_no_secret(&o, &psa.out);
     }
 }
 

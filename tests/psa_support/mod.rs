@@ -97,14 +97,26 @@ pub fn start_independent_psa_with(
 
 /// An independent PSA calling back to `http://127.0.0.1:{listen}`, a
 /// target file naming both in a fresh directory, and the report directory
-/// `r` in it (not yet made).
+/// `r` in it (not yet made). The PSA is killed and the directory removed
+/// when this is dropped.
 pub struct IndependentRun {
     pub target: PathBuf,
     pub out: PathBuf,
     pub listen: u16,
-    /// The PSA and the directory: the PSA is killed and the directory
-    /// removed when they are dropped, so a test binds them to the end.
-    pub keep: (IndependentPsa, tempfile::TempDir),
+    pub dir: tempfile::TempDir,
+    pub process: IndependentPsa,
+}
+
+impl IndependentRun {
+    /// [`run_psa`] against this target, reports to `out`.
+    pub fn run(&self, extra: &[&str]) -> Output {
+        run_psa(&self.target, &self.out, extra)
+    }
+
+    /// [`psa_command`] against this target, reports to `out`.
+    pub fn command(&self, extra: &[&str]) -> Command {
+        psa_command(&self.target, &self.out, extra)
+    }
 }
 
 /// [`IndependentRun`] for [`start_independent_psa`]'s arguments; the
@@ -136,7 +148,8 @@ pub fn independent_run_with(
         target,
         out,
         listen,
-        keep: (psa, dir),
+        dir,
+        process: psa,
     }
 }
 
