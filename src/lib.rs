@@ -32,5 +32,6 @@ pub mod redact;
 pub mod report;
 pub mod schema;
 pub mod selftest;
+pub mod serve;
 pub mod suite;
 mod target_file;
