@@ -35,3 +35,4 @@ pub mod selftest;
 pub mod serve;
 pub mod suite;
 mod target_file;
+pub mod value_names;
