@@ -36,5 +36,7 @@ pub(crate) mod redact;
 pub mod report;
 pub mod schema;
 pub mod selftest;
+pub(crate) mod serve;
 pub(crate) mod suite;
 mod target_file;
+pub(crate) mod value_names;

@@ -38,17 +38,16 @@ fn pub_of(key: &Path) -> PathBuf {
     attest::keys::public_path(key)
 }
 
+/// `args`, then `--sign-with KEY --out OUT`.
+fn signing<'a>(args: &[&'a str], key: &'a Path, out: &'a Path) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(["--sign-with", s(key), "--out", s(out)]);
+    all
+}
+
 /// A signed, complete run of the built-in mock (profile core: fast).
 fn signed_run(key: &Path, out: &Path) -> Output {
-    let o = run(&[
-        "run",
-        "--profile",
-        "core",
-        "--sign-with",
-        s(key),
-        "--out",
-        s(out),
-    ]);
+    let o = run(&signing(&["run", "--profile", "core"], key, out));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     o
 }
@@ -334,16 +333,11 @@ fn a_tags_subset_is_refused_before_any_request_and_nothing_is_written() {
     let (url, connections) = counting_listener();
     let target = write_target(dir.path(), &url, BEARER);
     let out = dir.path().join("reports");
-    let o = run_target(&[
-        "--target",
-        s(&target),
-        "--tags",
-        "@CRED-01 or @KEY-01",
-        "--sign-with",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let o = run_target(&signing(
+        &["--target", s(&target), "--tags", "@CRED-01 or @KEY-01"],
+        &key,
+        &out,
+    ));
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     assert!(t.contains("partial") && t.contains("MUST"), "{t}");
@@ -351,15 +345,7 @@ fn a_tags_subset_is_refused_before_any_request_and_nothing_is_written() {
     assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
 
     // The same against the built-in mock.
-    let o = run(&[
-        "run",
-        "--tags",
-        "@CRED-01",
-        "--sign-with",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let o = run(&signing(&["run", "--tags", "@CRED-01"], &key, &out));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(!out.exists(), "nothing is written");
 }
@@ -376,28 +362,14 @@ fn an_unusable_key_or_a_crowded_directory_is_refused_before_any_request() {
         (pub_of(&key), "a public key"),
         (target.clone(), "not a key at all"),
     ] {
-        let o = run_target(&[
-            "--target",
-            s(&target),
-            "--sign-with",
-            s(&bad_key),
-            "--out",
-            s(&out),
-        ]);
+        let o = run_target(&signing(&["--target", s(&target)], &bad_key, &out));
         assert_eq!(o.status.code(), Some(2), "{why}: {}", text(&o));
         assert!(text(&o).contains(s(&bad_key)), "{why}: names the file");
         assert!(!out.exists(), "{why}: nothing is written");
     }
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let o = run_target(&[
-        "--target",
-        s(&target),
-        "--sign-with",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let o = run_target(&signing(&["--target", s(&target)], &key, &out));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("notes.txt"), "{}", text(&o));
     assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
@@ -421,14 +393,7 @@ fn an_inconclusive_run_is_not_signed_and_an_old_attestation_is_removed() {
         "{\"from\": \"an earlier run\"}",
     )
     .unwrap();
-    let o = run_target(&[
-        "--target",
-        s(&target),
-        "--sign-with",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let o = run_target(&signing(&["--target", s(&target)], &key, &out));
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     assert!(
@@ -451,17 +416,17 @@ fn a_not_conformant_run_is_signed_as_failed() {
     let dir = tempfile::tempdir().unwrap();
     let key = keygen(dir.path(), "signing.key");
     let out = dir.path().join("reports");
-    let o = run(&[
-        "run",
-        "--profile",
-        "core",
-        "--mock-fault",
-        "standard-links-empty",
-        "--sign-with",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let o = run(&signing(
+        &[
+            "run",
+            "--profile",
+            "core",
+            "--mock-fault",
+            "standard-links-empty",
+        ],
+        &key,
+        &out,
+    ));
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let o = verify(&pub_of(&key), &out);
     let t = text(&o);
@@ -552,15 +517,7 @@ fn a_signed_run_of_the_vendors_side_names_its_side_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let key = keygen(dir.path(), "vendor");
     let out = dir.path().join("psa");
-    let o = run(&[
-        "run",
-        "--side",
-        "psa",
-        "--sign-with",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let o = run(&signing(&["run", "--side", "psa"], &key, &out));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = verify(&pub_of(&key), &out);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

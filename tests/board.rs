@@ -14,9 +14,8 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use psa_conformance::attest::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
@@ -664,82 +663,6 @@ fn a_bad_keys_or_waivers_file_names_file_line_and_key_and_writes_nothing() {
     assert!(text(&o).contains("--out"), "{}", text(&o));
 }
 
-/// The npm packages `.ci/run` installs (axe-core).
-fn node_modules() -> PathBuf {
-    std::env::var_os("PSA_NODE_MODULES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(ROOT).join("target/ci-tools/node_modules"))
-}
-
-/// `Some(())` when `found`; otherwise a skip locally and a failure in CI.
-fn require(found: bool, what: &str) -> Option<()> {
-    if found {
-        return Some(());
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    assert!(!ci, "{what} is missing: .ci/run installs it");
-    eprintln!("SKIPPED: {what} is missing (.ci/run installs it; under CI=true this fails)");
-    None
-}
-
-/// The page with axe-core injected (test-only: the pages have no script),
-/// rendered by headless Chromium; the violations axe finds, as JSON.
-fn axe_violations(html: &Path, axe: &Path) -> String {
-    let page = std::fs::read_to_string(html).unwrap();
-    let probe = r#"<script>axe.run(document,{resultTypes:["violations"]}).then(function(r){var p=document.createElement("pre");p.id="axe-result";p.textContent=JSON.stringify(r.violations.map(function(v){return {id:v.id,impact:v.impact,help:v.help,nodes:v.nodes.slice(0,5).map(function(n){return n.target.join(" ")})}}));document.body.appendChild(p);},function(e){var p=document.createElement("pre");p.id="axe-result";p.textContent="axe failed: "+e;document.body.appendChild(p);});</script>"#;
-    let injected = page.replace(
-        "</body>",
-        &format!(
-            "<script>{}</script>{probe}</body>",
-            std::fs::read_to_string(axe).unwrap()
-        ),
-    );
-    // Beside the original, so that its relative links stay as they are.
-    let file = html.with_extension("axe.html");
-    std::fs::write(&file, injected).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let dom = profile.path().join("dom.html");
-    let mut child = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=30000",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            profile.path().join("p").display()
-        ))
-        .arg(format!("file://{}", file.display()))
-        .stdout(std::fs::File::create(&dom).unwrap())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("chromium did not finish within 2 minutes");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = std::fs::remove_file(&file);
-    let dom = String::from_utf8_lossy(&std::fs::read(&dom).unwrap()).into_owned();
-    dom.split_once(r#"<pre id="axe-result">"#)
-        .and_then(|(_, rest)| rest.split_once("</pre>"))
-        .map(|(r, _)| r.to_string())
-        .unwrap_or_else(|| panic!("axe left no result in {}", html.display()))
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-}
-
 #[test]
 fn the_pages_are_self_contained_say_each_status_in_words_and_are_axe_clean() {
     let dir = tempfile::tempdir().unwrap();
@@ -792,17 +715,7 @@ fn the_pages_are_self_contained_say_each_status_in_words_and_are_axe_clean() {
             );
         }
     }
-    let axe = node_modules().join("axe-core/axe.min.js");
-    let chromium = Command::new("chromium")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let Some(()) = require(
-        chromium && axe.exists(),
-        "chromium and the npm package axe-core",
-    ) else {
+    let Some(axe) = axe_core() else {
         return;
     };
     for page in [

@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common;
@@ -198,69 +198,6 @@ fn an_unreachable_target_exits_3_quickly_naming_the_address() {
         .as_str()
         .unwrap()
         .contains("cannot reach"));
-}
-
-/// A `psa-conformance mock` process and the credentials it printed.
-struct MockProcess {
-    child: Child,
-    uri: String,
-    exports: Vec<(String, String)>,
-    /// The ready target file it printed between its marker lines.
-    target_file: String,
-}
-
-impl Drop for MockProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_mock(faults: &[&str]) -> MockProcess {
-    let mut cmd = bin();
-    cmd.args(["mock", "--listen", "127.0.0.1:0"]);
-    for f in faults {
-        cmd.args(["--fault", f]);
-    }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut uri = String::new();
-    let mut exports = Vec::new();
-    let mut target_file = String::new();
-    let mut in_target = false;
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        match line.as_str() {
-            "# --- target file ---" => in_target = true,
-            "# --- end of target file ---" => in_target = false,
-            _ if in_target => {
-                target_file.push_str(&line);
-                target_file.push('\n');
-            }
-            _ => {}
-        }
-        if let Some(rest) = line.strip_prefix("psa-conformance reference mock listening on ") {
-            uri = rest.trim().to_string();
-        }
-        if let Some(rest) = line.trim().strip_prefix("export ") {
-            let (k, v) = rest.split_once('=').unwrap();
-            exports.push((k.to_string(), v.trim_matches('\'').to_string()));
-        }
-        if line.starts_with("Press Ctrl-C") {
-            break;
-        }
-    }
-    assert!(!uri.is_empty() && exports.len() == 4, "mock did not start");
-    MockProcess {
-        child,
-        uri,
-        exports,
-        target_file,
-    }
 }
 
 /// The README's first step for N-central QA: `mock` prints its credentials

@@ -86,12 +86,19 @@ fn run_measured(base_url: &str, extra: &[&str]) -> (Output, Duration, PathBuf, i
         "2",
     ];
     args.extend_from_slice(extra);
-    // Output goes to files, so the child never blocks on a full pipe while
-    // this thread waits for it with wait4.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_psa-conformance"));
+    cmd.args(&args);
+    let (output, max_rss_kib) = spawn_measured(cmd, &dir);
+    (output, started.elapsed(), out, max_rss_kib)
+}
+
+/// Runs `cmd` with the secrets the target files name, its output going to
+/// files in `dir` (so the child never blocks on a full pipe while this
+/// thread waits for it with wait4); its output and peak RSS (KiB).
+fn spawn_measured(mut cmd: std::process::Command, dir: &std::path::Path) -> (Output, i64) {
     let stdout_path = dir.join("stdout");
     let stderr_path = dir.join("stderr");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_psa-conformance"))
-        .args(&args)
+    let child = cmd
         .env("H_TOKEN", TOKEN)
         .env("H_KEY", KEY)
         .env("H_PASS", PASSWORD)
@@ -105,7 +112,7 @@ fn run_measured(base_url: &str, extra: &[&str]) -> (Output, Duration, PathBuf, i
         stdout: std::fs::read(&stdout_path).unwrap(),
         stderr: std::fs::read(&stderr_path).unwrap(),
     };
-    (output, started.elapsed(), out, max_rss_kib)
+    (output, max_rss_kib)
 }
 
 /// Waits for one child and returns its exit status and peak RSS (KiB):
@@ -377,30 +384,13 @@ fn a_target_that_answers_429_with_retry_after_0_to_everything_ends_inconclusive_
 fn run_target_file(side_psa: bool, target: &std::path::Path) -> (Output, PathBuf, i64) {
     let dir = tempfile::tempdir().unwrap().keep();
     let out = dir.join("reports");
-    let (stdout_path, stderr_path) = (dir.join("stdout"), dir.join("stderr"));
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_psa-conformance"));
     cmd.arg("run");
     if side_psa {
         cmd.args(["--side", "psa"]);
     }
-    let child = cmd
-        .arg("--target")
-        .arg(target)
-        .arg("--out")
-        .arg(&out)
-        .env("H_TOKEN", TOKEN)
-        .env("H_KEY", KEY)
-        .env("H_PASS", PASSWORD)
-        .stdout(std::fs::File::create(&stdout_path).unwrap())
-        .stderr(std::fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .unwrap();
-    let (status, max_rss_kib) = wait_with_rusage(child);
-    let output = Output {
-        status,
-        stdout: std::fs::read(&stdout_path).unwrap(),
-        stderr: std::fs::read(&stderr_path).unwrap(),
-    };
+    cmd.arg("--target").arg(target).arg("--out").arg(&out);
+    let (output, max_rss_kib) = spawn_measured(cmd, &dir);
     (output, out, max_rss_kib)
 }
 

@@ -32,28 +32,11 @@ fn data(path: &str) -> PathBuf {
     Path::new(ROOT).join("tests/data").join(path)
 }
 
-/// The npm packages `.ci/run` installs (axe-core, ctrf,
-/// multiple-cucumber-html-reporter).
-fn node_modules() -> PathBuf {
-    std::env::var_os("PSA_NODE_MODULES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(ROOT).join("target/ci-tools/node_modules"))
-}
-
 /// `Some(())` when `found`; otherwise a failure under `CI=true` and, elsewhere,
 /// a `SKIPPED` line libtest cannot hide (see `common::tool_available`).
 /// Callers gate only the checks that need the tool.
 fn require(found: bool, what: &str) -> Option<()> {
     tool_available(found, what).then_some(())
-}
-
-fn runs(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 /// One run's report directory.
@@ -479,75 +462,11 @@ fn junit_xml_is_valid_against_the_jenkins_xsd_and_keeps_warnings_visible() {
     }
 }
 
-/// `report.html` with axe-core injected (test-only: the report has no
-/// script), rendered by headless Chromium; the violations axe finds.
-fn axe_violations(html: &Path, axe: &Path) -> String {
-    let page = std::fs::read_to_string(html).unwrap();
-    assert!(!page.contains("<script"), "the report itself has no script");
-    let probe = r#"<script>axe.run(document,{resultTypes:["violations"]}).then(function(r){var p=document.createElement("pre");p.id="axe-result";p.textContent=JSON.stringify(r.violations.map(function(v){return {id:v.id,impact:v.impact,help:v.help,nodes:v.nodes.slice(0,5).map(function(n){return n.target.join(" ")})}}));document.body.appendChild(p);},function(e){var p=document.createElement("pre");p.id="axe-result";p.textContent="axe failed: "+e;document.body.appendChild(p);});</script>"#;
-    let injected = page.replace(
-        "</body>",
-        &format!(
-            "<script>{}</script>{probe}</body>",
-            std::fs::read_to_string(axe).unwrap()
-        ),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("axe.html");
-    std::fs::write(&file, injected).unwrap();
-    let dom_file = std::fs::File::create(dir.path().join("dom.html")).unwrap();
-    let mut child = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=30000",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("p").display()
-        ))
-        .arg(format!("file://{}", file.display()))
-        .stdout(dom_file)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("chromium did not finish within 2 minutes");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let dom = std::fs::read(dir.path().join("dom.html")).unwrap();
-    let dom = String::from_utf8_lossy(&dom);
-    let result = dom
-        .split_once(r#"<pre id="axe-result">"#)
-        .and_then(|(_, rest)| rest.split_once("</pre>"))
-        .map(|(r, _)| r)
-        .unwrap_or_else(|| panic!("axe left no result in the page"));
-    result
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-}
-
 #[test]
 fn the_html_report_is_axe_clean_conformant_and_failing_on_both_sides() {
     // Only axe needs Chromium and axe-core; the verdict heading is checked
     // without them.
-    let axe = node_modules().join("axe-core/axe.min.js");
-    let tools = require(
-        runs("chromium") && axe.exists(),
-        "chromium and the npm package axe-core",
-    );
+    let axe = axe_core();
     for run in reports().iter().filter(|r| r.name != "warned") {
         let html = run.read("report.html");
         let label = match run.summary["verdict"].as_str().unwrap() {
@@ -559,8 +478,8 @@ fn the_html_report_is_axe_clean_conformant_and_failing_on_both_sides() {
             "{}: the verdict is the page's h1",
             run.name
         );
-        if tools.is_some() {
-            let violations = axe_violations(&run.dir.join("report.html"), &axe);
+        if let Some(axe) = &axe {
+            let violations = axe_violations(&run.dir.join("report.html"), axe);
             assert_eq!(violations, "[]", "{}: axe-core violations", run.name);
         }
     }

@@ -13,9 +13,9 @@ use psa_conformance::exit::Exit;
 use psa_conformance::launch;
 use psa_conformance::mock::Fault;
 use psa_conformance::report::{RequirementStatus, RunReport, Verdict};
-use psa_conformance::selftest::{kill_matrix, mock_config, render_matrix, with_status};
+use psa_conformance::selftest::{mock_config, with_status};
 
-const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kill-matrix.md");
+use crate::common::check_kill_matrix;
 
 /// A clean run must be CONFORMANT: nothing failed and nothing untested.
 fn assert_exactly_conformant(clean: &RunReport, profile: Profile) {
@@ -63,34 +63,13 @@ async fn every_fault_is_caught_by_its_requirement_and_the_clean_mock_passes() {
         );
     }
 
-    let rows = kill_matrix(Fault::all(), Profile::Full, 12).await.unwrap();
-    let missed: Vec<String> = rows
-        .iter()
-        .filter(|r| !r.caught())
-        .map(|r| {
-            format!(
-                "{} ({}): exit {}, failed {:?}",
-                r.fault,
-                r.fault.requirement(),
-                r.exit_code,
-                r.failed
-            )
-        })
-        .collect();
-
-    let rendered = render_matrix(&rows);
-    if std::env::var_os("UPDATE_KILL_MATRIX").is_some() {
-        std::fs::write(MATRIX, &rendered).unwrap();
-    } else {
-        let on_disk = std::fs::read_to_string(MATRIX).unwrap_or_default();
-        assert!(
-            on_disk == rendered,
-            "docs/kill-matrix.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix::"
-        );
-    }
-    assert!(
-        missed.is_empty(),
-        "faults the suite does not catch:\n  {}",
-        missed.join("\n  ")
-    );
+    check_kill_matrix(
+        Fault::all(),
+        Profile::Full,
+        12,
+        None,
+        "kill-matrix.md",
+        "kill_matrix",
+    )
+    .await;
 }

@@ -14,9 +14,9 @@ use psa_conformance::exit::Exit;
 use psa_conformance::launch;
 use psa_conformance::psa_mock::{AnswerStyle, PsaFault};
 use psa_conformance::report::RequirementStatus;
-use psa_conformance::selftest::{kill_matrix, psa_config, render_matrix, with_status};
+use psa_conformance::selftest::{psa_config, with_status};
 
-const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kill-matrix-psa.md");
+use crate::common::check_kill_matrix;
 
 /// The longest a run against a broken reference PSA may take: its
 /// callback timeout is 5 s and its slowest fault answers in 5.5 s.
@@ -49,37 +49,13 @@ async fn every_psa_fault_is_caught_by_its_requirement_and_the_clean_psa_passes()
         );
     }
 
-    let rows = kill_matrix(PsaFault::all(), Profile::Psa, 10)
-        .await
-        .unwrap();
-    let missed: Vec<String> = rows
-        .iter()
-        .filter(|r| !r.caught() || r.elapsed > BOUND)
-        .map(|r| {
-            format!(
-                "{} ({}, {} style): exit {}, failed {:?}, {:.1} s",
-                r.fault,
-                r.fault.requirement(),
-                r.fault.style().name(),
-                r.exit_code,
-                r.failed,
-                r.elapsed.as_secs_f64()
-            )
-        })
-        .collect();
-    let rendered = render_matrix(&rows);
-    if std::env::var_os("UPDATE_KILL_MATRIX").is_some() {
-        std::fs::write(MATRIX, &rendered).unwrap();
-    } else {
-        let on_disk = std::fs::read_to_string(MATRIX).unwrap_or_default();
-        assert!(
-            on_disk == rendered,
-            "docs/kill-matrix-psa.md is stale; run UPDATE_KILL_MATRIX=1 cargo test --test integration kill_matrix_psa::"
-        );
-    }
-    assert!(
-        missed.is_empty(),
-        "faults the suite does not catch (or not in bounded time):\n  {}",
-        missed.join("\n  ")
-    );
+    check_kill_matrix(
+        PsaFault::all(),
+        Profile::Psa,
+        10,
+        Some(BOUND),
+        "kill-matrix-psa.md",
+        "kill_matrix_psa",
+    )
+    .await;
 }

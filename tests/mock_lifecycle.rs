@@ -37,6 +37,11 @@ async fn call(
     Answer { status, body }
 }
 
+/// [`call`]: a GET with `bearer` and nothing else.
+async fn get(server: &MockServer, path: &str, bearer: &str) -> Answer {
+    call(server, Method::GET, path, Some(bearer), &[], None).await
+}
+
 async fn exchange(server: &MockServer, headers: &[(&str, &str)]) -> Answer {
     let jwt = server.credentials().user_api_jwt.expose().to_string();
     call(
@@ -69,16 +74,9 @@ async fn resolve_and_reopen_move_the_ticket_and_conflict_when_it_is_already_ther
         async move { call(server, Method::POST, &path, Some(&access), &[], None).await }
     };
     let status = || async {
-        call(
-            &server,
-            Method::GET,
-            &format!("/api/custom-psa/tickets/{id}"),
-            Some(&access),
-            &[],
-            None,
-        )
-        .await
-        .body["data"]["ticketStatus"]
+        get(&server, &format!("/api/custom-psa/tickets/{id}"), &access)
+            .await
+            .body["data"]["ticketStatus"]
             .clone()
     };
     let open = status().await;
@@ -166,29 +164,13 @@ async fn refresh_issues_new_tokens_and_the_old_access_token_keeps_working() {
     assert_ne!(new_access, access);
     assert_ne!(token(&refreshed, "refresh"), refresh);
     for bearer in [&access, &new_access] {
-        let a = call(
-            &server,
-            Method::GET,
-            "/api/standard-psa",
-            Some(bearer),
-            &[],
-            None,
-        )
-        .await;
+        let a = get(&server, "/api/standard-psa", bearer).await;
         assert_eq!(
             a.status,
             StatusCode::OK,
             "old and new access tokens both work"
         );
-        let v = call(
-            &server,
-            Method::GET,
-            "/api/auth/validate",
-            Some(bearer),
-            &[],
-            None,
-        )
-        .await;
+        let v = get(&server, "/api/auth/validate", bearer).await;
         assert_eq!(v.status, StatusCode::OK);
         assert!(v.body["message"].is_string(), "{}", v.body);
     }
@@ -196,25 +178,9 @@ async fn refresh_issues_new_tokens_and_the_old_access_token_keeps_working() {
     // Neither the refresh token nor the User-API JWT is a bearer.
     let jwt = server.credentials().user_api_jwt.expose().to_string();
     for bearer in [&refresh, &jwt] {
-        let a = call(
-            &server,
-            Method::GET,
-            "/api/standard-psa",
-            Some(bearer),
-            &[],
-            None,
-        )
-        .await;
+        let a = get(&server, "/api/standard-psa", bearer).await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-        let v = call(
-            &server,
-            Method::GET,
-            "/api/auth/validate",
-            Some(bearer),
-            &[],
-            None,
-        )
-        .await;
+        let v = get(&server, "/api/auth/validate", bearer).await;
         assert_eq!(v.status, StatusCode::UNAUTHORIZED);
     }
     // An access token, a forged or an altered refresh token refresh nothing.
@@ -250,14 +216,6 @@ async fn the_expiry_override_is_number_and_unit_capped_at_an_hour() {
     let short = exchange(&server, &[("X-ACCESS-EXPIRY-OVERRIDE", "1s")]).await;
     let access = token(&short, "access");
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let a = call(
-        &server,
-        Method::GET,
-        "/api/standard-psa",
-        Some(&access),
-        &[],
-        None,
-    )
-    .await;
+    let a = get(&server, "/api/standard-psa", &access).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED, "the token expired");
 }

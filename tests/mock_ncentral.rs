@@ -40,6 +40,14 @@ async fn send(
     }
 }
 
+/// The Standard PSA credential check of psaType 3.
+const CREDENTIAL: &str = "/api/standard-psa/3/credential";
+
+/// [`send`]: a POST of `body` with the access token.
+async fn post(server: &MockServer, path: &str, body: Value) -> Answer {
+    send(server, Method::POST, path, Some(body), true).await
+}
+
 fn creds(server: &MockServer) -> Value {
     let c = server.credentials();
     json!({ "username": c.username, "password": c.password.expose() })
@@ -63,12 +71,10 @@ async fn ncentral_dates_are_what_zoned_date_time_to_string_writes() {
     let ids = server.credentials().ticket_ids.clone();
     let mut dates = Vec::new();
     for id in &ids {
-        let a = send(
+        let a = post(
             &server,
-            Method::POST,
             &format!("/api/custom-psa/tickets/{id}"),
-            Some(creds(&server)),
-            true,
+            creds(&server),
         )
         .await;
         assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
@@ -144,42 +150,21 @@ async fn ncentral_errors_carry_errors_null_and_its_429_no_retry_after() {
 async fn a_1_mib_body_is_read_like_spring_in_the_ncentral_style_only() {
     let server = start(Style::Ncentral).await;
     let id = server.credentials().ticket_ids[0].clone();
-    let a = send(
-        &server,
-        Method::POST,
-        "/api/standard-psa/3/credential",
-        Some(huge_body(&server)),
-        true,
-    )
-    .await;
+    let a = post(&server, CREDENTIAL, huge_body(&server)).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.body["data"]["isPsaCredentialsValid"], json!(false));
 
     let ticket = format!("/api/custom-psa/tickets/{id}");
-    let huge = send(
-        &server,
-        Method::POST,
-        &ticket,
-        Some(huge_body(&server)),
-        true,
-    )
-    .await;
+    let huge = post(&server, &ticket, huge_body(&server)).await;
     let wrong =
         json!({ "username": "someone-else", "password": server.credentials().password.expose() });
-    let wrong = send(&server, Method::POST, &ticket, Some(wrong), true).await;
+    let wrong = post(&server, &ticket, wrong).await;
     assert!(wrong.status.is_client_error(), "{}", wrong.status);
     assert_eq!(huge.status, wrong.status, "{}", huge.body);
     assert!(huge.body.get("data").is_none(), "{}", huge.body);
 
     let canonical = start(Style::Canonical).await;
-    let a = send(
-        &canonical,
-        Method::POST,
-        "/api/standard-psa/3/credential",
-        Some(huge_body(&canonical)),
-        true,
-    )
-    .await;
+    let a = post(&canonical, CREDENTIAL, huge_body(&canonical)).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -191,24 +176,10 @@ async fn ncentral_reads_a_number_or_boolean_for_a_string_as_its_text() {
         json!({ "username": 42, "password": "x" }),
         json!({ "username": "x", "password": true }),
     ] {
-        let a = send(
-            &ncentral,
-            Method::POST,
-            "/api/standard-psa/3/credential",
-            Some(body.clone()),
-            true,
-        )
-        .await;
+        let a = post(&ncentral, CREDENTIAL, body.clone()).await;
         assert_eq!(a.status, StatusCode::OK, "{body}");
         assert_eq!(a.body["data"]["isPsaCredentialsValid"], json!(false));
-        let a = send(
-            &canonical,
-            Method::POST,
-            "/api/standard-psa/3/credential",
-            Some(body.clone()),
-            true,
-        )
-        .await;
+        let a = post(&canonical, CREDENTIAL, body.clone()).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{body}");
     }
     for body in [
@@ -217,14 +188,7 @@ async fn ncentral_reads_a_number_or_boolean_for_a_string_as_its_text() {
         json!({ "username": "x", "password": ["x"] }),
         json!({ "username": "", "password": "x" }),
     ] {
-        let a = send(
-            &ncentral,
-            Method::POST,
-            "/api/standard-psa/3/credential",
-            Some(body.clone()),
-            true,
-        )
-        .await;
+        let a = post(&ncentral, CREDENTIAL, body.clone()).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{body}");
     }
 }
@@ -237,32 +201,16 @@ async fn huge_username_500_crashes_the_credential_endpoint_only() {
         .await
         .expect("mock starts");
     let id = server.credentials().ticket_ids[0].clone();
-    let a = send(
-        &server,
-        Method::POST,
-        "/api/standard-psa/3/credential",
-        Some(huge_body(&server)),
-        true,
-    )
-    .await;
+    let a = post(&server, CREDENTIAL, huge_body(&server)).await;
     assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
-    let a = send(
+    let a = post(
         &server,
-        Method::POST,
         &format!("/api/custom-psa/tickets/{id}"),
-        Some(huge_body(&server)),
-        true,
+        huge_body(&server),
     )
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    let a = send(
-        &server,
-        Method::POST,
-        "/api/standard-psa/3/credential",
-        Some(creds(&server)),
-        true,
-    )
-    .await;
+    let a = post(&server, CREDENTIAL, creds(&server)).await;
     assert_eq!(a.body["data"]["isPsaCredentialsValid"], json!(true));
 }
 
@@ -281,14 +229,7 @@ async fn create_custom_ticket_as_the_openapi_documents_it() {
         let id = server.credentials().ticket_ids[0].clone();
         let path = "/api/custom-psa/tickets";
 
-        let a = send(
-            &server,
-            Method::POST,
-            path,
-            Some(create_body(&id, "EXT-1")),
-            true,
-        )
-        .await;
+        let a = post(&server, path, create_body(&id, "EXT-1")).await;
         assert_eq!(a.status, StatusCode::OK, "{style:?}: {}", a.body);
         assert_eq!(a.body["status"], json!(200));
         assert!(a.body["message"].is_string());
@@ -301,40 +242,19 @@ async fn create_custom_ticket_as_the_openapi_documents_it() {
 
         // A ticket is linked once: a second create conflicts, whatever it
         // names.
-        let a = send(
-            &server,
-            Method::POST,
-            path,
-            Some(create_body(&id, "EXT-1")),
-            true,
-        )
-        .await;
+        let a = post(&server, path, create_body(&id, "EXT-1")).await;
         assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
-        let a = send(
-            &server,
-            Method::POST,
-            path,
-            Some(create_body(&id, "EXT-2")),
-            true,
-        )
-        .await;
+        let a = post(&server, path, create_body(&id, "EXT-2")).await;
         assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
 
         // Jackson's default coercions: a string of digits is an int.
         let other = server.credentials().pending_ticket_id.clone();
         let mut coerced = create_body(&other, "EXT-1");
         coerced["psaCustomTicketId"] = json!(other);
-        let a = send(&server, Method::POST, path, Some(coerced), true).await;
+        let a = post(&server, path, coerced).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.body);
 
-        let unknown = send(
-            &server,
-            Method::POST,
-            path,
-            Some(create_body("999999937", "X")),
-            true,
-        )
-        .await;
+        let unknown = post(&server, path, create_body("999999937", "X")).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 
         let valid = create_body(&id, "EXT-1");
@@ -360,7 +280,7 @@ async fn create_custom_ticket_as_the_openapi_documents_it() {
         }
         invalid.extend([json!([valid.clone()]), json!("text"), json!({})]);
         for body in invalid {
-            let a = send(&server, Method::POST, path, Some(body.clone()), true).await;
+            let a = post(&server, path, body.clone()).await;
             assert_eq!(
                 a.status,
                 StatusCode::BAD_REQUEST,
@@ -385,7 +305,7 @@ async fn ticket_info_without_psa_credentials_needs_the_token_alone() {
         let id = server.credentials().ticket_ids[0].clone();
         let path = format!("/api/custom-psa/tickets/{id}");
 
-        let with_creds = send(&server, Method::POST, &path, Some(creds(&server)), true).await;
+        let with_creds = post(&server, &path, creds(&server)).await;
         let c = server.credentials();
         let a = reqwest::Client::new()
             .get(format!("{}{path}", server.uri()))
@@ -432,14 +352,7 @@ async fn every_style_serves_the_operations_of_profile_extended() {
     for style in [Style::Canonical, Style::Alternate] {
         let server = start(style).await;
         let id = server.credentials().pending_ticket_id.clone();
-        let a = send(
-            &server,
-            Method::POST,
-            "/api/custom-psa/tickets",
-            Some(create_body(&id, "X")),
-            true,
-        )
-        .await;
+        let a = post(&server, "/api/custom-psa/tickets", create_body(&id, "X")).await;
         assert_eq!(a.status, StatusCode::OK, "{style:?}: {}", a.body);
         let a = send(
             &server,
@@ -459,36 +372,15 @@ async fn every_server_keeps_its_own_links() {
     let b = start(Style::Ncentral).await;
     let id = a.credentials().ticket_ids[0].clone();
     let path = "/api/custom-psa/tickets";
-    let first = send(
-        &a,
-        Method::POST,
-        path,
-        Some(create_body(&id, "EXT-A")),
-        true,
-    )
-    .await;
+    let first = post(&a, path, create_body(&id, "EXT-A")).await;
     assert_eq!(first.status, StatusCode::OK);
-    let other = send(
-        &b,
-        Method::POST,
-        path,
-        Some(create_body(&id, "EXT-B")),
-        true,
-    )
-    .await;
+    let other = post(&b, path, create_body(&id, "EXT-B")).await;
     assert_eq!(
         other.status,
         StatusCode::OK,
         "another server saw this one's link"
     );
-    let again = send(
-        &a,
-        Method::POST,
-        path,
-        Some(create_body(&id, "EXT-B")),
-        true,
-    )
-    .await;
+    let again = post(&a, path, create_body(&id, "EXT-B")).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
 
@@ -502,12 +394,10 @@ async fn ncentral_writes_null_for_the_fields_its_object_never_set() {
     let server = start(Style::Ncentral).await;
     let c = server.credentials();
     let schemas = psa_conformance::schema::SchemaSet::load().unwrap();
-    let created = send(
+    let created = post(
         &server,
-        Method::POST,
         "/api/custom-psa/tickets",
-        Some(create_body(&c.pending_ticket_id, "EXT-NULL")),
-        true,
+        create_body(&c.pending_ticket_id, "EXT-NULL"),
     )
     .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);

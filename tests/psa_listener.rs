@@ -11,7 +11,7 @@ use crate::psa_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -61,58 +61,14 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-fn requirement_statuses(summary: &serde_json::Value) -> Vec<(String, String)> {
-    summary["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["id"].as_str().unwrap().to_string(),
-                r["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn assert_all_passed(summary: &serde_json::Value) {
-    for (id, status) in requirement_statuses(summary) {
-        assert_eq!(status, "passed", "{id}");
-    }
-}
-
-/// Every report file and the terminal output, as one text.
-fn everything(o: &std::process::Output, out: &Path) -> String {
-    let mut all = text(o);
-    for e in std::fs::read_dir(out).unwrap() {
-        all.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
-    }
-    all
-}
-
 #[test]
 fn a_flood_of_strangers_leaves_the_run_conformant_and_peak_rss_within_64_mib() {
-    let listen = free_port();
     // A PSA that thinks 1.5 s before each answer: the run lasts while the
     // flood goes on (the test checks that it did).
-    let psa = start_independent_psa_with(
-        "callback",
-        &format!("http://127.0.0.1:{listen}"),
-        true,
-        "",
-        &[("PSA_DELAY_MS", "1500")],
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let out = dir.path().join("r");
-    let mut child = bin()
-        .args(["run", "--side", "psa", "--target"])
-        .arg(&target)
-        .arg("--out")
-        .arg(&out)
-        .env("T_PUSH_AUTH", PUSH_AUTH)
-        .env("T_JWT", USER_API_JWT)
-        .env("T_KEY", KEY)
+    let psa = independent_run_with("callback", true, "", &[("PSA_DELAY_MS", "1500")]);
+    let listen = psa.listen;
+    let mut child = psa
+        .command(&[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -185,7 +141,7 @@ fn a_flood_of_strangers_leaves_the_run_conformant_and_peak_rss_within_64_mib() {
         "peak RSS {peak} KiB > {PEAK_RSS_LIMIT_KIB} KiB"
     );
     assert_eq!(status.code(), Some(0));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(summary["verdict"], "conformant");
     let listener = &summary["listener"];
     assert!(
@@ -197,11 +153,8 @@ fn a_flood_of_strangers_leaves_the_run_conformant_and_peak_rss_within_64_mib() {
 
 #[test]
 fn foreign_callers_are_listed_by_peer_and_never_judged() {
-    let listen = free_port();
-    let psa = start_independent_psa("callback", &format!("http://127.0.0.1:{listen}"), true, "");
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let out = dir.path().join("r");
+    let psa = independent_run("callback", true, "");
+    let listen = psa.listen;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stranger = {
         let stop = stop.clone();
@@ -224,11 +177,11 @@ fn foreign_callers_are_listed_by_peer_and_never_judged() {
             answers
         })
     };
-    let o = run_psa(&target, &out, &["--strict"]);
+    let o = psa.run(&["--strict"]);
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let answers = stranger.join().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(summary["verdict"], "conformant");
     assert_all_passed(&summary);
     // Answered as N-central would: 401 without a credential, never 2xx.
@@ -249,12 +202,12 @@ fn foreign_callers_are_listed_by_peer_and_never_judged() {
                 && f["status"] == 401),
         "{foreign:?}"
     );
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = std::fs::read_to_string(psa.out.join("report.html")).unwrap();
     assert!(html.contains("foreign") && html.contains("127.0.0.1:"));
-    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let md = std::fs::read_to_string(psa.out.join("summary.md")).unwrap();
     assert!(md.contains("| peer |"), "{md}");
-    assert!(!everything(&o, &out).contains("stranger-0123456789"));
-    assert_no_secret(&o, &out);
+    assert!(!everything(&o, &psa.out).contains("stranger-0123456789"));
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
@@ -262,19 +215,10 @@ fn a_401_to_a_callback_does_not_spend_the_429_or_401_trap() {
     // Every first callback carries a token N-central never issued: 401,
     // then the PSA renews its token and retries — the trap must still be
     // there for that retry.
-    let listen = free_port();
-    let psa = start_independent_psa(
-        "callback",
-        &format!("http://127.0.0.1:{listen}"),
-        true,
-        "junk-first",
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let out = dir.path().join("r");
-    let o = run_psa(&target, &out, &["--strict"]);
+    let psa = independent_run("callback", true, "junk-first");
+    let o = psa.run(&["--strict"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(status_of(&summary, "CB-05"), "passed");
     assert_eq!(status_of(&summary, "CB-06"), "passed");
     assert_all_passed(&summary);
@@ -282,13 +226,10 @@ fn a_401_to_a_callback_does_not_spend_the_429_or_401_trap() {
 
 #[test]
 fn a_psa_run_twice_keeping_its_token_is_conformant_the_second_time() {
-    let listen = free_port();
-    let psa = start_independent_psa("callback", &format!("http://127.0.0.1:{listen}"), true, "");
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
+    let psa = independent_run("callback", true, "");
     for night in ["first", "second"] {
-        let out = dir.path().join(night);
-        let o = run_psa(&target, &out, &["--strict"]);
+        let out = psa.dir.path().join(night);
+        let o = run_psa(&psa.target, &out, &["--strict"]);
         assert_eq!(o.status.code(), Some(0), "{night}: {}", text(&o));
         let summary = summary_of(&out);
         assert_eq!(summary["verdict"], "conformant", "{night}");
@@ -360,19 +301,10 @@ fn a_psa_with_the_wrong_ncentral_url_hears_so_first_and_cb_03_is_not_failed() {
 
 #[test]
 fn a_relative_ticket_url_fails_push_02_only_and_the_ticket_number_still_serves() {
-    let listen = free_port();
-    let psa = start_independent_psa(
-        "body",
-        &format!("http://127.0.0.1:{listen}"),
-        true,
-        "relative-url",
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let out = dir.path().join("r");
-    let o = run_psa(&target, &out, &["--strict"]);
+    let psa = independent_run("body", true, "relative-url");
+    let o = psa.run(&["--strict"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     for (id, status) in requirement_statuses(&summary) {
         let expected = match id.as_str() {
             "PUSH-02" => "failed",
@@ -432,17 +364,14 @@ fn credentials_the_harness_never_saw_reach_no_report() {
 
 #[test]
 fn a_listener_other_hosts_can_reach_is_said_before_the_first_push_and_in_every_report() {
-    let listen = free_port();
-    let psa = start_independent_psa("callback", &format!("http://127.0.0.1:{listen}"), true, "");
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let exposed = std::fs::read_to_string(&target).unwrap().replace(
+    let psa = independent_run("callback", true, "");
+    let listen = psa.listen;
+    edit_target(
+        &psa.target,
         &format!("listen = \"127.0.0.1:{listen}\""),
         &format!("listen = \"0.0.0.0:{listen}\"\npublic_url = \"http://127.0.0.1:{listen}\""),
     );
-    std::fs::write(&target, exposed).unwrap();
-    let out = dir.path().join("r");
-    let o = run_psa(&target, &out, &[]);
+    let o = psa.run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -458,8 +387,8 @@ fn a_listener_other_hosts_can_reach_is_said_before_the_first_push_and_in_every_r
         "ctrf.json",
         "cucumber.json",
     ] {
-        let body = std::fs::read_to_string(out.join(file)).unwrap();
+        let body = std::fs::read_to_string(psa.out.join(file)).unwrap();
         assert!(body.contains("reachable from other hosts"), "{file}");
     }
-    assert_eq!(summary_of(&out)["listener"]["exposed"], true);
+    assert_eq!(summary_of(&psa.out)["listener"]["exposed"], true);
 }

@@ -8,31 +8,22 @@
 use crate::common;
 use crate::psa_support;
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
 use common::*;
 use psa_support::*;
 
 #[test]
 fn an_independent_psa_calling_back_is_conformant_and_every_requirement_is_checked() {
-    let listen = free_port();
-    let psa = start_independent_psa("callback", &format!("http://127.0.0.1:{listen}"), true, "");
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let out = dir.path().join("r");
-    let o = run_psa(&target, &out, &["--strict"]);
+    let psa = independent_run("callback", true, "");
+    let o = psa.run(&["--strict"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(summary["verdict"], "conformant");
     assert_eq!(summary["side"], "psa");
     assert_eq!(summary["profile"], "psa");
-    for r in summary["requirements"].as_array().unwrap() {
-        assert_eq!(r["status"], "passed", "{r}");
-    }
+    assert_all_passed(&summary);
     assert_eq!(summary["requirements"].as_array().unwrap().len(), 16);
     // The acceptance report shows the pushes and the callbacks in order.
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = std::fs::read_to_string(psa.out.join("report.html")).unwrap();
     let push = html
         .find("/ncentral/tickets")
         .expect("a push in the report");
@@ -41,44 +32,29 @@ fn an_independent_psa_calling_back_is_conformant_and_every_requirement_is_checke
         "a callback after the push"
     );
     assert!(html.contains("custom PSA; the harness played N-central"));
-    assert_no_secret(&o, &out);
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
 fn an_independent_psa_calling_back_in_the_older_form_after_a_status_body_is_conformant() {
     // 202 {"status": "accepted"} names no ticket: pending, as N-central
     // reads it; the callback comes as PUT /dms/rest/custompsa/tickets/create/{id}.
-    let listen = free_port();
-    let psa = start_independent_psa(
-        "callback-legacy",
-        &format!("http://127.0.0.1:{listen}"),
-        true,
-        "",
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let out = dir.path().join("r");
-    let o = run_psa(&target, &out, &["--strict"]);
+    let psa = independent_run("callback-legacy", true, "");
+    let o = psa.run(&["--strict"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
-    for r in summary["requirements"].as_array().unwrap() {
-        assert_eq!(r["status"], "passed", "{r}");
-    }
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let summary = summary_of(&psa.out);
+    assert_all_passed(&summary);
+    let html = std::fs::read_to_string(psa.out.join("report.html")).unwrap();
     assert!(html.contains("/dms/rest/custompsa/tickets/create/"));
-    assert_no_secret(&o, &out);
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
 fn an_independent_psa_answering_with_its_ticket_is_conformant_and_the_callbacks_do_not_apply() {
-    let listen = free_port();
-    let psa = start_independent_psa("body", &format!("http://127.0.0.1:{listen}"), false, "");
-    let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), psa.port, listen, false);
-    let out = dir.path().join("r");
-    let o = run_psa(&target, &out, &[]);
+    let psa = independent_run("body", false, "");
+    let o = psa.run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let summary = summary_of(&out);
+    let summary = summary_of(&psa.out);
     assert_eq!(summary["verdict"], "conformant");
     for id in ["CB-01", "CB-02", "CB-03", "CB-05", "CB-06", "PUSH-09"] {
         assert_eq!(status_of(&summary, id), "not-applicable", "{id}");
@@ -86,7 +62,7 @@ fn an_independent_psa_answering_with_its_ticket_is_conformant_and_the_callbacks_
     for id in ["PUSH-01", "PUSH-02", "PUSH-03", "PUSH-07", "CB-04"] {
         assert_eq!(status_of(&summary, id), "passed", "{id}");
     }
-    assert_no_secret(&o, &out);
+    assert_no_secret(&o, &psa.out);
 }
 
 #[test]
@@ -98,17 +74,13 @@ fn a_broken_independent_psa_is_caught_by_the_requirement_it_breaks() {
         // Later than the PUSH-07 scenario waits: the run-wide check sees it.
         ("callback", "renames", "PUSH-07", 0),
     ] {
-        let listen = free_port();
-        let psa = start_independent_psa(style, &format!("http://127.0.0.1:{listen}"), true, broken);
-        let dir = tempfile::tempdir().unwrap();
-        let target = write_psa_target(dir.path(), psa.port, listen, true);
-        let out = dir.path().join("r");
-        let o = run_psa(&target, &out, &[]);
+        let psa = independent_run(style, true, broken);
+        let o = psa.run(&[]);
         assert_eq!(o.status.code(), Some(exit), "{broken}: {}", text(&o));
-        let summary = summary_of(&out);
+        let summary = summary_of(&psa.out);
         let expected = if exit == 1 { "failed" } else { "warned" };
         assert_eq!(status_of(&summary, requirement), expected, "{broken}");
-        assert_no_secret(&o, &out);
+        assert_no_secret(&o, &psa.out);
     }
 }
 
@@ -298,55 +270,17 @@ fn a_reference_psa_fault_runs_in_the_style_it_shows_in() {
 #[test]
 fn the_reference_psa_as_a_process_is_conformant_in_the_callback_style() {
     let listen = free_port();
-    let mut mock = bin()
-        .args([
-            "mock",
-            "--side",
-            "psa",
-            "--style",
-            "callback",
-            "--listen",
-            "127.0.0.1:0",
-            "--ncentral-url",
-            &format!("http://127.0.0.1:{listen}"),
-        ])
-        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
-        .env("PSA_INTEGRATION_KEY", KEY)
-        .env("PSA_PUSH_AUTH", PUSH_AUTH)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(mock.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let push_url = first
-        .trim()
-        .rsplit("push_url = ")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let port: u16 = url_port(&push_url).unwrap_or_else(|| panic!("mock said {first:?}"));
+    let mock = start_reference_psa(&format!("http://127.0.0.1:{listen}"), &[]);
     let dir = tempfile::tempdir().unwrap();
-    let target = write_psa_target(dir.path(), port, listen, true);
+    let target = write_psa_target(dir.path(), mock.push_port, listen, true);
     let out = dir.path().join("r");
     let o = run_psa(&target, &out, &["--strict"]);
-    let _ = mock.kill();
-    let _ = mock.wait();
+    drop(mock);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let summary = summary_of(&out);
     assert_eq!(summary["verdict"], "conformant");
     assert_eq!(status_of(&summary, "CB-06"), "passed");
     assert_no_secret(&o, &out);
-}
-
-fn url_port(url: &str) -> Option<u16> {
-    url.strip_prefix("http://127.0.0.1:")?
-        .split('/')
-        .next()?
-        .parse()
-        .ok()
 }
 
 #[test]
@@ -358,11 +292,11 @@ fn a_public_url_with_a_path_serves_the_api_below_it() {
     let psa = start_independent_psa("callback", &base, true, "");
     let dir = tempfile::tempdir().unwrap();
     let target = write_psa_target(dir.path(), psa.port, listen, true);
-    let with_path = std::fs::read_to_string(&target).unwrap().replace(
+    edit_target(
+        &target,
         &format!("listen = \"127.0.0.1:{listen}\""),
         &format!("listen = \"127.0.0.1:{listen}\"\npublic_url = \"{base}\""),
     );
-    std::fs::write(&target, with_path).unwrap();
     let out = dir.path().join("r");
     let o = run_psa(&target, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

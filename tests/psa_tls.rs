@@ -7,126 +7,25 @@
 //! and every bad TLS input is exit 2 before the port is bound.
 
 use crate::common;
+use crate::psa_support;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Output, Stdio};
+use std::path::Path;
 
 use common::*;
+use psa_support::*;
 
-const PUSH_AUTH: &str = "Basic dmVuZG9yOnRscy1wdXNoLXNlY3JldC03MjE=";
-const USER_API_JWT: &str =
-    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0bHMtdmVuZG9yIn0.dGxzLXNpZ25hdHVyZS1vZi10aGUtdGVzdA";
-const KEY: &str = "integration-key-5e0b9a13";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// `mock --side psa --style callback` calling `https://127.0.0.1:{listen}`
-/// and trusting only `ca`; killed when dropped.
-struct ReferencePsa {
-    child: Child,
-    push_port: u16,
-}
-
-impl Drop for ReferencePsa {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_reference_psa(listen: u16, ca: &Path) -> ReferencePsa {
-    let mut child = bin()
-        .args([
-            "mock",
-            "--side",
-            "psa",
-            "--style",
-            "callback",
-            "--listen",
-            "127.0.0.1:0",
-            "--ncentral-url",
-            &format!("https://127.0.0.1:{listen}"),
-            "--ncentral-ca",
-        ])
-        .arg(ca)
-        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
-        .env("PSA_INTEGRATION_KEY", KEY)
-        .env("PSA_PUSH_AUTH", PUSH_AUTH)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let push_port = first
-        .trim()
-        .rsplit("http://127.0.0.1:")
-        .next()
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("the reference PSA said {first:?}"));
-    ReferencePsa { child, push_port }
+/// The reference PSA calling `https://127.0.0.1:{listen}` and trusting
+/// only `ca`.
+fn start_https_reference_psa(listen: u16, ca: &Path) -> ReferencePsa {
+    start_reference_psa(
+        &format!("https://127.0.0.1:{listen}"),
+        &["--ncentral-ca".as_ref(), ca.as_os_str()],
+    )
 }
 
 /// A target file whose `[ncentral]` table ends with `tls_lines`.
-fn write_target(dir: &Path, push_port: u16, listen: u16, tls_lines: &str) -> PathBuf {
-    let path = dir.join("vendor.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"push_url = "http://127.0.0.1:{push_port}/ncentral/tickets"
-[push_auth]
-header = "Authorization"
-value_env = "T_PUSH_AUTH"
-[ncentral]
-listen = "127.0.0.1:{listen}"
-user_api_jwt_env = "T_JWT"
-integration_key_env = "T_KEY"
-callback_timeout_secs = 5
-answer_timeout_secs = 10
-{tls_lines}
-"#
-        ),
-    )
-    .unwrap();
-    path
-}
-
-fn run_psa(target: &Path, out: &Path) -> Output {
-    run_psa_with(target, out, &[])
-}
-
-fn run_psa_with(target: &Path, out: &Path, extra: &[&str]) -> Output {
-    bin()
-        .args(["run", "--side", "psa", "--strict", "--target"])
-        .arg(target)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .env("T_PUSH_AUTH", PUSH_AUTH)
-        .env("T_JWT", USER_API_JWT)
-        .env("T_KEY", KEY)
-        .output()
-        .unwrap()
-}
-
-fn status_of(summary: &serde_json::Value, id: &str) -> String {
-    summary["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .map(|r| r["status"].as_str().unwrap_or_default().to_string())
-        .unwrap_or_else(|| panic!("{id} is not in summary.json"))
+fn write_target(dir: &Path, push_port: u16, listen: u16, tls_lines: &str) -> std::path::PathBuf {
+    write_psa_target_with(dir, push_port, listen, true, tls_lines)
 }
 
 /// A CA made here (not by the harness) and a certificate it signs for
@@ -153,7 +52,7 @@ fn a_self_signed_run_is_conformant_with_a_psa_trusting_only_the_written_ca() {
     let ca = out.join("ncentral-ca.pem");
     let listen = free_port();
     // Started before the run: it reads the CA file when it first calls back.
-    let psa = start_reference_psa(listen, &ca);
+    let psa = start_https_reference_psa(listen, &ca);
     let target = write_target(dir.path(), psa.push_port, listen, "tls = \"self-signed\"");
     let key = dir.path().join("signing.key");
     assert_eq!(
@@ -162,7 +61,11 @@ fn a_self_signed_run_is_conformant_with_a_psa_trusting_only_the_written_ca() {
             .code(),
         Some(0)
     );
-    let o = run_psa_with(&target, &out, &["--sign-with", key.to_str().unwrap()]);
+    let o = run_psa(
+        &target,
+        &out,
+        &["--strict", "--sign-with", key.to_str().unwrap()],
+    );
     drop(psa);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // The CA the vendor was told to trust is attested with the reports.
@@ -202,10 +105,10 @@ fn a_psa_trusting_another_ca_cannot_call_back() {
     let other_ca = dir.path().join("other-ca.pem");
     std::fs::write(&other_ca, independent_ca_and_certificate().0).unwrap();
     let listen = free_port();
-    let psa = start_reference_psa(listen, &other_ca);
+    let psa = start_https_reference_psa(listen, &other_ca);
     let target = write_target(dir.path(), psa.push_port, listen, "tls = \"self-signed\"");
     let out = dir.path().join("r");
-    let o = run_psa(&target, &out);
+    let o = run_psa(&target, &out, &["--strict"]);
     drop(psa);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let summary = summary_of(&out);
@@ -226,7 +129,7 @@ fn tls_cert_and_key_given_as_files_serve_https() {
     std::fs::write(&cert, cert_pem).unwrap();
     std::fs::write(&key, key_pem).unwrap();
     let listen = free_port();
-    let psa = start_reference_psa(listen, &ca);
+    let psa = start_https_reference_psa(listen, &ca);
     let tls = format!(
         "tls_cert = \"{}\"\ntls_key = \"{}\"\npublic_url = \"https://127.0.0.1:{listen}\"",
         cert.display(),
@@ -234,7 +137,7 @@ fn tls_cert_and_key_given_as_files_serve_https() {
     );
     let target = write_target(dir.path(), psa.push_port, listen, &tls);
     let out = dir.path().join("r");
-    let o = run_psa(&target, &out);
+    let o = run_psa(&target, &out, &["--strict"]);
     drop(psa);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(status_of(&summary_of(&out), "CB-01"), "passed");
@@ -285,7 +188,7 @@ fn bad_tls_inputs_are_exit_2_naming_the_key_before_the_port_is_bound() {
     ] {
         let target = write_target(dir.path(), 9, listen, &tls_lines);
         let out = dir.path().join("r");
-        let o = run_psa(&target, &out);
+        let o = run_psa(&target, &out, &["--strict"]);
         assert_eq!(o.status.code(), Some(2), "{tls_lines}: {}", text(&o));
         assert!(text(&o).contains(says), "{tls_lines}: {}", text(&o));
         assert!(!text(&o).contains("[ncentral] listen"), "{}", text(&o));

@@ -7,64 +7,11 @@
 
 use crate::common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use common::{bin, text};
+use common::{bin, start_mock, text};
 use serde_json::Value;
-
-struct Mock {
-    child: Child,
-    uri: String,
-    exports: Vec<(String, String)>,
-    username: String,
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_mock(faults: &[&str]) -> Mock {
-    let mut cmd = bin();
-    cmd.args(["mock", "--listen", "127.0.0.1:0"]);
-    for f in faults {
-        cmd.args(["--fault", f]);
-    }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut uri, mut exports, mut username) = (String::new(), Vec::new(), String::new());
-    for line in lines {
-        let line = line.unwrap();
-        if let Some(rest) = line.strip_prefix("psa-conformance reference mock listening on ") {
-            uri = rest.trim().to_string();
-        }
-        if let Some(rest) = line.trim().strip_prefix("export ") {
-            let (k, v) = rest.split_once('=').unwrap();
-            exports.push((k.to_string(), v.trim_matches('\'').to_string()));
-        }
-        if let Some(rest) = line.trim().strip_prefix("username ") {
-            username = rest.split_whitespace().next().unwrap().to_string();
-        }
-        if line.starts_with("Press Ctrl-C") {
-            break;
-        }
-    }
-    assert!(!uri.is_empty() && exports.len() == 4, "mock did not start");
-    Mock {
-        child,
-        uri,
-        exports,
-        username,
-    }
-}
 
 /// The text of every `<system-out>` in junit.xml, unescaped.
 fn system_outs(junit: &str) -> Vec<String> {

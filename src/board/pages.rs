@@ -1,6 +1,7 @@
 //! The board's pages: `index.html` and `vendors/<vendor>.html`, the askama
-//! templates `templates/board-index.html` and `templates/board-vendor.html`
-//! (their CSS, `templates/board.css`, included inline). Self-contained: no
+//! templates `templates/board-index.html` and `templates/board-vendor.html`,
+//! both in the one frame of `templates/board-page.html` (its CSS,
+//! `templates/board.css`, included inline). Self-contained: no
 //! script, nothing fetched; every status is a word beside its colour. This
 //! module only turns a [`Board`] into the texts the templates show; askama
 //! escapes every value.

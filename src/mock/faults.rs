@@ -14,6 +14,8 @@ use std::str::FromStr;
 
 use clap::ValueEnum;
 
+use crate::value_names;
+
 /// A deliberate defect of the mock. Its doc line is its description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
 pub enum Fault {
@@ -225,15 +227,12 @@ impl Fault {
 
     /// The name used on the command line.
     pub fn name(self) -> String {
-        self.possible_value().get_name().to_string()
+        value_names::name(&self)
     }
 
     /// One line on what goes wrong (the variant's doc line).
     pub fn description(self) -> String {
-        self.possible_value()
-            .get_help()
-            .map(ToString::to_string)
-            .unwrap_or_default()
+        value_names::description(&self)
     }
 
     /// The requirement this fault breaks.
@@ -302,17 +301,11 @@ impl Fault {
             Fault::RefreshAcceptsForged => "TOKEN-05",
         }
     }
-
-    fn possible_value(self) -> clap::builder::PossibleValue {
-        // The derive gives every variant a value (none is `#[value(skip)]`).
-        self.to_possible_value()
-            .unwrap_or_else(|| clap::builder::PossibleValue::new("?"))
-    }
 }
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.possible_value().get_name())
+        f.write_str(&self.name())
     }
 }
 
@@ -349,17 +342,7 @@ mod tests {
 
     #[test]
     fn names_are_kebab_case_with_numbers_as_their_own_word() {
-        // The names scripts and docs/kill-matrix.md use: `tickets-root-404`,
-        // never the derive's default `tickets-root404`.
-        for f in Fault::all() {
-            let name = f.name();
-            assert!(
-                name.split('-').all(|w| !w.is_empty()
-                    && (w.bytes().all(|b| b.is_ascii_lowercase())
-                        || w.bytes().all(|b| b.is_ascii_digit()))),
-                "{name}"
-            );
-        }
+        value_names::assert_kebab_case::<Fault>();
         assert_eq!(Fault::TicketsRoot404.name(), "tickets-root-404");
         assert!("no-such-fault".parse::<Fault>().is_err());
     }

@@ -21,7 +21,9 @@
 //! as a string).
 //!
 //! The mock imports nothing of the suite, the config or the reports: only
-//! [`crate::api`] (its routes) and [`crate::redact`] (its secrets). Inside,
+//! [`crate::api`] (its routes), [`crate::jackson`] (how N-central reads a
+//! field), [`crate::redact`] (its secrets) and [`crate::serve`] (serving in
+//! the background). Inside,
 //! each module owns one thing:
 //!
 //! - this module: the component's face — [`MockServer`], [`MockBuilder`],
@@ -62,7 +64,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+
+use crate::serve::Background;
 
 /// Configures a [`MockServer`] before it starts.
 #[derive(Debug, Default)]
@@ -124,19 +127,10 @@ impl MockBuilder {
         let state = state::MockState::new(self.options);
         let credentials = state.credentials().clone();
         let app = routes::router(Arc::new(state));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
         Ok(MockServer {
             addr,
             credentials,
-            shutdown: Some(tx),
-            task: Some(task),
+            server: Background::serve(listener, app),
         })
     }
 }
@@ -146,8 +140,7 @@ impl MockBuilder {
 pub struct MockServer {
     addr: SocketAddr,
     credentials: MockCredentials,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    server: Background,
 }
 
 impl MockServer {
@@ -174,20 +167,7 @@ impl MockServer {
     }
 
     /// Stops serving and waits for the server task to end.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }

@@ -13,6 +13,8 @@ use std::str::FromStr;
 
 use clap::ValueEnum;
 
+use crate::value_names;
+
 use super::style::AnswerStyle;
 
 /// A deliberate defect of the reference PSA. Its doc line is its description.
@@ -74,15 +76,12 @@ impl PsaFault {
 
     /// The name used on the command line.
     pub fn name(self) -> String {
-        self.possible_value().get_name().to_string()
+        value_names::name(&self)
     }
 
     /// One line on what goes wrong (the variant's doc line).
     pub fn description(self) -> String {
-        self.possible_value()
-            .get_help()
-            .map(ToString::to_string)
-            .unwrap_or_default()
+        value_names::description(&self)
     }
 
     /// The requirement of PSA-SIDE.md this fault breaks.
@@ -116,17 +115,11 @@ impl PsaFault {
             AnswerStyle::Body
         }
     }
-
-    fn possible_value(self) -> clap::builder::PossibleValue {
-        // The derive gives every variant a value (none is `#[value(skip)]`).
-        self.to_possible_value()
-            .unwrap_or_else(|| clap::builder::PossibleValue::new("?"))
-    }
 }
 
 impl fmt::Display for PsaFault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.possible_value().get_name())
+        f.write_str(&self.name())
     }
 }
 
@@ -176,15 +169,7 @@ mod tests {
 
     #[test]
     fn names_are_kebab_case_with_numbers_as_their_own_word() {
-        for f in PsaFault::all() {
-            let name = f.name();
-            assert!(
-                name.split('-').all(|w| !w.is_empty()
-                    && (w.bytes().all(|b| b.is_ascii_lowercase())
-                        || w.bytes().all(|b| b.is_ascii_digit()))),
-                "{name}"
-            );
-        }
+        value_names::assert_kebab_case::<PsaFault>();
         assert_eq!(PsaFault::Create500.name(), "create-500");
         assert_eq!(PsaFault::NoRetryOn429.name(), "no-retry-on-429");
     }

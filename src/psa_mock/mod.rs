@@ -22,7 +22,8 @@
 //! ```
 //!
 //! Like the N-central mock it imports nothing of the suite, the config or
-//! the reports: only [`crate::redact`] (its secrets). Inside:
+//! the reports: only [`crate::redact`] (its secrets) and [`crate::serve`]
+//! (serving in the background). Inside:
 //!
 //! - this module: the component's face — [`PsaMockServer`],
 //!   [`PsaMockBuilder`], [`AnswerStyle`], [`NcentralLink`];
@@ -48,9 +49,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 use crate::redact::Secret;
+use crate::serve::Background;
 
 /// The N-central the PSA calls back (in tests: the harness's).
 #[derive(Clone)]
@@ -174,18 +175,9 @@ impl PsaMockBuilder {
             caller,
         );
         let app = routes::router(Arc::new(state));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
         Ok(PsaMockServer {
             addr,
-            shutdown: Some(tx),
-            task: Some(task),
+            server: Background::serve(listener, app),
         })
     }
 }
@@ -207,8 +199,7 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
 #[derive(Debug)]
 pub struct PsaMockServer {
     addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    server: Background,
 }
 
 impl PsaMockServer {
@@ -226,20 +217,7 @@ impl PsaMockServer {
     }
 
     /// Stops serving and waits for the server task to end.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for PsaMockServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }

@@ -1,10 +1,12 @@
 //! Helpers the integration tests share: the binary under test, its output
-//! as text, and the summary.json of a report directory. Each test crate
-//! uses some of them, so unused ones are allowed here.
+//! as text, the summary.json of a report directory, the mock as a process
+//! of its own, axe-core through Chromium, and the check of a kill matrix.
+//! Each test crate uses some of them, so unused ones are allowed here.
 #![allow(dead_code)]
 
+use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The `psa-conformance` binary cargo built for these tests.
 pub fn bin() -> Command {
@@ -95,4 +97,225 @@ pub fn on_path(program: &str) -> Option<std::path::PathBuf> {
             std::fs::metadata(candidate)
                 .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         })
+}
+
+/// A `psa-conformance mock` process and what it printed; killed when
+/// dropped.
+pub struct MockProcess {
+    pub child: Child,
+    pub uri: String,
+    /// The `export NAME='value'` lines, in order.
+    pub exports: Vec<(String, String)>,
+    /// The user name of its `username …` line.
+    pub username: String,
+    /// The ready target file it printed between its marker lines.
+    pub target_file: String,
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `mock --listen 127.0.0.1:0` with `faults` and reads what it
+/// prints up to `Press Ctrl-C`.
+pub fn start_mock(faults: &[&str]) -> MockProcess {
+    let mut cmd = bin();
+    cmd.args(["mock", "--listen", "127.0.0.1:0"]);
+    for f in faults {
+        cmd.args(["--fault", f]);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut uri, mut exports, mut username) = (String::new(), Vec::new(), String::new());
+    let mut target_file = String::new();
+    let mut in_target = false;
+    for line in lines {
+        let line = line.unwrap();
+        match line.as_str() {
+            "# --- target file ---" => in_target = true,
+            "# --- end of target file ---" => in_target = false,
+            _ if in_target => {
+                target_file.push_str(&line);
+                target_file.push('\n');
+            }
+            _ => {}
+        }
+        if let Some(rest) = line.strip_prefix("psa-conformance reference mock listening on ") {
+            uri = rest.trim().to_string();
+        }
+        if let Some(rest) = line.trim().strip_prefix("export ") {
+            let (k, v) = rest.split_once('=').unwrap();
+            exports.push((k.to_string(), v.trim_matches('\'').to_string()));
+        }
+        if let Some(rest) = line.trim().strip_prefix("username ") {
+            username = rest.split_whitespace().next().unwrap().to_string();
+        }
+        if line.starts_with("Press Ctrl-C") {
+            break;
+        }
+    }
+    assert!(!uri.is_empty() && exports.len() == 4, "mock did not start");
+    MockProcess {
+        child,
+        uri,
+        exports,
+        username,
+        target_file,
+    }
+}
+
+/// Whether `program --version` runs and succeeds.
+pub fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The npm packages `.ci/run` installs (axe-core, the cucumber and CTRF
+/// tools), or `PSA_NODE_MODULES`.
+pub fn node_modules() -> std::path::PathBuf {
+    std::env::var_os("PSA_NODE_MODULES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/node_modules")
+        })
+}
+
+/// axe-core's `axe.min.js` when it and Chromium are there; otherwise what
+/// [`tool_available`] does for a missing tool (a failure under `CI=true`, a
+/// `SKIPPED` line elsewhere) and `None`.
+pub fn axe_core() -> Option<std::path::PathBuf> {
+    let axe = node_modules().join("axe-core/axe.min.js");
+    tool_available(
+        runs("chromium") && axe.exists(),
+        "chromium and the npm package axe-core",
+    )
+    .then_some(axe)
+}
+
+/// The page at `html` with axe-core (`axe`) injected (test-only: the pages
+/// and reports have no script of their own), rendered by headless
+/// Chromium; the violations axe finds, as JSON (`[]` for none).
+pub fn axe_violations(html: &Path, axe: &Path) -> String {
+    use std::time::{Duration, Instant};
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(!page.contains("<script"), "the page itself has no script");
+    let probe = r#"<script>axe.run(document,{resultTypes:["violations"]}).then(function(r){var p=document.createElement("pre");p.id="axe-result";p.textContent=JSON.stringify(r.violations.map(function(v){return {id:v.id,impact:v.impact,help:v.help,nodes:v.nodes.slice(0,5).map(function(n){return n.target.join(" ")})}}));document.body.appendChild(p);},function(e){var p=document.createElement("pre");p.id="axe-result";p.textContent="axe failed: "+e;document.body.appendChild(p);});</script>"#;
+    let injected = page.replace(
+        "</body>",
+        &format!(
+            "<script>{}</script>{probe}</body>",
+            std::fs::read_to_string(axe).unwrap()
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("axe.html");
+    std::fs::write(&file, injected).unwrap();
+    let dom_file = std::fs::File::create(dir.path().join("dom.html")).unwrap();
+    let mut child = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("p").display()
+        ))
+        .arg(format!("file://{}", file.display()))
+        .stdout(dom_file)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 2 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dom = std::fs::read(dir.path().join("dom.html")).unwrap();
+    let dom = String::from_utf8_lossy(&dom);
+    dom.split_once(r#"<pre id="axe-result">"#)
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(r, _)| r)
+        .unwrap_or_else(|| panic!("axe left no result in {}", html.display()))
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The kill matrix of one side's `faults` (`parallel` runs at a time, in
+/// `profile`): its Markdown must be `docs/{doc}` as committed (rewritten
+/// instead under `UPDATE_KILL_MATRIX`, the command the stale message names
+/// with `module`), and every fault must be caught — with a `bound`, also
+/// within it.
+pub async fn check_kill_matrix<F: psa_conformance::selftest::KillFault>(
+    faults: &[F],
+    profile: psa_conformance::catalog::Profile,
+    parallel: usize,
+    bound: Option<std::time::Duration>,
+    doc: &str,
+    module: &str,
+) {
+    use psa_conformance::selftest::{kill_matrix, render_matrix};
+    let rows = kill_matrix(faults, profile, parallel).await.unwrap();
+    let missed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.caught() || bound.is_some_and(|b| r.elapsed > b))
+        .map(|r| {
+            let style = r
+                .fault
+                .style()
+                .map(|s| format!(", {s} style"))
+                .unwrap_or_default();
+            format!(
+                "{} ({}{style}): exit {}, failed {:?}, {:.1} s",
+                r.fault,
+                r.fault.requirement(),
+                r.exit_code,
+                r.failed,
+                r.elapsed.as_secs_f64()
+            )
+        })
+        .collect();
+    let rendered = render_matrix(&rows);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(doc);
+    if std::env::var_os("UPDATE_KILL_MATRIX").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+    } else {
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == rendered,
+            "docs/{doc} is stale; run UPDATE_KILL_MATRIX=1 cargo test --test integration {module}::"
+        );
+    }
+    let within = if bound.is_some() {
+        " (or not in bounded time)"
+    } else {
+        ""
+    };
+    assert!(
+        missed.is_empty(),
+        "faults the suite does not catch{within}:\n  {}",
+        missed.join("\n  ")
+    );
 }

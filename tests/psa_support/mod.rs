@@ -1,6 +1,7 @@
 //! The independent PSA of tests/data/independent-psa (Python, written from
-//! docs/PSA-SIDE.md alone) and the harness run against it: what
-//! tests/psa_side.rs and tests/psa_listener.rs share.
+//! docs/PSA-SIDE.md alone), the reference PSA as a process of its own, and
+//! the harness run against either: what tests/psa_side.rs,
+//! tests/psa_listener.rs and tests/psa_tls.rs share.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -94,7 +95,137 @@ pub fn start_independent_psa_with(
     IndependentPsa { child, port }
 }
 
+/// An independent PSA calling back to `http://127.0.0.1:{listen}`, a
+/// target file naming both in a fresh directory, and the report directory
+/// `r` in it (not yet made). The PSA is killed and the directory removed
+/// when this is dropped.
+pub struct IndependentRun {
+    pub target: PathBuf,
+    pub out: PathBuf,
+    pub listen: u16,
+    pub dir: tempfile::TempDir,
+    pub process: IndependentPsa,
+}
+
+impl IndependentRun {
+    /// [`run_psa`] against this target, reports to `out`.
+    pub fn run(&self, extra: &[&str]) -> Output {
+        run_psa(&self.target, &self.out, extra)
+    }
+
+    /// [`psa_command`] against this target, reports to `out`.
+    pub fn command(&self, extra: &[&str]) -> Command {
+        psa_command(&self.target, &self.out, extra)
+    }
+}
+
+/// [`IndependentRun`] for [`start_independent_psa`]'s arguments; the
+/// target has `[push_auth]` when the PSA demands it.
+pub fn independent_run(style: &str, push_auth: bool, broken: &str) -> IndependentRun {
+    independent_run_with(style, push_auth, broken, &[])
+}
+
+/// [`independent_run`] with the further environment of
+/// [`start_independent_psa_with`].
+pub fn independent_run_with(
+    style: &str,
+    push_auth: bool,
+    broken: &str,
+    env: &[(&str, &str)],
+) -> IndependentRun {
+    let listen = free_port();
+    let psa = start_independent_psa_with(
+        style,
+        &format!("http://127.0.0.1:{listen}"),
+        push_auth,
+        broken,
+        env,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let target = write_psa_target(dir.path(), psa.port, listen, push_auth);
+    let out = dir.path().join("r");
+    IndependentRun {
+        target,
+        out,
+        listen,
+        dir,
+        process: psa,
+    }
+}
+
+/// Replaces `from` with `to` in the target file at `target`.
+pub fn edit_target(target: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(target).unwrap();
+    assert!(text.contains(from), "{from:?} is not in {text}");
+    std::fs::write(target, text.replace(from, to)).unwrap();
+}
+
+/// The reference PSA, `mock --side psa --style callback`, as a process of
+/// its own; killed when dropped.
+pub struct ReferencePsa {
+    pub child: Child,
+    pub push_port: u16,
+}
+
+impl Drop for ReferencePsa {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the reference PSA calling back to `ncentral_url`, with `extra`
+/// arguments (`--ncentral-ca FILE`), and reads its push port from the
+/// line it prints first (`… push_url = http://127.0.0.1:PORT/…`).
+pub fn start_reference_psa(ncentral_url: &str, extra: &[&std::ffi::OsStr]) -> ReferencePsa {
+    let mut child = bin()
+        .args([
+            "mock",
+            "--side",
+            "psa",
+            "--style",
+            "callback",
+            "--listen",
+            "127.0.0.1:0",
+            "--ncentral-url",
+            ncentral_url,
+        ])
+        .args(extra)
+        .env("NCENTRAL_USER_API_JWT", USER_API_JWT)
+        .env("PSA_INTEGRATION_KEY", KEY)
+        .env("PSA_PUSH_AUTH", PUSH_AUTH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let push_port = first
+        .trim()
+        .rsplit("push_url = ")
+        .next()
+        .and_then(|url| url.strip_prefix("http://127.0.0.1:"))
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the reference PSA said {first:?}"));
+    ReferencePsa { child, push_port }
+}
+
 pub fn write_psa_target(dir: &Path, push_port: u16, listen_port: u16, push_auth: bool) -> PathBuf {
+    write_psa_target_with(dir, push_port, listen_port, push_auth, "")
+}
+
+/// [`write_psa_target`] whose `[ncentral]` table ends with `ncentral_lines`
+/// (the TLS keys).
+pub fn write_psa_target_with(
+    dir: &Path,
+    push_port: u16,
+    listen_port: u16,
+    push_auth: bool,
+    ncentral_lines: &str,
+) -> PathBuf {
     let path = dir.join("vendor.toml");
     let auth = if push_auth {
         "[push_auth]\nheader = \"Authorization\"\nvalue_env = \"T_PUSH_AUTH\"\n"
@@ -112,6 +243,7 @@ user_api_jwt_env = "T_JWT"
 integration_key_env = "T_KEY"
 callback_timeout_secs = 5
 answer_timeout_secs = 10
+{ncentral_lines}
 "#
         ),
     )
@@ -120,17 +252,27 @@ answer_timeout_secs = 10
 }
 
 pub fn run_psa(target: &Path, out: &Path, extra: &[&str]) -> Output {
-    bin()
-        .args(["run", "--side", "psa", "--target"])
+    psa_command(target, out, extra).output().unwrap()
+}
+
+/// `run --side psa` against `target`, reports to `out`, with the secrets
+/// in the environment the target file names; not yet started.
+pub fn psa_command(target: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut cmd = bin();
+    cmd.args(["run", "--side", "psa", "--target"])
         .arg(target)
         .arg("--out")
         .arg(out)
         .args(extra)
         .env("T_PUSH_AUTH", PUSH_AUTH)
         .env("T_JWT", USER_API_JWT)
-        .env("T_KEY", KEY)
-        .output()
-        .unwrap()
+        .env("T_KEY", KEY);
+    cmd
+}
+
+/// Every report file and the terminal output, as one text.
+pub fn everything(o: &Output, out: &Path) -> String {
+    format!("{}{}", text(o), files_text(out))
 }
 
 /// Every file of a report directory, as one text.
@@ -152,10 +294,31 @@ pub fn status_of(summary: &serde_json::Value, id: &str) -> String {
         .unwrap_or_else(|| panic!("{id} is not in summary.json"))
 }
 
+/// Each requirement of summary.json with its status, in order.
+pub fn requirement_statuses(summary: &serde_json::Value) -> Vec<(String, String)> {
+    summary["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn assert_all_passed(summary: &serde_json::Value) {
+    for (id, status) in requirement_statuses(summary) {
+        assert_eq!(status, "passed", "{id}");
+    }
+}
+
 /// No secret of either side in the terminal or any report: the push auth,
 /// the User-API JWT, the integration key, or a token the harness issued.
 pub fn assert_no_secret(o: &Output, out: &Path) {
-    let all = format!("{}{}", text(o), files_text(out));
+    let all = everything(o, out);
     for secret in [PUSH_AUTH, USER_API_JWT, KEY, "nc-access-", "nc-refresh-"] {
         assert!(!all.contains(secret), "{secret} leaked");
     }
