@@ -139,3 +139,30 @@ fn too_short_secrets_are_ignored() {
     r.add(&Secret::new("ab"));
     assert_eq!(r.redact("abab"), "abab");
 }
+
+#[test]
+fn a_credential_field_is_masked_once_and_whatever_its_value_looks_like() {
+    // A secret already masked stays `***`, as after `Bearer` (above): the
+    // shape mask does not describe the mask.
+    let r = Redactor::new();
+    r.clone().mask_shapes();
+    r.add(&Secret::new("hunter2-secret"));
+    assert_eq!(
+        r.redact(r#"{"password":"hunter2-secret"}"#),
+        r#"{"password":"***"}"#
+    );
+    // A masked credential masked again reads the same.
+    let once = mask_credential_shapes(r#"{"apiKey":"k-0123456789"}"#).into_owned();
+    assert_eq!(once, r#"{"apiKey":"<credential, 12 chars>"}"#);
+    assert_eq!(mask_credential_shapes(&once), once);
+    // Only a whole `<kind, N chars>` counts as masked: a value that merely
+    // starts with `<` or ends with ` chars>` is a credential like any other.
+    assert_eq!(
+        mask_credential_shapes(r#"{"password":"<hunter2"}"#),
+        r#"{"password":"<credential, 8 chars>"}"#
+    );
+    assert_eq!(
+        mask_credential_shapes(r#"{"password":"hunter2 chars>"}"#),
+        r#"{"password":"<credential, 14 chars>"}"#
+    );
+}
