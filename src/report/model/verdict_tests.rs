@@ -477,3 +477,14 @@ fn a_requirement_whose_scenarios_all_passed_passed() {
     let other = requirement_result(catalog::find("AUTH-02").unwrap(), &scenarios, false);
     assert_eq!(other.status, R::Untested);
 }
+
+#[test]
+fn a_harness_error_makes_the_run_inconclusive_and_names_the_scenario() {
+    let mut s = scenario("AUTH-01", Must, ScenarioStatus::Inconclusive);
+    s.undecided = Some(Undecided::Harness);
+    s.failure = Some("no response: connection refused\nmore".into());
+    let run = RunReport::build(&info(false), vec![s], &[], Vec::new());
+    assert_eq!(run.verdict, Verdict::Inconclusive);
+    let reason = "features/x.feature:7: no response: connection refused";
+    assert_eq!(run.inconclusive_reasons, [reason]);
+}
