@@ -166,3 +166,23 @@ fn a_credential_field_is_masked_once_and_whatever_its_value_looks_like() {
         r#"{"password":"<credential, 14 chars>"}"#
     );
 }
+
+#[test]
+fn without_a_matcher_known_secrets_fail_closed() {
+    // The state a refused aho-corasick build leaves (patterns beyond its
+    // size limits): secrets known, no automaton. Nothing may leak then.
+    let r = Redactor::new();
+    r.add(&Secret::new("topsecret"));
+    r.needles.write().unwrap().matcher = None;
+    assert_eq!(r.redact("a topsecret b"), MASK);
+    assert_eq!(r.redact("nothing here"), MASK);
+    assert!(r.finds_secret_in("a topsecret b"));
+    assert_eq!(
+        r.replay_parts(b"a topsecret b"),
+        [ReplayPart::Var(UNNAMED_SECRET_VAR.into())]
+    );
+    // With no secret known there is nothing to hide.
+    let none = Redactor::new();
+    assert_eq!(none.redact("nothing here"), "nothing here");
+    assert_eq!(none.replay_parts(b"x"), [ReplayPart::Bytes(b"x".to_vec())]);
+}
