@@ -139,3 +139,50 @@ fn too_short_secrets_are_ignored() {
     r.add(&Secret::new("ab"));
     assert_eq!(r.redact("abab"), "abab");
 }
+
+#[test]
+fn a_credential_field_is_masked_once_and_whatever_its_value_looks_like() {
+    // A secret already masked stays `***`, as after `Bearer` (above): the
+    // shape mask does not describe the mask.
+    let r = Redactor::new();
+    r.clone().mask_shapes();
+    r.add(&Secret::new("hunter2-secret"));
+    assert_eq!(
+        r.redact(r#"{"password":"hunter2-secret"}"#),
+        r#"{"password":"***"}"#
+    );
+    // A masked credential masked again reads the same.
+    let once = mask_credential_shapes(r#"{"apiKey":"k-0123456789"}"#).into_owned();
+    assert_eq!(once, r#"{"apiKey":"<credential, 12 chars>"}"#);
+    assert_eq!(mask_credential_shapes(&once), once);
+    // Only a whole `<kind, N chars>` counts as masked: a value that merely
+    // starts with `<` or ends with ` chars>` is a credential like any other.
+    assert_eq!(
+        mask_credential_shapes(r#"{"password":"<hunter2"}"#),
+        r#"{"password":"<credential, 8 chars>"}"#
+    );
+    assert_eq!(
+        mask_credential_shapes(r#"{"password":"hunter2 chars>"}"#),
+        r#"{"password":"<credential, 14 chars>"}"#
+    );
+}
+
+#[test]
+fn without_a_matcher_known_secrets_fail_closed() {
+    // The state a refused aho-corasick build leaves (patterns beyond its
+    // size limits): secrets known, no automaton. Nothing may leak then.
+    let r = Redactor::new();
+    r.add(&Secret::new("topsecret"));
+    r.needles.write().unwrap().matcher = None;
+    assert_eq!(r.redact("a topsecret b"), MASK);
+    assert_eq!(r.redact("nothing here"), MASK);
+    assert!(r.finds_secret_in("a topsecret b"));
+    assert_eq!(
+        r.replay_parts(b"a topsecret b"),
+        [ReplayPart::Var(UNNAMED_SECRET_VAR.into())]
+    );
+    // With no secret known there is nothing to hide.
+    let none = Redactor::new();
+    assert_eq!(none.redact("nothing here"), "nothing here");
+    assert_eq!(none.replay_parts(b"x"), [ReplayPart::Bytes(b"x".to_vec())]);
+}
