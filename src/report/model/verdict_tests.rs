@@ -1,6 +1,9 @@
 //! Unit tests of `report::model`.
 
 use super::*;
+use crate::catalog::Profile;
+use crate::report::Comparison;
+use std::time::Duration;
 
 fn req(id: &'static str, level: Level, status: RequirementStatus) -> RequirementResult {
     RequirementResult {
@@ -326,7 +329,7 @@ fn a_run_where_no_scenario_ran_is_inconclusive_and_says_so() {
 
 #[test]
 fn the_exit_status_follows_the_table_of_cli_md() {
-    let code = |v| report(v, false, Vec::new()).exit_code();
+    let code = |v| report(v, false, Vec::new()).exit_code().code();
     assert_eq!(code(Verdict::Conformant), 0);
     assert_eq!(code(Verdict::Partial), 0);
     assert_eq!(code(Verdict::NotConformant), 1);
@@ -353,6 +356,7 @@ fn with_baseline(verdict: Verdict, new_failure: bool, regressions_only: bool) ->
         ..report(verdict, false, Vec::new())
     }
     .exit_code()
+    .code()
 }
 
 #[test]
