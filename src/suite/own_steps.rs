@@ -5,7 +5,6 @@
 //! closest steps that exist (from [`super::steps::catalog`]).
 
 use cucumber::gherkin;
-use cucumber::gherkin::StepType;
 
 use crate::catalog::Side;
 use crate::features::own::OwnFeaturesError;
@@ -59,9 +58,13 @@ where
     W: cucumber::World + cucumber::codegen::WorldInventory + std::fmt::Debug,
 {
     let steps = W::collection();
-    let defs: Vec<StepDef> = catalog::definitions()
+    let known: Vec<Known> = catalog::definitions()
         .into_iter()
         .filter(|d| d.side == side.name())
+        .map(|def| Known {
+            example: catalog::example(&def).map(|(_, line)| line),
+            def,
+        })
         .collect();
     let mut out = Vec::new();
     for feature in features {
@@ -90,9 +93,9 @@ where
             match steps.find(step) {
                 Ok(Some(_)) => {}
                 Ok(None) => {
-                    let closest = closest(&defs, step)
+                    let closest = closest(&known, step)
                         .iter()
-                        .map(|d| format!("\n      did you mean: {}", describe(d)))
+                        .map(|k| format!("\n      did you mean: {}", k.describe()))
                         .collect::<String>();
                     out.push(format!(
                         "{at}\n      undefined: no step of --side {} reads so{closest}",
@@ -118,43 +121,42 @@ where
     out
 }
 
-/// A step as a user would write it: its example line when the shipped
-/// features have one, else its keyword and phrase; and where it is defined.
-fn describe(def: &StepDef) -> String {
-    match catalog::example(def) {
-        Some((_, line)) => format!("{line}   (phrase `{}`, {})", def.phrase, def.defined_at),
-        None => format!("{} {}   ({})", def.keyword, def.phrase, def.defined_at),
+/// A definition of the side, with its example line from the shipped
+/// features (read once per check, not once per step).
+struct Known {
+    def: StepDef,
+    example: Option<String>,
+}
+
+impl Known {
+    /// As a user would write it: the example line when the shipped features
+    /// have one, else keyword and phrase; and where it is defined.
+    fn describe(&self) -> String {
+        let d = &self.def;
+        match &self.example {
+            Some(line) => format!("{line}   (phrase `{}`, {})", d.phrase, d.defined_at),
+            None => format!("{} {}   ({})", d.keyword, d.phrase, d.defined_at),
+        }
+    }
+
+    /// How like `text` (lower case) its phrase or its example is, 0 to 1.
+    fn likeness(&self, text: &str) -> f64 {
+        let example = self
+            .example
+            .as_deref()
+            .and_then(|line| line.split_once(' '))
+            .map_or(String::new(), |(_, t)| t.to_lowercase());
+        strsim::normalized_levenshtein(text, &readable(&self.def.phrase).to_lowercase())
+            .max(strsim::normalized_levenshtein(text, &example))
     }
 }
 
-/// The definitions most like `step`'s text, best first; one of the step's
-/// own keyword counts a little more.
-fn closest<'a>(defs: &'a [StepDef], step: &gherkin::Step) -> Vec<&'a StepDef> {
+/// The definitions most like `step`'s text, best first.
+fn closest<'a>(known: &'a [Known], step: &gherkin::Step) -> Vec<&'a Known> {
     let text = step.value.to_lowercase();
-    let keyword = match step.ty {
-        StepType::Given => "Given",
-        StepType::When => "When",
-        StepType::Then => "Then",
-    };
-    let mut scored: Vec<(f64, &StepDef)> = defs
-        .iter()
-        .map(|d| {
-            let example = catalog::example(d)
-                .map(|(_, line)| {
-                    line.split_once(' ')
-                        .map_or(line.clone(), |(_, t)| t.to_string())
-                })
-                .unwrap_or_default();
-            let phrase = readable(&d.phrase);
-            let like = strsim::normalized_levenshtein(&text, &phrase.to_lowercase()).max(
-                strsim::normalized_levenshtein(&text, &example.to_lowercase()),
-            );
-            let bonus = if d.keyword == keyword { 0.05 } else { 0.0 };
-            (like + bonus, d)
-        })
-        .collect();
+    let mut scored: Vec<(f64, &Known)> = known.iter().map(|k| (k.likeness(&text), k)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(CLOSEST).map(|(_, d)| d).collect()
+    scored.into_iter().take(CLOSEST).map(|(_, k)| k).collect()
 }
 
 /// A phrase without the regex marks around its words.

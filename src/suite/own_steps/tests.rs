@@ -104,3 +104,54 @@ fn an_outlines_rows_are_checked_once_per_line() {
     // Two rows give two texts on one line: each is its own problem.
     assert_eq!(p.len(), 2, "{p:?}");
 }
+
+#[test]
+fn a_phrase_reads_without_its_regex_marks() {
+    assert_eq!(
+        readable(r"^the response status is (\d{3})$"),
+        "the response status is (d{3})"
+    );
+    assert_eq!(
+        readable("^the body is (?:empty|absent)$"),
+        "the body is (empty|absent)"
+    );
+}
+
+#[test]
+fn twenty_problems_are_listed_and_the_rest_counted() {
+    let steps = |n: usize| {
+        (0..n)
+            .map(|i| format!("    Then nothing like step {i}\n"))
+            .collect::<String>()
+    };
+    let feature_with = |n: usize| {
+        feature(&format!(
+            "Feature: f\n\n  @X-A-1\n  Scenario: s\n{}",
+            steps(n)
+        ))
+    };
+    let e = check(&[feature_with(20)], Side::Ncentral, "own").unwrap_err();
+    assert_eq!(
+        (
+            e.details.matches("\n  at ").count() + 1,
+            e.details.contains("more")
+        ),
+        (20, false),
+        "{e}"
+    );
+    let e = check(&[feature_with(21)], Side::Ncentral, "own").unwrap_err();
+    assert!(e.title.starts_with("21 step(s)"), "{e}");
+    assert!(e.details.ends_with("  … and 1 more\n"), "{e}");
+}
+
+#[test]
+fn the_closest_step_is_the_one_most_alike() {
+    let f = feature("Feature: f\n\n  @X-A-1\n  Scenario: s\n    Then the response body matches the \"credential-validation\" schemas\n");
+    let p = problems::<PsaWorld>(&[f], Side::Ncentral);
+    let first = p[0].lines().nth(2).unwrap_or_default();
+    assert!(
+        first.contains("did you mean: And the response body matches the"),
+        "{}",
+        p[0]
+    );
+}
