@@ -230,3 +230,59 @@ fn fail_on_regression_judges_a_check_of_ones_own_as_it_judges_a_requirement() {
         "{t}"
     );
 }
+
+#[test]
+fn rerun_failed_reruns_a_failed_check_of_ones_own_only_with_its_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first");
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "--quiet",
+        "--features",
+        "tests/data/own/fail",
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let summary = first.join("summary.json");
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "--rerun-failed",
+        summary.to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("scenarios of your own failed in it (tests/data/own/fail/own.feature:6, tests/data/own/fail/own.feature:11), and this run has no --features"), "{t}");
+    let again = tmp.path().join("again");
+    let o = run(&[
+        "run",
+        "--profile",
+        "core",
+        "--quiet",
+        "--features",
+        "tests/data/own/fail",
+        "--rerun-failed",
+        summary.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let ran: Vec<String> = summary_of(&again)["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .filter(|id| !id.starts_with("run-wide:"))
+        .collect();
+    assert_eq!(
+        ran,
+        [
+            "tests/data/own/fail/own.feature:6",
+            "tests/data/own/fail/own.feature:11"
+        ]
+    );
+}

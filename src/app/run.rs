@@ -34,6 +34,23 @@ pub(super) async fn run(args: &RunArgs) -> Result<Exit, Failure> {
                 crate::report::compare::scenarios_to_rerun(&s, side_profile.0, &side_profile.1)
             })
             .map_err(|e| Failure::usage(format!("--rerun-failed {}: {e}", path.display())))?;
+        // A scenario of one's own that failed runs again only from its file.
+        let mut own: Vec<&String> = ids
+            .iter()
+            .filter(|id| !crate::features::is_shipped(id))
+            .collect();
+        own.sort_by_key(|id| match id.rsplit_once(':') {
+            Some((file, line)) => (file.to_string(), line.parse().unwrap_or(0u64)),
+            None => (id.to_string(), 0),
+        });
+        if !own.is_empty() && args.features.is_none() {
+            return Err(Failure::usage(format!(
+                "--rerun-failed {}: scenarios of your own failed in it ({}), and this run has no --features",
+                path.display(),
+                own.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+            .hint("give the --features DIR of that run"));
+        }
         config.only_scenarios = Some(ids);
     }
     // A signed run checks its key and its selection before any request

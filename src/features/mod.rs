@@ -68,6 +68,15 @@ pub(crate) const FEATURES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether a scenario id (`features/x.feature:12`) names a scenario of the
+/// embedded features, not one of a `--features` folder.
+pub(crate) fn is_shipped(scenario_id: &str) -> bool {
+    let file = scenario_id.rsplit_once(':').map_or(scenario_id, |(f, _)| f);
+    // `--repeat-features` names its copies `features/x.feature#2`.
+    let file = file.split('#').next().unwrap_or(file);
+    FEATURES.iter().any(|(path, _)| *path == file)
+}
+
 /// Parses the embedded features and expands scenario outlines.
 pub(crate) fn parse_all() -> Vec<Result<gherkin::Feature, ParseError>> {
     parse_repeated(1)
