@@ -190,35 +190,24 @@ fn the_reader_expands_grouped_uses_and_skips_only_test_code() {
 fn imports() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(&src).unwrap();
-            let part = rel
-                .components()
-                .next()
-                .unwrap()
-                .as_os_str()
-                .to_string_lossy()
-                .trim_end_matches(".rs")
-                .to_string();
-            if part == "lib" || part == "main" {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let deps = graph.entry(part.clone()).or_default();
-            for p in Paths::of(&text).found {
-                if p.len() > 1 && p[0] == "crate" && p[1] != *part {
-                    deps.insert(p[1].clone());
-                }
+    for path in rust_files(&src) {
+        let rel = path.strip_prefix(&src).unwrap();
+        let part = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if part == "lib" || part == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let deps = graph.entry(part.clone()).or_default();
+        for p in Paths::of(&text).found {
+            if p.len() > 1 && p[0] == "crate" && p[1] != *part {
+                deps.insert(p[1].clone());
             }
         }
     }
@@ -451,21 +440,7 @@ fn the_parent_item_check_sees_a_definition() {
 /// writes, and unit-test files may.
 #[test]
 fn the_suite_prints_nothing_itself() {
-    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/suite"),
-        &mut files,
-    );
+    let files = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/suite"));
     assert!(files.len() > 20, "read too few files ({})", files.len());
     let printing =
         regex::Regex::new(r"\b(e?print(ln)?!|output::(out|err)\b|std::io::std(out|err)\(\))")
@@ -495,27 +470,16 @@ const MAX_LINES: usize = 500;
 #[test]
 fn every_source_file_does_one_job_in_at_most_500_lines() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut stack = vec![src.clone()];
     let mut long = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let lines = std::fs::read_to_string(&path).unwrap().lines().count();
-            if lines > MAX_LINES && !OVER_MAX_LINES.contains(&rel.as_str()) {
-                long.push(format!("src/{rel}: {lines} lines"));
-            }
+    for path in rust_files(&src) {
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        if lines > MAX_LINES && !OVER_MAX_LINES.contains(&rel.as_str()) {
+            long.push(format!("src/{rel}: {lines} lines"));
         }
     }
     long.sort();
@@ -524,4 +488,21 @@ fn every_source_file_does_one_job_in_at_most_500_lines() {
         "split along their jobs (ARCHITECTURE.md):\n{}",
         long.join("\n")
     );
+}
+
+/// Every `.rs` file under `dir`, sub-folders included.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

@@ -50,38 +50,17 @@ pub(crate) fn render(run: &RunReport, quiet: bool) -> String {
                 }
             }
         }
-        let mut by_status = std::collections::BTreeMap::<RequirementStatus, Vec<&str>>::new();
-        for r in &run.requirements {
-            by_status.entry(r.status).or_default().push(r.id);
-        }
         let _ = writeln!(out, "\nrequirements:");
-        for (status, ids) in by_status {
-            let _ = writeln!(
-                out,
-                "  {:<14} {:>2}  {}",
-                status.name(),
-                ids.len(),
-                ids.join(" ")
-            );
-        }
+        status_table(&mut out, run.requirements.iter().map(|r| (r.status, r.id)));
         if !run.additional.is_empty() {
-            let mut by_status = std::collections::BTreeMap::<RequirementStatus, Vec<&str>>::new();
-            for c in &run.additional {
-                by_status.entry(c.status).or_default().push(&c.id);
-            }
             let _ = writeln!(
                 out,
                 "additional checks (--features; not part of the verdict):"
             );
-            for (status, ids) in by_status {
-                let _ = writeln!(
-                    out,
-                    "  {:<14} {:>2}  {}",
-                    status.name(),
-                    ids.len(),
-                    ids.join(" ")
-                );
-            }
+            status_table(
+                &mut out,
+                run.additional.iter().map(|c| (c.status, c.id.as_str())),
+            );
         }
         for (reason, ids) in run.skip_reasons() {
             let _ = writeln!(out, "  not run ({}): {reason}", ids.join(" "));
@@ -111,6 +90,23 @@ pub(crate) fn render(run: &RunReport, quiet: bool) -> String {
     );
     let _ = writeln!(out, "  why: {}", run.verdict_explanation());
     out
+}
+
+/// One line per status: its name, how many, and which.
+fn status_table<'a>(out: &mut String, rows: impl Iterator<Item = (RequirementStatus, &'a str)>) {
+    let mut by_status = std::collections::BTreeMap::<RequirementStatus, Vec<&str>>::new();
+    for (status, id) in rows {
+        by_status.entry(status).or_default().push(id);
+    }
+    for (status, ids) in by_status {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>2}  {}",
+            status.name(),
+            ids.len(),
+            ids.join(" ")
+        );
+    }
 }
 
 /// A one-line progress display on stderr — scenarios done of the total and

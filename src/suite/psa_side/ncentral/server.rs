@@ -7,12 +7,12 @@ use std::time::Duration;
 use super::serve::serve;
 use super::state::NcentralState;
 use crate::redact::{Redactor, Secret};
+use crate::serve::Background;
 
 /// The harness's N-central, serving until stopped.
 pub(crate) struct HarnessNcentralServer {
     pub state: Arc<NcentralState>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    server: Background,
 }
 
 impl HarnessNcentralServer {
@@ -29,36 +29,12 @@ impl HarnessNcentralServer {
         let app = axum::Router::new()
             .fallback(serve)
             .with_state(state.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            listener
-                .serve(app, async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(HarnessNcentralServer {
-            state,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        let server = Background::spawn(|stop| async move { listener.serve(app, stop).await });
+        Ok(HarnessNcentralServer { state, server })
     }
 
-    /// Stops serving; calls in flight are answered first.
-    pub(crate) async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
-        }
-    }
-}
-
-impl Drop for HarnessNcentralServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    /// Stops serving; calls in flight are answered first, for 2 s at most.
+    pub(crate) async fn stop(self) {
+        self.server.stop_within(Duration::from_secs(2)).await;
     }
 }
