@@ -18,9 +18,16 @@ use super::context::PsaRunContext;
 /// Longest answer PUSH-10 accepts.
 pub(crate) const PROMPT_ANSWER: Duration = Duration::from_secs(5);
 
-/// One run-wide check: its id, what it asserts, its offenders, and how many
-/// things it looked at.
-type Check<'a> = (&'a str, &'a str, Vec<(String, Exchange)>, (usize, &'a str));
+/// One run-wide check: its id, what it asserts, its offenders, how many
+/// things it looked at, and whether it is due (what must have happened for
+/// the check to say anything).
+type Check<'a> = (
+    &'a str,
+    &'a str,
+    Vec<(String, Exchange)>,
+    (usize, &'a str),
+    bool,
+);
 
 /// PUSH-07, PUSH-10, CB-03 and CB-04 over every push and call of the run,
 /// when the run selects them. A check that saw something passes or fails
@@ -131,32 +138,35 @@ pub(crate) fn run_wide_checks(ctx: &PsaRunContext, config: &RunConfig) -> Vec<Sc
             "no N-central ticket was called back with two different PSA tickets",
             push07.0,
             (push07.1, "link callbacks"),
+            push07.1 > 0,
         ),
         (
             "PUSH-10",
             "every push is answered within 5 s",
             slow,
             (pushed, "pushes"),
+            pushed > 0,
         ),
         (
             "CB-03",
             "every call the PSA made to N-central's current API carries an access token N-central issued",
             cb03.0,
             (cb03.1, "calls"),
+            cb03.1 > 0,
         ),
         (
             "CB-04",
             "the PSA called back only for pushed tickets, and once per CREATE",
             cb04,
             (cb04_calls, "calls about tickets"),
+            creates > 0,
         ),
     ];
     let not_kept = ctx.ncentral.summary().calls_not_kept;
     let mut out = Vec::new();
-    for (id, name, offenders, observed) in checks {
+    for (id, name, offenders, observed, due) in checks {
         let expr = config.tags.as_ref().map(|(_, op)| op);
-        let due = if id == "CB-04" { creates } else { observed.0 };
-        let Some(tags) = crate::catalog::run_wide_tags(id, expr).filter(|_| due > 0) else {
+        let Some(tags) = crate::catalog::run_wide_tags(id, expr).filter(|_| due) else {
             continue;
         };
         let mut result = collect::run_wide(id, name, tags, &offenders, observed, &ctx.redactor);
