@@ -39,10 +39,7 @@ pub(super) async fn run(args: &RunArgs) -> Result<Exit, Failure> {
             .iter()
             .filter(|id| !crate::features::is_shipped(id))
             .collect();
-        own.sort_by_key(|id| match id.rsplit_once(':') {
-            Some((file, line)) => (file.to_string(), line.parse().unwrap_or(0u64)),
-            None => (id.to_string(), 0),
-        });
+        own.sort_by_key(|id| crate::report::id_sort_key(id));
         if !own.is_empty() && args.features.is_none() {
             return Err(Failure::usage(format!(
                 "--rerun-failed {}: scenarios of your own failed in it ({}), and this run has no --features",

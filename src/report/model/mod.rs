@@ -16,4 +16,5 @@ pub use run::{
     millis, AdditionalCheck, Comparison, Counts, RequirementResult, RequirementStatus, RunInfo,
     RunReport, Verdict, WriteError,
 };
+pub(crate) use scenario::id_sort_key;
 pub use scenario::{DisplayOutcome, ScenarioResult, ScenarioStatus, StepResult, Undecided};

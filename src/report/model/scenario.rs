@@ -101,10 +101,7 @@ impl ScenarioResult {
 impl ScenarioResult {
     /// Feature file, then line number.
     pub fn sort_key(&self) -> (String, u64) {
-        match self.id.rsplit_once(':') {
-            Some((file, line)) => (file.to_string(), line.parse().unwrap_or(0)),
-            None => (self.id.clone(), 0),
-        }
+        id_sort_key(&self.id)
     }
 
     /// A SHOULD-level failure that does not count (no `--strict`).
@@ -189,5 +186,14 @@ impl DisplayOutcome {
     /// Passed, with or without a waited-out 429.
     pub fn passed(self) -> bool {
         matches!(self, DisplayOutcome::Passed | DisplayOutcome::Flaky)
+    }
+}
+
+/// How a scenario id (`features/x.feature:12`) sorts: by file, then by line
+/// as a number (`:6` before `:11`).
+pub(crate) fn id_sort_key(id: &str) -> (String, u64) {
+    match id.rsplit_once(':') {
+        Some((file, line)) => (file.to_string(), line.parse().unwrap_or(0)),
+        None => (id.to_string(), 0),
     }
 }
