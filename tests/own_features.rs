@@ -286,3 +286,33 @@ fn rerun_failed_reruns_a_failed_check_of_ones_own_only_with_its_folder() {
         ]
     );
 }
+
+#[test]
+fn a_secret_written_into_a_step_of_ones_own_is_masked_in_the_step_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "tok-3f9a81c2d47e5b60";
+    std::fs::write(
+        dir.path().join("x.feature"),
+        format!("Feature: f\n\n  @X-ACME-01\n  Scenario: s\n    Given the token {token} is sent\n"),
+    )
+    .unwrap();
+    let target = write_target(
+        dir.path(),
+        "http://127.0.0.1:9",
+        r#"bearer_token_env = "T_TOKEN""#,
+    );
+    let o = crate::common::bin()
+        .args(["run", "--features"])
+        .arg(dir.path())
+        .arg("--target")
+        .arg(&target)
+        .env("T_TOKEN", token)
+        .env("T_KEY", "key-never-sent")
+        .env("T_PASS", "password-never-sent")
+        .output()
+        .unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("x.feature:5: Given the token"), "{t}");
+    assert!(!t.contains(token), "the token reached stderr: {t}");
+}

@@ -24,8 +24,9 @@ pub(super) async fn run(args: &RunArgs) -> Result<Exit, Failure> {
     // Scenarios of one's own: every step one the side defines, or nothing is sent.
     if let Some(dir) = &args.features {
         let dir = dir.display().to_string();
+        // The message quotes the user's steps: a secret written into one is masked.
         crate::suite::own_steps::check(&config.own_features, config.profile.side(), &dir)
-            .map_err(Failure::usage)?;
+            .map_err(|e| Failure::usage(config.target.redactor().redact(&e.to_string())))?;
     }
     if let Some(path) = &args.rerun_failed {
         let side_profile = (config.target.side().name(), config.profile.to_string());

@@ -47,15 +47,25 @@ impl TargetSource {
         }
     }
 
+    /// A redactor of the target file's secrets (the built-in references'
+    /// secrets are made when they start: none is known before).
+    pub(crate) fn redactor(&self) -> crate::redact::Redactor {
+        match self {
+            TargetSource::Live(t) => t.redactor(),
+            TargetSource::LivePsa(t) => t.redactor(),
+            _ => crate::redact::Redactor::new(),
+        }
+    }
+
     /// How reports name the target before a run has resolved it.
     pub fn describe(&self) -> String {
+        let redactor = self.redactor();
         match self {
-            TargetSource::Live(t) => t
-                .redactor()
+            TargetSource::Live(t) => redactor
                 .redact(t.base_url.as_str())
                 .trim_end_matches('/')
                 .to_string(),
-            TargetSource::LivePsa(t) => t.redactor().redact(t.push_url.as_str()).into_owned(),
+            TargetSource::LivePsa(t) => redactor.redact(t.push_url.as_str()).into_owned(),
             TargetSource::BuiltInMock { .. } => "built-in mock".into(),
             TargetSource::BuiltInPsa { .. } => "built-in reference PSA".into(),
         }
